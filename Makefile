@@ -1,0 +1,48 @@
+# The project's commands. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+ARGS ?=
+
+.PHONY: setup run etl test lint bench services clean
+
+$(RUNTIME): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(RUNTIME)  ## create .venv and install the pinned requirements
+
+run: $(RUNTIME)  ## load the demo into data/warehouse.db when it is empty, then start the app on 127.0.0.1:8501
+	$(BIN)/python -m etl run --source demo --if-empty
+	$(BIN)/streamlit run dashboard/app.py
+
+etl: $(RUNTIME)  ## run the ETL: make etl ARGS="--source demo --scale 2"
+	$(BIN)/python -m etl run $(ARGS)
+
+test: $(DEV) services  ## the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(DEV)  ## ruff
+	$(BIN)/ruff check .
+
+bench: $(DEV) services  ## benchmarks, written to docs/benchmarks.md
+	$(BIN)/python -m benchmarks
+
+services:  ## what the tests need: Chromium for browser tests, the local PostgreSQL server
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Chromium could not be installed: the browser tests will skip outside CI."
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+		(pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) 2>/dev/null \
+		|| echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL tests will skip outside CI."
+
+clean:  ## remove the virtualenv and the local warehouse
+	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm

@@ -1,0 +1,16 @@
+"""The BI cockpit: routes to the pages and draws the shared sidebar filters. Nothing else lives here."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.filters import draw_sidebar
+
+ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
+st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+pages = [
+    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:", default=True),
+]
+navigation = st.navigation(pages)
+draw_sidebar()
+navigation.run()

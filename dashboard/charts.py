@@ -1,0 +1,50 @@
+"""Chart builders: DataFrame in, Plotly figure out. They never render; the pages do."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import tick_prefix
+
+PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
+
+
+def _layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}}, template="plotly_white", height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": 1.02, "x": 1,
+                                                              "xanchor": "right", "yanchor": "bottom"},
+        separators=".,", hovermode="x unified",
+    )
+    return fig
+
+
+def revenue_trend(daily: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Daily net revenue as thin bars with its 7-day moving average as a line."""
+    days = daily.set_index("sales_date")["net_revenue"].asfreq("D", fill_value=0.0) if not daily.empty else (
+        pd.Series(dtype=float))
+    prefix = tick_prefix(currency)
+    fig = go.Figure()
+    fig.add_bar(x=days.index, y=days.values, name="Daily", marker_color="#bfdbfe",
+                hovertemplate=f"{prefix}%{{y:,.0f}}<extra>Daily</extra>")
+    fig.add_scatter(x=days.index, y=days.rolling(7, min_periods=1).mean().values, name="7-day average",
+                    line={"color": PALETTE[0], "width": 2.5},
+                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>7-day average</extra>")
+    fig.update_yaxes(tickprefix=prefix, tickformat="~s", rangemode="tozero")
+    return _layout(fig, "Net revenue per day")
+
+
+def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Net revenue per department as horizontal bars, labelled with the gross margin %."""
+    data = by_department.sort_values("net_revenue")
+    margin = (data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)).fillna(0)
+    prefix = tick_prefix(currency)
+    fig = go.Figure(go.Bar(
+        x=data["net_revenue"], y=data["department"], orientation="h", marker_color=PALETTE[0],
+        text=[f"{prefix}{v / 1e6:,.2f}M · margin {m:.1%}" if abs(v) >= 1e6 else f"{prefix}{v:,.0f} · margin {m:.1%}"
+              for v, m in zip(data["net_revenue"], margin)],
+        textposition="auto", hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}}<extra></extra>",
+    ))
+    fig.update_xaxes(tickprefix=prefix, tickformat="~s")
+    fig = _layout(fig, "Net revenue by department", height=max(260, 60 + 42 * len(data)))
+    fig.update_layout(hovermode="closest")
+    return fig

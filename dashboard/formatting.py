@@ -1,0 +1,75 @@
+"""How numbers read on screen: currency, percentages and counts, and the KPI cards built from them."""
+
+from dataclasses import dataclass
+
+from etl.kpi import change, ratio
+
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$"}
+
+
+def money(value: float | None, currency: str | None, compact: bool = True) -> str:
+    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol."""
+    if value is None:
+        return "–"
+    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if compact and amount >= 1e6:
+        return f"{sign}{symbol}{amount / 1e6:,.2f}M"
+    if compact and amount >= 1e4:
+        return f"{sign}{symbol}{amount / 1e3:,.1f}k"
+    return f"{sign}{symbol}{amount:,.0f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """0.1234 -> '12.3%'."""
+    return "–" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def count(value: float | None) -> str:
+    """12345 -> '12,345'."""
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def tick_prefix(currency: str | None) -> str:
+    """The prefix for a Plotly money axis."""
+    return SYMBOLS.get(currency or "", "")
+
+
+@dataclass
+class Card:
+    """One KPI card: label, formatted value, formatted change, and whether up is good."""
+
+    label: str
+    value: str
+    delta: str | None
+    help: str
+    delta_color: str = "normal"
+
+
+def _delta(current: float | None, previous: float | None) -> str | None:
+    relative = change(current, previous)
+    return None if relative is None else f"{relative * 100:+.1f}%"
+
+
+def _point_delta(current: float | None, previous: float | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{(current - previous) * 100:+.1f} pts"
+
+
+def overview_cards(now: dict, before: dict, currency: str | None, captions: dict[str, str]) -> list[Card]:
+    """The executive KPI cards for a period, each with its change against the previous period."""
+    margin_now = ratio(now["gross_margin"], now["net_revenue"])
+    margin_before = ratio(before["gross_margin"], before["net_revenue"])
+    on_time_now, on_time_before = ratio(now["on_time"], now["delivered"]), ratio(before["on_time"], before["delivered"])
+    return [
+        Card("Net revenue", money(now["net_revenue"], currency), _delta(now["net_revenue"], before["net_revenue"]),
+             captions["net_revenue"]),
+        Card("Gross margin", percent(margin_now), _point_delta(margin_now, margin_before), captions["gross_margin"]),
+        Card("Orders", count(now["orders"]), _delta(now["orders"], before["orders"]), captions["orders"]),
+        Card("Active customers", count(now["active_customers"]),
+             _delta(now["active_customers"], before["active_customers"]), captions["active_customers"]),
+        Card("On-time delivery", percent(on_time_now), _point_delta(on_time_now, on_time_before),
+             captions["on_time"]),
+    ]

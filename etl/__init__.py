@@ -1,0 +1,1 @@
+"""ETL: sources -> validation -> the shared warehouse -> marts. The warehouse schema lives in etl.schema."""

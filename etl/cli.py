@@ -1,0 +1,144 @@
+"""Command line: ``python -m etl run`` loads a source, ``python -m etl status`` tells what the warehouse holds."""
+
+from datetime import date, datetime
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import make_url
+
+from etl import status as warehouse_status
+from etl.db import database_url, get_engine
+from etl.errors import EtlError
+from etl.pipeline import RunSummary, run_pipeline
+from etl.sources.demo import DemoSource
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
+console = Console()
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise EtlError(f"--end-date '{value}' is not a date: write it as YYYY-MM-DD.") from None
+
+
+def open_source(source: str, seed: int, end_date: str | None, scale: float):
+    """The source named on the command line."""
+    if source == "demo":
+        if scale <= 0:
+            raise EtlError(f"--scale {scale:g} must be positive: 1 is the default size, 12 about a million lines.")
+        return DemoSource(seed, _parse_date(end_date), scale)
+    raise EtlError(f"Unknown source '{source}': use --source demo.")
+
+
+@app.command()
+def run(
+    source: str = typer.Option("demo", help="demo, the generated demo company."),
+    db: str | None = typer.Option(None, help="Warehouse URL; default: $DATABASE_URL or sqlite:///data/warehouse.db."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Empty the canonical tables, then load."),
+    seed: int = typer.Option(42, help="Demo: random seed."),
+    end_date: str | None = typer.Option(None, help="Demo: last day of history, YYYY-MM-DD (default today)."),
+    scale: float = typer.Option(1.0, help="Demo: volume multiplier (12 gives about 1.1 million order lines)."),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Load only when the warehouse was never loaded."),
+) -> None:
+    """Extract, validate and load a source, then rebuild the marts."""
+    try:
+        chosen = open_source(source, seed, end_date, scale)
+        engine = get_engine(db)
+        last_run = warehouse_status.last_successful_run(engine) if if_empty else None
+        if last_run is not None:
+            console.print(f"The warehouse at {_safe_url(database_url(db))} already holds data (run {last_run}): "
+                          "nothing loaded. Run without --if-empty to load again.")
+            return
+        with _progress() as progress:
+            task = progress.add_task("extract", total=None)
+            summary = run_pipeline(chosen, engine, full_refresh,
+                                   lambda label, done, total: progress.update(task, description=label,
+                                                                              completed=done, total=total))
+    except EtlError as error:
+        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    _print_summary(summary, database_url(db))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+def _print_summary(summary: RunSummary, url: str) -> None:
+    table = Table(title=f"ETL run {summary.run_id}: {summary.source}", title_justify="left")
+    for name, justify in [("table", "left"), ("read", "right"), ("loaded", "right"), ("rejected", "right"),
+                          ("seconds", "right")]:
+        table.add_column(name, justify=justify)
+    for s in summary.tables:
+        rejected = f"[yellow]{s.rejected:,}[/]" if s.rejected else "0"
+        table.add_row(s.table, f"{s.read:,}", f"{s.loaded:,}", rejected, f"{s.seconds:.2f}")
+    table.add_row("[bold]total", f"[bold]{summary.rows_read:,}", f"[bold]{summary.rows_loaded:,}",
+                  f"[bold]{summary.rows_rejected:,}", f"[bold]{summary.seconds:.2f}")
+    console.print(table)
+    marts = ", ".join(f"{name} {rows:,}" for name, rows in summary.marts.items())
+    console.print(f"Marts rebuilt: {marts}")
+    console.print(f"Warehouse: {_safe_url(url)}")
+    if summary.rows_rejected:
+        console.print(f"[yellow]{summary.rows_rejected:,} rows were rejected:[/] see `python -m etl status` "
+                      "and the rejected_rows table for the reasons.")
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def status(db: str | None = typer.Option(None, help="Warehouse URL (as for run).")) -> None:
+    """Show the last runs, row counts, rejected rows and freshness per table."""
+    try:
+        engine = get_engine(db)
+        runs = warehouse_status.recent_runs(engine)
+        tables = warehouse_status.table_overview(engine)
+    except EtlError as error:
+        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    except Exception as error:  # an empty or unreachable warehouse
+        console.print(f"[bold red]Error:[/] cannot read the warehouse at {_safe_url(database_url(db))} "
+                      f"({type(error).__name__}): run `python -m etl run` first or check --db.", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(_runs_table(runs))
+    console.print(_tables_table(tables))
+
+
+def _runs_table(runs) -> Table:
+    table = Table(title="Last runs", title_justify="left")
+    for name in ["run", "started", "seconds", "status", "read", "loaded", "rejected", "source / message"]:
+        table.add_column(name, justify="right" if name in {"run", "seconds", "read", "loaded", "rejected"} else "left")
+    for r in runs.itertuples():
+        seconds = (r.finished_at - r.started_at).total_seconds() if r.finished_at is not None else None
+        colour = {"success": "green", "failed": "red"}.get(r.status, "yellow")
+        table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", f"{seconds:.1f}" if seconds else "",
+                      f"[{colour}]{r.status}[/]", f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
+                      f"{r.rows_rejected or 0:,}", f"{r.source}\n{r.message or ''}")
+    return table
+
+
+def _tables_table(tables) -> Table:
+    table = Table(title="Tables", title_justify="left")
+    for name in ["table", "rows", "rejected (last run)", "rejected (all runs)", "latest row", "age (days)"]:
+        table.add_column(name, justify="left" if name in {"table", "latest row"} else "right")
+    now = datetime.now()
+    for t in tables.itertuples():
+        latest = "" if pd.isna(t.latest) else f"{t.latest:%Y-%m-%d %H:%M}"
+        age = "" if not latest else f"{(now - t.latest).days:,}"
+        table.add_row(t.table, f"{t.rows:,}", f"{t.rejected_last_run:,}", f"{t.rejected_all_runs:,}", latest, age)
+    return table
+
+
+def main() -> None:
+    """Entry point of ``python -m etl``."""
+    app()
+

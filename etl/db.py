@@ -1,0 +1,81 @@
+"""Where the warehouse is and how to connect to it.
+
+Settings resolve as: explicit argument > ``DATABASE_URL`` environment variable > ``.streamlit/secrets.toml``
+> the embedded SQLite default. Engines are created lazily and cached, never at import time.
+"""
+
+import functools
+import os
+import tomllib
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy.exc import ArgumentError
+
+from etl.errors import EtlError
+from etl.schema import metadata
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'warehouse.db'}"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The warehouse URL from the argument, the environment, Streamlit secrets or the default."""
+    if explicit:
+        return explicit
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    secrets = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if secrets.exists():
+        url = tomllib.loads(secrets.read_text()).get("DATABASE_URL")
+        if url:
+            return url
+    return DEFAULT_DATABASE_URL
+
+
+@functools.cache
+def get_engine(url: str | None = None) -> Engine:
+    """A cached engine for the warehouse; SQLite gets WAL mode so the app can read during a load."""
+    resolved = database_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError:
+        raise EtlError(
+            f"The database URL '{resolved}' is not valid: use a SQLAlchemy URL such as "
+            "sqlite:///data/warehouse.db or postgresql+psycopg://user@host/db."
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(resolved, parsed.database)
+    return create_engine(resolved, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, path: str | None) -> Engine:
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI hook signature
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers are not blocked by the loading writer
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints, safe in WAL mode
+        cursor.execute("PRAGMA foreign_keys=ON")  # the same integrity as PostgreSQL
+        cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache for mart builds
+        cursor.close()
+
+    return engine
+
+
+def is_postgres(engine: Engine) -> bool:
+    """True when the warehouse is PostgreSQL (bulk loads use COPY there)."""
+    return engine.dialect.name == "postgresql"
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create every warehouse table and index that does not exist yet."""
+    metadata.create_all(engine, checkfirst=True)
+
+
+def has_table(engine: Engine, name: str) -> bool:
+    """Whether the warehouse has the named table."""
+    return inspect(engine).has_table(name)

@@ -1,0 +1,96 @@
+"""Loading: write validated rows inside the caller's transaction, by insert (replace) or upsert on the key.
+
+SQLite takes a prepared INSERT (with ``ON CONFLICT DO UPDATE`` to upsert) through executemany. PostgreSQL
+takes COPY: straight into the table to insert, or into a temporary staging table merged with
+``INSERT ... ON CONFLICT`` to upsert.
+"""
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Date, DateTime, Float, Table
+
+from etl.schema import primary_key
+
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # the storage format SQLAlchemy itself uses, so it reads them back
+SQLITE_DATE = "%Y-%m-%d"
+
+
+def to_rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
+    """The frame as DBAPI-ready tuples in the table's column order; missing values become None."""
+    columns = [_column_values(frame[c.name], c.type) for c in table.columns]
+    return list(zip(*columns))
+
+
+def _column_values(values: pd.Series, sql_type) -> list:
+    missing = values.isna().to_numpy()
+    if isinstance(sql_type, DateTime):
+        out = values.dt.strftime(SQLITE_DATETIME).to_numpy(dtype=object)
+    elif isinstance(sql_type, Date):
+        out = values.dt.strftime(SQLITE_DATE).to_numpy(dtype=object)
+    elif isinstance(sql_type, Float):
+        out = values.to_numpy(dtype=float, na_value=np.nan).astype(object)
+    else:
+        out = values.to_numpy(dtype=object, copy=True)
+    if missing.any():
+        out[missing] = None
+    return out.tolist()
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def _conflict_clause(conn: Connection, table: Table) -> str:
+    keys = primary_key(table)
+    others = [c.name for c in table.columns if c.name not in keys]
+    target = ", ".join(_quote(conn, k) for k in keys)
+    if not others:
+        return f"ON CONFLICT ({target}) DO NOTHING"
+    updates = ", ".join(f"{_quote(conn, c)} = excluded.{_quote(conn, c)}" for c in others)
+    return f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
+
+
+def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int:
+    """Write the frame's rows: ``insert`` into a table just emptied, or ``upsert`` on the primary key."""
+    if frame.empty:
+        return 0
+    rows = to_rows(frame, table)
+    names = ", ".join(_quote(conn, c.name) for c in table.columns)
+    target = _quote(conn, table.name)
+    if conn.dialect.name == "postgresql":
+        if mode == "insert":
+            copy_rows(conn, target, names, rows)
+        else:
+            _copy_upsert(conn, table, rows, names)
+        return len(rows)
+    marks = ", ".join("?" for _ in table.columns)
+    conflict = _conflict_clause(conn, table) if mode == "upsert" else ""
+    conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)
+    return len(rows)
+
+
+def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str) -> None:
+    target = _quote(conn, table.name)
+    staging = _quote(conn, f"staging_{table.name}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {staging} (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
+    copy_rows(conn, staging, names, rows)
+    conn.exec_driver_sql(
+        f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} {_conflict_clause(conn, table)}")
+    conn.exec_driver_sql(f"DROP TABLE {staging}")
+
+
+def copy_rows(conn: Connection, target: str, names: str, rows: list[tuple]) -> None:
+    """COPY rows into a PostgreSQL table through psycopg (text format; the server parses each value)."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def clear(conn: Connection, tables: list[Table]) -> None:
+    """Empty the tables (children first), inside the caller's transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(_quote(conn, t.name) for t in tables))
+        return
+    for table in reversed(tables):
+        conn.execute(table.delete())

@@ -1,0 +1,122 @@
+"""Marts: the aggregates the app and the forecaster read, rebuilt in SQL at the end of every load.
+
+Each mart is one INSERT ... SELECT written with SQLAlchemy Core, so the same code runs on SQLite and
+PostgreSQL; calendar columns are computed here once (``etl.sqlfunc``) so no query above needs a date function.
+The order-level mart comes first and carries each order's date, department and region, so the other marts
+join one narrow table instead of repeating the work.
+"""
+
+from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, select, true
+
+from etl.kpi import line_cost, line_value
+from etl.schema import (
+    customers,
+    mart_customer_month,
+    mart_daily_sales,
+    mart_order_fulfilment,
+    order_lines,
+    orders,
+    products,
+)
+from etl.sqlfunc import day_of, days_between, month_index, month_of
+
+UNKNOWN_REGION = "Unknown"
+
+
+def order_fulfilment_select():
+    """One row per order: value, margin, calendar columns, cycle time and whether it arrived on time."""
+    totals = (
+        select(order_lines.c.order_id, func.sum(line_value(order_lines)).label("value"),
+               func.sum(line_cost(order_lines, products)).label("cost"))
+        .select_from(order_lines.join(products, products.c.product_id == order_lines.c.product_id))
+        .group_by(order_lines.c.order_id)
+        .subquery("totals")
+    )
+    value, cost = func.coalesce(totals.c.value, 0.0), func.coalesce(totals.c.cost, 0.0)
+    on_time = case(
+        (orders.c.delivered_at.is_(None) | orders.c.promised_at.is_(None), None),
+        (orders.c.delivered_at <= orders.c.promised_at, true()),
+        else_=false(),
+    )
+    return select(
+        orders.c.order_id, orders.c.customer_id, orders.c.department_id,
+        func.coalesce(orders.c.region, customers.c.region, literal(UNKNOWN_REGION)), orders.c.kind,
+        orders.c.status, day_of(orders.c.ordered_at), month_of(orders.c.ordered_at),
+        month_index(orders.c.ordered_at), value, value - cost,
+        days_between(orders.c.ordered_at, orders.c.delivered_at),
+        case((orders.c.delivered_at.is_not(None), true()), else_=false()), on_time,
+    ).select_from(
+        orders.outerjoin(customers, orders.c.customer_id == customers.c.customer_id)
+        .outerjoin(totals, totals.c.order_id == orders.c.order_id)
+    )
+
+
+def daily_sales_select():
+    """Sales per day x department x category x region; ``orders`` counts sale orders with a line there."""
+    f = mart_order_fulfilment
+    value, cost = line_value(order_lines), line_cost(order_lines, products)
+    is_sale = f.c.kind == "sale"
+    keys = (f.c.order_date, f.c.department_id, products.c.category, f.c.region, f.c.month_start)
+    return (
+        select(
+            *keys,
+            func.sum(case((is_sale, value), else_=0.0)), func.sum(case((is_sale, 0.0), else_=value)),
+            func.sum(value), func.sum(cost), func.sum(value) - func.sum(cost),
+            func.count(func.distinct(case((is_sale, f.c.order_id)))),
+            func.sum(case((is_sale, order_lines.c.quantity), else_=0.0)),
+        )
+        .select_from(
+            order_lines.join(f, f.c.order_id == order_lines.c.order_id)
+            .join(products, products.c.product_id == order_lines.c.product_id)
+        )
+        .group_by(*keys)
+    )
+
+
+def customer_month_select():
+    """Per customer and month: orders, net revenue and margin, with the cohort (month of first sale)."""
+    f = mart_order_fulfilment
+    is_sale = f.c.kind == "sale"
+    activity = (
+        select(
+            f.c.customer_id, f.c.month_start, f.c.month_index,
+            func.count(case((is_sale, f.c.order_id))).label("orders"),
+            func.sum(f.c.net_revenue).label("net_revenue"), func.sum(f.c.gross_margin).label("gross_margin"),
+        )
+        .where(f.c.customer_id.is_not(None))
+        .group_by(f.c.customer_id, f.c.month_start, f.c.month_index)
+        .cte("activity")
+    )
+    first = (
+        select(f.c.customer_id, func.min(f.c.month_index).label("first_index"),
+               func.min(f.c.month_start).label("cohort_month"))
+        .where(and_(f.c.customer_id.is_not(None), is_sale))
+        .group_by(f.c.customer_id)
+        .cte("first_sale")
+    )
+    return select(
+        activity.c.customer_id, activity.c.month_start, activity.c.month_index, first.c.cohort_month,
+        activity.c.month_index - first.c.first_index, customers.c.department_id, customers.c.region,
+        activity.c.orders, activity.c.net_revenue, activity.c.gross_margin,
+    ).select_from(
+        activity.join(first, first.c.customer_id == activity.c.customer_id)
+        .join(customers, customers.c.customer_id == activity.c.customer_id)
+    )
+
+
+MARTS = [  # the other two marts read mart_order_fulfilment, so it is built first
+    (mart_order_fulfilment, order_fulfilment_select),
+    (mart_customer_month, customer_month_select),
+    (mart_daily_sales, daily_sales_select),
+]
+
+
+def build_marts(conn: Connection) -> dict[str, int]:
+    """Rebuild every mart inside the caller's transaction; returns the row count of each."""
+    counts = {}
+    for mart, build in MARTS:
+        conn.execute(delete(mart))
+        columns = [c.name for c in mart.columns]
+        conn.execute(insert(mart).from_select(columns, build()))
+        counts[mart.name] = conn.execute(select(func.count()).select_from(mart)).scalar_one()
+    return counts

@@ -1,0 +1,323 @@
+"""The warehouse schema: every table of the shared warehouse, defined once (SQLAlchemy Core).
+
+Canonical tables keep source keys as text. Every fact carries ``department_id``. Money is a float in the
+dataset's one currency; timestamps are naive local business time. Return lines carry negative quantities,
+so revenue sums over all lines give net revenue (see ``etl/kpi.py``).
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+EVENT_TIME = {"event_time": True}
+"""Column info marking the column that dates a fact row: freshness is the latest value of it."""
+
+
+def _key(name: str, *fk: str, primary: bool = False, nullable: bool = True) -> Column:
+    """A text key column, optionally a foreign key to ``table.column``."""
+    return Column(name, String(64), *(ForeignKey(f) for f in fk), primary_key=primary, nullable=nullable)
+
+
+def _dept() -> Column:
+    return Column("department_id", String(64), ForeignKey("departments.department_id"), nullable=False)
+
+
+# ---------------------------------------------------------------------------------------------- dimensions
+departments = Table(
+    "departments", metadata,
+    _key("department_id", primary=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+)
+
+employees = Table(
+    "employees", metadata,
+    _key("employee_id", primary=True),
+    Column("name", String(200), nullable=False),
+    _dept(),
+    Column("role", String(100)),
+    _key("manager_id"),
+)
+
+customers = Table(
+    "customers", metadata,
+    _key("customer_id", primary=True),
+    Column("name", String(200)),
+    Column("segment", String(50)),
+    Column("country", String(100)),
+    Column("region", String(100)),
+    Column("city", String(100)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("created_at", DateTime),
+    _key("owner_id", "employees.employee_id"),
+    _dept(),
+    Index("ix_customers_department", "department_id"),
+)
+
+products = Table(
+    "products", metadata,
+    _key("product_id", primary=True),
+    Column("name", String(300)),
+    Column("category", String(100), nullable=False),
+    Column("unit_cost", Float),
+    Column("list_price", Float),
+)
+
+suppliers = Table(
+    "suppliers", metadata,
+    _key("supplier_id", primary=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(100)),
+)
+
+# ---------------------------------------------------------------------------------------------- CRM facts
+interactions = Table(
+    "interactions", metadata,
+    _key("interaction_id", primary=True),
+    _key("customer_id", "customers.customer_id"),
+    _key("employee_id", "employees.employee_id"),
+    _dept(),
+    Column("channel", String(50), nullable=False),
+    Column("occurred_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("outcome", String(100)),
+    Index("ix_interactions_occurred", "occurred_at"),
+    Index("ix_interactions_customer", "customer_id"),
+)
+
+opportunities = Table(
+    "opportunities", metadata,
+    _key("opportunity_id", primary=True),
+    _key("customer_id", "customers.customer_id"),
+    _key("owner_id", "employees.employee_id"),
+    _dept(),
+    _key("product_id", "products.product_id"),
+    Column("stage", String(50), nullable=False),
+    Column("amount", Float),
+    Column("created_at", DateTime, info=EVENT_TIME),
+    Column("closed_at", DateTime),
+    Column("is_won", Boolean),
+    Index("ix_opportunities_created", "created_at"),
+    Index("ix_opportunities_department", "department_id"),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    _key("ticket_id", primary=True),
+    _key("customer_id", "customers.customer_id"),
+    _key("order_id", "orders.order_id"),
+    _dept(),
+    Column("category", String(100)),
+    Column("priority", String(20)),
+    Column("opened_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("first_response_at", DateTime),
+    Column("resolved_at", DateTime),
+    Column("satisfaction", Float),
+    Index("ix_tickets_opened", "opened_at"),
+    Index("ix_tickets_customer", "customer_id"),
+)
+
+social_mentions = Table(
+    "social_mentions", metadata,
+    _key("mention_id", primary=True),
+    Column("platform", String(50), nullable=False),
+    Column("author", String(200)),
+    _key("customer_id", "customers.customer_id"),
+    _key("product_id", "products.product_id"),
+    _dept(),
+    Column("posted_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("text", Text),
+    Column("sentiment", Float),
+    Index("ix_mentions_posted", "posted_at"),
+)
+
+# ---------------------------------------------------------------------------------------------- ERP facts
+orders = Table(
+    "orders", metadata,
+    _key("order_id", primary=True),
+    _key("customer_id", "customers.customer_id"),
+    _dept(),
+    _key("employee_id", "employees.employee_id"),
+    Column("kind", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("ordered_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("promised_at", DateTime),
+    Column("shipped_at", DateTime),
+    Column("delivered_at", DateTime),
+    Column("region", String(100)),  # ship-to region; guest sales have no customer to take it from
+    Index("ix_orders_ordered", "ordered_at"),
+    Index("ix_orders_customer", "customer_id"),
+    Index("ix_orders_department", "department_id"),
+)
+
+order_lines = Table(
+    "order_lines", metadata,
+    _key("order_id", "orders.order_id", primary=True),
+    Column("line_no", Integer, primary_key=True),
+    _key("product_id", "products.product_id", nullable=False),
+    Column("quantity", Float, nullable=False),
+    Column("unit_price", Float, nullable=False),
+    Column("discount", Float, nullable=False, default=0.0),
+    Column("unit_cost", Float),
+    Index("ix_order_lines_product", "product_id"),
+)
+
+invoices = Table(
+    "invoices", metadata,
+    _key("invoice_id", primary=True),
+    _key("order_id", "orders.order_id"),
+    _key("customer_id", "customers.customer_id"),
+    _dept(),
+    Column("issued_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("due_at", DateTime),
+    Column("amount", Float, nullable=False),
+    Column("paid_at", DateTime),
+    Column("paid_amount", Float),
+    Index("ix_invoices_issued", "issued_at"),
+)
+
+inventory = Table(
+    "inventory", metadata,
+    Column("snapshot_date", Date, primary_key=True, info=EVENT_TIME),
+    _key("product_id", "products.product_id", primary=True),
+    Column("warehouse", String(64), primary_key=True),
+    Column("on_hand", Float, nullable=False),
+    Column("reorder_point", Float),
+    Index("ix_inventory_product", "product_id"),
+)
+
+purchase_orders = Table(
+    "purchase_orders", metadata,
+    _key("po_id", primary=True),
+    Column("line_no", Integer, primary_key=True),
+    _key("supplier_id", "suppliers.supplier_id", nullable=False),
+    _key("product_id", "products.product_id", nullable=False),
+    _dept(),
+    Column("quantity", Float, nullable=False),
+    Column("unit_cost", Float),
+    Column("ordered_at", DateTime, nullable=False, info=EVENT_TIME),
+    Column("expected_at", DateTime),
+    Column("received_at", DateTime),
+    Column("received_quantity", Float),
+    Index("ix_purchase_orders_ordered", "ordered_at"),
+    Index("ix_purchase_orders_product", "product_id"),
+)
+
+# ----------------------------------------------------------------------------------- operations and outputs
+etl_runs = Table(
+    "etl_runs", metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(500), nullable=False),
+    Column("currency", String(3)),  # ISO 4217 code of the source's money columns, shown by the app
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(20), nullable=False),
+    Column("rows_read", Integer),
+    Column("rows_loaded", Integer),
+    Column("rows_rejected", Integer),
+    Column("message", Text),
+)
+
+etl_run_tables = Table(
+    "etl_run_tables", metadata,
+    Column("run_id", Integer, ForeignKey("etl_runs.run_id"), primary_key=True),
+    Column("table_name", String(64), primary_key=True),
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_loaded", Integer, nullable=False),
+    Column("rows_rejected", Integer, nullable=False),
+    Column("seconds", Float, nullable=False),
+)
+
+rejected_rows = Table(
+    "rejected_rows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("etl_runs.run_id"), nullable=False),
+    Column("table_name", String(64), nullable=False),
+    Column("source_ref", String(500)),
+    Column("reason", Text, nullable=False),
+    Column("payload", Text),
+    Index("ix_rejected_rows_run", "run_id", "table_name"),
+)
+
+# ---------------------------------------------------------------------------------------------------- marts
+mart_daily_sales = Table(
+    "mart_daily_sales", metadata,
+    Column("sales_date", Date, primary_key=True),
+    _key("department_id", primary=True),
+    Column("category", String(100), primary_key=True),
+    Column("region", String(100), primary_key=True),
+    Column("month_start", Date, nullable=False),
+    Column("revenue", Float, nullable=False),
+    Column("returns", Float, nullable=False),
+    Column("net_revenue", Float, nullable=False),
+    Column("cogs", Float, nullable=False),
+    Column("gross_margin", Float, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("units", Float, nullable=False),
+    Index("ix_mart_daily_sales_department", "department_id", "sales_date"),
+)
+
+mart_customer_month = Table(
+    "mart_customer_month", metadata,
+    _key("customer_id", primary=True),
+    Column("month_start", Date, primary_key=True),
+    Column("month_index", Integer, nullable=False),
+    Column("cohort_month", Date, nullable=False),
+    Column("months_since_cohort", Integer, nullable=False),
+    _key("department_id", nullable=False),
+    Column("region", String(100)),
+    Column("orders", Integer, nullable=False),
+    Column("net_revenue", Float, nullable=False),
+    Column("gross_margin", Float, nullable=False),
+    Index("ix_mart_customer_month_month", "month_start"),
+)
+
+mart_order_fulfilment = Table(
+    "mart_order_fulfilment", metadata,
+    _key("order_id", primary=True),
+    _key("customer_id"),
+    _key("department_id", nullable=False),
+    Column("region", String(100), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("order_date", Date, nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("month_index", Integer, nullable=False),  # year * 12 + month - 1: month arithmetic on any dialect
+    Column("net_revenue", Float, nullable=False),
+    Column("gross_margin", Float, nullable=False),
+    Column("cycle_days", Float),
+    Column("is_delivered", Boolean, nullable=False),
+    Column("is_on_time", Boolean),
+    Index("ix_mart_order_fulfilment_date", "order_date", "department_id"),
+)
+
+CANONICAL_TABLES = [
+    departments, employees, customers, products, suppliers,
+    orders, order_lines, invoices, inventory, purchase_orders,
+    interactions, opportunities, tickets, social_mentions,
+]
+"""Canonical tables in load order: every table comes after the tables its foreign keys point to."""
+
+MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment]
+
+
+def event_time_column(table: Table) -> Column | None:
+    """The column that dates the table's rows, if it has one."""
+    return next((c for c in table.columns if c.info.get("event_time")), None)
+
+
+def primary_key(table: Table) -> list[str]:
+    """Names of the table's primary-key columns."""
+    return [c.name for c in table.primary_key.columns]

@@ -1,0 +1,22 @@
+"""The demo company as a source: a full snapshot, so it replaces the canonical tables on every load."""
+
+from datetime import date
+
+from etl.demo import generate_demo
+from etl.sources import FrameSource, RawTable
+
+
+class DemoSource:
+    """The generated demo company for a seed, end date and scale."""
+
+    replace = True
+    currency = "GBP"
+
+    def __init__(self, seed: int = 42, end_date: date | None = None, scale: float = 1.0):
+        self.seed, self.end_date, self.scale = seed, end_date or date.today(), scale
+        self.name = f"demo(seed={seed}, end_date={self.end_date.isoformat()}, scale={scale:g})"
+
+    def extract(self) -> dict[str, RawTable]:
+        """Generate every canonical table of the demo company."""
+        frames = generate_demo(self.seed, self.end_date, self.scale)
+        return FrameSource(self.name, frames, origins={t: f"demo:{t}" for t in frames}).extract()

@@ -1,0 +1,153 @@
+"""Validation: cast each table to the warehouse types, then check it, collecting every failing row with reasons.
+
+The checks come from the schema (types, NOT NULL, primary keys, foreign keys) plus the business rules in
+``RULES``; pandera runs them lazily so all failures of all rows are reported, not just the first.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
+
+from etl.schema import primary_key
+
+DEPARTMENT_KINDS = ["sales", "marketing", "support", "logistics", "procurement", "finance", "other"]
+RULES: dict[tuple[str, str], list[pa.Check]] = {
+    ("departments", "kind"): [pa.Check.isin(DEPARTMENT_KINDS,
+                                            error=f"kind must be one of {', '.join(DEPARTMENT_KINDS)}")],
+    ("orders", "kind"): [pa.Check.isin(["sale", "return"], error="kind must be sale or return")],
+    ("order_lines", "quantity"): [pa.Check.ne(0, error="quantity must not be zero")],
+    ("order_lines", "unit_price"): [pa.Check.ge(0, error="unit_price must not be negative")],
+    ("order_lines", "discount"): [pa.Check.in_range(0, 1, error="discount must be between 0 and 1")],
+    ("products", "unit_cost"): [pa.Check.ge(0, error="unit_cost must not be negative")],
+    ("products", "list_price"): [pa.Check.ge(0, error="list_price must not be negative")],
+    ("inventory", "on_hand"): [pa.Check.ge(0, error="on_hand must not be negative")],
+    ("purchase_orders", "quantity"): [pa.Check.gt(0, error="quantity must be positive")],
+    ("tickets", "satisfaction"): [pa.Check.in_range(1, 5, error="satisfaction must be between 1 and 5")],
+    ("social_mentions", "sentiment"): [pa.Check.in_range(-1, 1, error="sentiment must be between -1 and 1")],
+}
+
+
+@dataclass
+class Validated:
+    """A table split into rows to load and rows to reject (index -> reason)."""
+
+    accepted: pd.DataFrame
+    reasons: pd.Series  # index of the rejected rows -> "reason; reason"
+
+
+def conform(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.Series]:
+    """Cast the columns to the table's types; returns the typed frame and the reasons of values that did not cast."""
+    typed, problems = pd.DataFrame(index=raw.index), []
+    for column in table.columns:
+        values = raw[column.name] if column.name in raw else pd.Series(None, index=raw.index, dtype=object)
+        cast = _cast(values, column.type)
+        failed = values.notna() & cast.isna()
+        if failed.any():
+            label = _type_label(column.type)
+            problems.append(values[failed].map(lambda v, n=column.name, t=label: f"{n}: cannot read {v!r} as {t}"))
+        typed[column.name] = cast
+    return typed, _join_reasons(problems)
+
+
+def _cast(values: pd.Series, sql_type) -> pd.Series:
+    if isinstance(sql_type, (Float, Integer)):
+        number = values if pd.api.types.is_numeric_dtype(values) and values.dtype != bool else pd.to_numeric(
+            values, errors="coerce")
+        if isinstance(sql_type, Integer):
+            return number.where(number.isna() | (number == np.round(number))).astype("Int64")
+        return number.astype(float)
+    if isinstance(sql_type, (DateTime, Date)):
+        stamps = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(
+            values, errors="coerce", format="mixed")
+        return stamps.dt.normalize() if isinstance(sql_type, Date) else stamps
+    if isinstance(sql_type, Boolean):
+        return values.map(_to_bool, na_action="ignore").astype(object)
+    if pd.api.types.is_string_dtype(values):
+        return values
+    return values.astype(str).where(values.notna())
+
+
+def _to_bool(value) -> bool | None:
+    text = str(value).strip().lower()
+    return {"true": True, "1": True, "yes": True, "t": True, "false": False, "0": False, "no": False,
+            "f": False, "1.0": True, "0.0": False}.get(text)
+
+
+def _type_label(sql_type) -> str:
+    if isinstance(sql_type, Integer):
+        return "a whole number"
+    if isinstance(sql_type, Float):
+        return "a number"
+    if isinstance(sql_type, Date):
+        return "a date"
+    if isinstance(sql_type, DateTime):
+        return "a timestamp"
+    return "true/false" if isinstance(sql_type, Boolean) else "text"
+
+
+def check(typed: pd.DataFrame, table: Table, parent_keys: dict[str, pd.Index]) -> Validated:
+    """Run the schema's and the business rules' checks on a typed table, all rows at once."""
+    schema = _schema(table, parent_keys)
+    try:
+        schema.validate(typed, lazy=True)
+        return Validated(typed, pd.Series(dtype=object))
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        reasons = _readable(cases, table).groupby(cases["index"].astype(int)).agg(_unique_join)
+        return Validated(typed.drop(index=reasons.index), reasons)
+
+
+def _schema(table: Table, parent_keys: dict[str, pd.Index]) -> pa.DataFrameSchema:
+    columns = {}
+    for column in table.columns:
+        rules = list(RULES.get((table.name, column.name), []))
+        for fk in column.foreign_keys:
+            keys = pyarrow.array(parent_keys[fk.column.table.name].to_numpy(dtype=object), type=pyarrow.string())
+            rules.append(pa.Check(lambda s, k=keys: _known(s, k),
+                                  error=f"{column.name} must be a known {fk.column.table.name} key"))
+        nullable = column.nullable and not column.primary_key
+        columns[column.name] = pa.Column(nullable=nullable, checks=rules, coerce=False)
+    return pa.DataFrameSchema(columns, unique=primary_key(table), report_duplicates="exclude_first")
+
+
+def _known(values: pd.Series, keys: pyarrow.Array) -> pd.Series:
+    """True where the value is empty or one of the keys (Arrow's hash lookup: fast on millions of rows)."""
+    found = pyarrow.compute.is_in(pyarrow.array(values, type=pyarrow.string(), from_pandas=True), value_set=keys)
+    return values.isna() | found.to_numpy(zero_copy_only=False)
+
+
+def _readable(cases: pd.DataFrame, table: Table) -> pd.Series:
+    key = ", ".join(primary_key(table))
+    messages = []
+    for column, check_name, value in zip(cases["column"], cases["check"], cases["failure_case"]):
+        if check_name == "not_nullable":
+            messages.append(f"{column} is empty")
+        elif check_name == "multiple_fields_uniqueness" or check_name == "field_uniqueness":
+            messages.append(f"duplicate key ({key}); the first row with this key was kept")
+        else:
+            messages.append(f"{check_name}, got {value!r}")
+    return pd.Series(messages, index=cases.index)
+
+
+def _unique_join(reasons: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _join_reasons(parts: list[pd.Series]) -> pd.Series:
+    if not parts:
+        return pd.Series(dtype=object)
+    combined = pd.concat(parts)
+    return combined.groupby(level=0).agg(_unique_join)
+
+
+def validate(raw: pd.DataFrame, table: Table, parent_keys: dict[str, pd.Index]) -> Validated:
+    """Cast and check a raw table; a row that fails to cast is rejected with that reason and not checked further."""
+    typed, cast_reasons = conform(raw, table)
+    result = check(typed.drop(index=cast_reasons.index), table, parent_keys)
+    reasons = pd.concat([cast_reasons, result.reasons]).sort_index()
+    return Validated(result.accepted, reasons)
