@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import tick_prefix
+from dashboard.formatting import money, tick_prefix
 
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
 
@@ -40,8 +40,7 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     prefix = tick_prefix(currency)
     fig = go.Figure(go.Bar(
         x=data["net_revenue"], y=data["department"], orientation="h", marker_color=PALETTE[0],
-        text=[f"{prefix}{v / 1e6:,.2f}M · margin {m:.1%}" if abs(v) >= 1e6 else f"{prefix}{v:,.0f} · margin {m:.1%}"
-              for v, m in zip(data["net_revenue"], margin)],
+        text=[f"{money(v, currency)} · margin {m:.1%}" for v, m in zip(data["net_revenue"], margin)],
         textposition="auto", hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}}<extra></extra>",
     ))
     fig.update_xaxes(tickprefix=prefix, tickformat="~s")

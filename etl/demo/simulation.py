@@ -28,10 +28,10 @@ PROMISE_DAYS = 3
 def daily_intensity(dates: pd.DatetimeIndex, holidays: set[date], promotions: set[date]) -> np.ndarray:
     """Relative expected orders per day: trend x weekly x yearly pattern, holidays and promotions."""
     years = (dates - dates[0]).days.to_numpy() / 365.25
-    yearly = 1 + 0.22 * np.cos(2 * np.pi * (dates.dayofyear.to_numpy() - 345) / 365.25)
+    yearly = 1 + 0.22 * np.cos(2 * np.pi * (dates.day_of_year.to_numpy() - 345) / 365.25)
     holiday = np.array([HOLIDAY_FACTOR if d in holidays else 1.0 for d in dates.date])
     promo = np.array([PROMOTION_LIFT if d in promotions else 1.0 for d in dates.date])
-    return (1 + YEARLY_GROWTH) ** years * WEEKLY_PATTERN[dates.dayofweek.to_numpy()] * yearly * holiday * promo
+    return (1 + YEARLY_GROWTH) ** years * WEEKLY_PATTERN[dates.day_of_week.to_numpy()] * yearly * holiday * promo
 
 
 @dataclass

@@ -1,0 +1,50 @@
+"""The command line: the contract of DESIGN.md, and one clear sentence with a non-zero exit for bad input."""
+
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def test_run_loads_the_demo_and_prints_a_summary(sqlite_url):
+    result = invoke("run", "--db", sqlite_url, "--seed", "5", "--end-date", "2025-03-31", "--scale", "0.1")
+    assert result.exit_code == 0, result.output
+    assert "ETL run 1: demo(seed=5, end_date=2025-03-31, scale=0.1)" in result.output
+    assert "order_lines" in result.output and "Marts rebuilt: mart_order_fulfilment" in result.output
+    again = invoke("run", "--db", sqlite_url, "--if-empty")
+    assert again.exit_code == 0 and "already holds data (run 1): nothing loaded" in again.output
+    status = invoke("status", "--db", sqlite_url)
+    assert status.exit_code == 0 and "success" in status.output and "mart_daily_sales" in status.output
+
+
+def test_database_url_comes_from_the_environment(sqlite_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    result = invoke("run", "--end-date", "2025-03-31", "--scale", "0.05")
+    assert result.exit_code == 0, result.output
+    assert sqlite_url.replace("sqlite:///", "") in result.output.replace("\n", "")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--end-date", "2025-02-30"], "--end-date '2025-02-30' is not a date: write it as YYYY-MM-DD."),
+    (["--scale", "0"], "--scale 0 must be positive: 1 is the default size, 12 about a million lines."),
+    (["--source", "crm.xlsx"], "Unknown source 'crm.xlsx': use --source demo."),
+    (["--db", "not a url"], "The database URL 'not a url' is not valid: use a SQLAlchemy URL such as"),
+])
+def test_bad_command_lines_fail_with_one_sentence(args, message, sqlite_url):
+    full = ["run", *args] if "--db" in args else ["run", "--db", sqlite_url, *args]
+    result = invoke(*full)
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+    assert result.output.count("Error:") == 1 and "Traceback" not in result.output
+
+
+def test_status_of_a_warehouse_never_loaded_says_what_to_do(tmp_path):
+    result = invoke("status", "--db", f"sqlite:///{tmp_path}/empty.db")
+    assert result.exit_code == 1
+    assert "(OperationalError): run `python -m etl run` first or check --db." in " ".join(result.output.split())

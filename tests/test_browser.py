@@ -1,0 +1,97 @@
+"""The app in a real browser, started as `make run` starts it: every page draws its charts without an error.
+
+Saves a screenshot of every page into docs/screenshots/ (the README shows them). Uses the system Chromium
+through Playwright; never downloads a browser.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from etl.db import get_engine
+from etl.pipeline import run_pipeline
+from etl.sources.demo import DemoSource
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+PAGES = {"": "overview"}  # url path -> screenshot name
+SCREENSHOT_END_DATE = date(2025, 6, 30)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app on a demo warehouse, started with `streamlit run dashboard/app.py` like `make run` does."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'warehouse.db'}"
+    run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
+    port = _free_port()
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [streamlit, "run", "dashboard/app.py", "--server.port", str(port)], cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_until_healthy(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"Streamlit did not answer on {base} within {seconds:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_draws_its_charts_without_errors(app_url, browser, path):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    console_errors, outside = [], []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
+        (app_url, "data:", "blob:")) else None)
+    page.goto(f"{app_url}/{path}")
+    page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert console_errors == [] and outside == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{PAGES[path]}.png"), full_page=True)
+    page.close()
