@@ -10,6 +10,7 @@ ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fe
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
 pages = [
     st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:", default=True),
+    st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
 ]
 navigation = st.navigation(pages)
 draw_sidebar()

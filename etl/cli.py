@@ -14,6 +14,9 @@ from etl.db import database_url, get_engine
 from etl.errors import EtlError
 from etl.pipeline import RunSummary, run_pipeline
 from etl.sources.demo import DemoSource
+from forecasting.cli import forecast_with_progress
+from forecasting.cli import print_summary as print_forecast_summary
+from forecasting.settings import load_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
 console = Console()
@@ -46,8 +49,9 @@ def run(
     end_date: str | None = typer.Option(None, help="Demo: last day of history, YYYY-MM-DD (default today)."),
     scale: float = typer.Option(1.0, help="Demo: volume multiplier (12 gives about 1.1 million order lines)."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Load only when the warehouse was never loaded."),
+    skip_forecast: bool = typer.Option(False, "--skip-forecast", help="Do not refresh the forecasts after loading."),
 ) -> None:
-    """Extract, validate and load a source, then rebuild the marts."""
+    """Extract, validate and load a source, rebuild the marts, then refresh the forecasts."""
     try:
         chosen = open_source(source, seed, end_date, scale)
         engine = get_engine(db)
@@ -65,6 +69,13 @@ def run(
         console.print(f"[bold red]Error:[/] {error}", highlight=False)
         raise typer.Exit(1) from None
     _print_summary(summary, database_url(db))
+    if not skip_forecast:
+        try:
+            print_forecast_summary(forecast_with_progress(engine, load_settings()))
+        except Exception as error:  # the load stands; only the forecasts are stale
+            console.print(f"[bold red]Error:[/] the forecasts failed ({type(error).__name__}: {error}); the load "
+                          "itself succeeded: fix the cause and run `python -m forecasting run`.", highlight=False)
+            raise typer.Exit(1) from None
 
 
 def _progress() -> Progress:

@@ -303,6 +303,57 @@ mart_order_fulfilment = Table(
     Index("ix_mart_order_fulfilment_date", "order_date", "department_id"),
 )
 
+# ------------------------------------------------------------------------------------------------ forecasts
+forecast_runs = Table(
+    "forecast_runs", metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("etl_run_id", Integer),  # the load whose marts were forecast
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(20), nullable=False),
+    Column("horizon_days", Integer, nullable=False),
+    Column("settings", Text),  # JSON of the settings used
+    Column("series", Integer),
+    Column("message", Text),
+)
+
+forecast_series = Table(
+    "forecast_series", metadata,
+    Column("run_id", Integer, ForeignKey("forecast_runs.run_id"), primary_key=True),
+    Column("series_id", String(200), primary_key=True),  # "total", "department:SAL-NOR", "category:Laptops"
+    Column("level", String(20), nullable=False),
+    Column("member", String(200), nullable=False),
+    Column("model", String(40)),  # prophet, seasonal_naive, moving_average_28; NULL when skipped
+    Column("reason", Text, nullable=False),  # why this model, or why the series fell back or was skipped
+    Column("params", Text),
+    Column("history_days", Integer, nullable=False),
+    Column("history_end", Date),
+    Column("reconciliation_gap", Float),  # mean |sum of parts - total| / total before reconciling (level)
+)
+
+forecasts = Table(
+    "forecasts", metadata,
+    Column("run_id", Integer, ForeignKey("forecast_runs.run_id"), primary_key=True),
+    Column("series_id", String(200), primary_key=True),
+    Column("ds", Date, primary_key=True),
+    Column("yhat", Float, nullable=False),
+    Column("yhat_lower", Float, nullable=False),
+    Column("yhat_upper", Float, nullable=False),
+    Column("yhat_base", Float, nullable=False),  # the series' own forecast before reconciliation
+)
+
+forecast_backtests = Table(
+    "forecast_backtests", metadata,
+    Column("run_id", Integer, ForeignKey("forecast_runs.run_id"), primary_key=True),
+    Column("series_id", String(200), primary_key=True),
+    Column("model", String(40), primary_key=True),
+    Column("cutoff", Date, primary_key=True),
+    Column("horizon_days", Integer, nullable=False),
+    Column("smape", Float),
+    Column("mase", Float),
+    Column("coverage", Float),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
@@ -311,6 +362,7 @@ CANONICAL_TABLES = [
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment]
+FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
 
 
 def event_time_column(table: Table) -> Column | None:

@@ -19,13 +19,15 @@ import pytest
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.demo import DemoSource
+from forecasting.runner import run_forecasts
+from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"": "overview"}  # url path -> screenshot name
+PAGES = {"Executive overview": "overview", "Sales forecast": "forecast"}  # sidebar link -> screenshot name
 SCREENSHOT_END_DATE = date(2025, 6, 30)
 
 
@@ -42,6 +44,7 @@ def app_url(tmp_path_factory):
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'warehouse.db'}"
     run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
+    run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
     port = _free_port()
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
@@ -80,18 +83,23 @@ def browser():
         chromium.close()
 
 
-@pytest.mark.parametrize("path", list(PAGES))
-def test_page_draws_its_charts_without_errors(app_url, browser, path):
+@pytest.mark.parametrize("link", list(PAGES))
+def test_page_draws_its_charts_without_errors(app_url, browser, link):
+    """Open the app, go to the page through the sidebar as a user does, and wait for its charts."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     console_errors, outside = [], []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
         (app_url, "data:", "blob:")) else None)
-    page.goto(f"{app_url}/{path}")
+    page.goto(app_url)
+    page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
+    page.locator("[data-testid=stSidebarNav] a", has_text=link).click()
+    page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)
     page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # let Plotly finish its transitions before the screenshot
     assert page.locator("[data-testid=stException]").count() == 0
     assert console_errors == [] and outside == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{PAGES[path]}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{PAGES[link]}.png"), full_page=True)
     page.close()

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts, filters
 from dashboard import queries as q
 from dashboard.formatting import money, overview_cards
+from dashboard.queries import sales
 from etl.kpi import CAPTIONS
 
 st.title("Executive overview")
@@ -15,17 +16,16 @@ if chosen is None:
     st.stop()
 
 currency = q.currency()
-now = q.sales_totals(chosen).iloc[0].to_dict() | q.order_totals(chosen).iloc[0].to_dict()
-before = q.sales_totals(chosen.previous()).iloc[0].to_dict() | q.order_totals(chosen.previous()).iloc[0].to_dict()
+now, before = sales.period_kpis(chosen), sales.period_kpis(chosen.previous())
 st.caption(f"{chosen.start:%d %b %Y} – {chosen.end:%d %b %Y}, compared with "
            f"{chosen.previous().start:%d %b %Y} – {chosen.previous().end:%d %b %Y}.")
 
 for column, card in zip(st.columns(5), overview_cards(now, before, currency, CAPTIONS)):
     column.metric(card.label, card.value, card.delta, help=card.help, border=True)
 
-st.plotly_chart(charts.revenue_trend(q.daily_revenue(chosen), currency), width="stretch")
+st.plotly_chart(charts.revenue_trend(sales.daily_revenue(chosen), currency), width="stretch")
 st.caption(CAPTIONS["net_revenue"])
 
-by_department = q.revenue_by_department(chosen)
+by_department = sales.revenue_by_department(chosen)
 st.plotly_chart(charts.revenue_by_department(by_department, currency), width="stretch")
 st.caption(f"{CAPTIONS['gross_margin']} Returns in the period: {money(now['returns'], currency)}.")

@@ -13,7 +13,8 @@ def invoke(*args: str):
 
 
 def test_run_loads_the_demo_and_prints_a_summary(sqlite_url):
-    result = invoke("run", "--db", sqlite_url, "--seed", "5", "--end-date", "2025-03-31", "--scale", "0.1")
+    result = invoke("run", "--db", sqlite_url, "--seed", "5", "--end-date", "2025-03-31", "--scale", "0.1",
+                    "--skip-forecast")
     assert result.exit_code == 0, result.output
     assert "ETL run 1: demo(seed=5, end_date=2025-03-31, scale=0.1)" in result.output
     assert "order_lines" in result.output and "Marts rebuilt: mart_order_fulfilment" in result.output
@@ -25,7 +26,7 @@ def test_run_loads_the_demo_and_prints_a_summary(sqlite_url):
 
 def test_database_url_comes_from_the_environment(sqlite_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    result = invoke("run", "--end-date", "2025-03-31", "--scale", "0.05")
+    result = invoke("run", "--end-date", "2025-03-31", "--scale", "0.05", "--skip-forecast")
     assert result.exit_code == 0, result.output
     assert sqlite_url.replace("sqlite:///", "") in result.output.replace("\n", "")
 

@@ -1,8 +1,10 @@
 """Every query the app runs: functions with bound parameters that return DataFrames, read from the marts.
 
-All of them go through ``read``, which caches results with ``st.cache_data`` keyed by the SQL, its
-parameters and the latest successful ETL run, so a new load is seen at once and nothing else reruns SQL.
-Date and timestamp columns come back parsed (SQLite returns them as text).
+This module holds what all of them share; the queries themselves live in one module per subject
+(``sales``, ``forecast``, ...). All of them go through ``read``, which caches results with
+``st.cache_data`` keyed by the SQL, its parameters and the latest successful ETL run, so a new load is
+seen at once and nothing reruns SQL needlessly. Date and timestamp columns come back parsed (SQLite
+returns them as text).
 """
 
 from dataclasses import dataclass
@@ -10,11 +12,11 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Date, DateTime, Engine, Select, case, desc, func, select
+from sqlalchemy import Date, DateTime, Engine, Select, desc, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from etl.db import database_url, get_engine, has_table
-from etl.schema import departments, etl_runs, mart_daily_sales, mart_order_fulfilment
+from etl.schema import departments, etl_runs, mart_order_fulfilment
 
 
 @dataclass(frozen=True)
@@ -96,51 +98,10 @@ def date_bounds() -> tuple[date, date] | None:
     return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
 
 
-def _where(statement: Select, table, date_column: str, filters: Filters) -> Select:
+def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' period and departments."""
     column = table.c[date_column]
     statement = statement.where(column >= filters.start, column <= filters.end)
     if filters.departments:
         statement = statement.where(table.c.department_id.in_(filters.departments))
     return statement
-
-
-def sales_totals(filters: Filters) -> pd.DataFrame:
-    """One row: revenue, returns, net_revenue, cogs, gross_margin over the filtered period."""
-    s = mart_daily_sales
-    statement = select(*(func.coalesce(func.sum(s.c[n]), 0.0).label(n)
-                         for n in ("revenue", "returns", "net_revenue", "cogs", "gross_margin")))
-    return read(_where(statement, s, "sales_date", filters))
-
-
-def order_totals(filters: Filters) -> pd.DataFrame:
-    """One row: orders (sale orders), active_customers, delivered, on_time, avg_cycle_days."""
-    f = mart_order_fulfilment
-    is_sale = f.c.kind == "sale"
-    statement = select(
-        func.count(case((is_sale, f.c.order_id))).label("orders"),
-        func.count(func.distinct(case((is_sale, f.c.customer_id)))).label("active_customers"),
-        func.count(case((is_sale & f.c.is_delivered, f.c.order_id))).label("delivered"),
-        func.count(case((is_sale & f.c.is_on_time, f.c.order_id))).label("on_time"),
-        func.avg(case((is_sale, f.c.cycle_days))).label("avg_cycle_days"),
-    )
-    return read(_where(statement, f, "order_date", filters))
-
-
-def daily_revenue(filters: Filters) -> pd.DataFrame:
-    """Net revenue and gross margin per day: sales_date, net_revenue, gross_margin (days with sales only)."""
-    s = mart_daily_sales
-    statement = select(s.c.sales_date, func.sum(s.c.net_revenue).label("net_revenue"),
-                       func.sum(s.c.gross_margin).label("gross_margin")).group_by(s.c.sales_date)
-    return read(_where(statement, s, "sales_date", filters).order_by(s.c.sales_date))
-
-
-def revenue_by_department(filters: Filters) -> pd.DataFrame:
-    """Per department: department_id, department (name), net_revenue, gross_margin; largest first."""
-    s = mart_daily_sales
-    statement = (
-        select(s.c.department_id, func.coalesce(departments.c.name, s.c.department_id).label("department"),
-               func.sum(s.c.net_revenue).label("net_revenue"), func.sum(s.c.gross_margin).label("gross_margin"))
-        .select_from(s.outerjoin(departments, departments.c.department_id == s.c.department_id))
-        .group_by(s.c.department_id, departments.c.name)
-    )
-    return read(_where(statement, s, "sales_date", filters).order_by(desc("net_revenue")))
