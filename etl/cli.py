@@ -1,6 +1,7 @@
 """Command line: ``python -m etl run`` loads a source, ``python -m etl status`` tells what the warehouse holds."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import typer
@@ -12,7 +13,8 @@ from sqlalchemy import make_url
 from etl import status as warehouse_status
 from etl.db import database_url, get_engine
 from etl.errors import EtlError
-from etl.pipeline import RunSummary, run_pipeline
+from etl.pipeline import RunSummary, run_pipeline, stored_cursors
+from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.cli import forecast_with_progress
 from forecasting.cli import print_summary as print_forecast_summary
@@ -31,30 +33,49 @@ def _parse_date(value: str | None) -> date | None:
         raise EtlError(f"--end-date '{value}' is not a date: write it as YYYY-MM-DD.") from None
 
 
-def open_source(source: str, seed: int, end_date: str | None, scale: float):
-    """The source named on the command line."""
+def _parse_vars(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise EtlError(f"--var '{pair}' is not NAME=VALUE: write it as --var data_dir=/path/to/exports.")
+        found[name.strip()] = value
+    return found
+
+
+def open_source(source: str, seed: int, end_date: str | None, scale: float, data_dir: Path | None = None,
+                variables: list[str] | None = None, cursors: dict[str, str] | None = None):
+    """The source named on the command line: the demo, or a source config file."""
     if source == "demo":
         if scale <= 0:
             raise EtlError(f"--scale {scale:g} must be positive: 1 is the default size, 12 about a million lines.")
         return DemoSource(seed, _parse_date(end_date), scale)
-    raise EtlError(f"Unknown source '{source}': use --source demo.")
+    if source.endswith((".yaml", ".yml")):
+        if data_dir is not None and not data_dir.is_dir():
+            raise EtlError(f"--data-dir {data_dir} is not a folder: point it at the folder holding the files.")
+        return ConfigSource(Path(source), data_dir, _parse_vars(variables or []), cursors)
+    raise EtlError(f"Unknown source '{source}': use --source demo or the path of a source config (.yaml).")
 
 
 @app.command()
 def run(
-    source: str = typer.Option("demo", help="demo, the generated demo company."),
+    source: str = typer.Option("demo", help="demo (the generated demo company) or a source config PATH.yaml."),
     db: str | None = typer.Option(None, help="Warehouse URL; default: $DATABASE_URL or sqlite:///data/warehouse.db."),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Empty the canonical tables, then load."),
     seed: int = typer.Option(42, help="Demo: random seed."),
     end_date: str | None = typer.Option(None, help="Demo: last day of history, YYYY-MM-DD (default today)."),
     scale: float = typer.Option(1.0, help="Demo: volume multiplier (12 gives about 1.1 million order lines)."),
+    data_dir: Path | None = typer.Option(None, help="Config sources: the folder file paths are relative to."),
+    var: list[str] = typer.Option([], help="Config sources: NAME=VALUE for a ${NAME} placeholder; repeatable."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Load only when the warehouse was never loaded."),
     skip_forecast: bool = typer.Option(False, "--skip-forecast", help="Do not refresh the forecasts after loading."),
 ) -> None:
     """Extract, validate and load a source, rebuild the marts, then refresh the forecasts."""
     try:
-        chosen = open_source(source, seed, end_date, scale)
         engine = get_engine(db)
+        chosen = open_source(source, seed, end_date, scale, data_dir, var)
+        if isinstance(chosen, ConfigSource) and not full_refresh and not chosen.replace:
+            chosen.previous_cursors = stored_cursors(engine, chosen.name)
         last_run = warehouse_status.last_successful_run(engine) if if_empty else None
         if last_run is not None:
             console.print(f"The warehouse at {_safe_url(database_url(db))} already holds data (run {last_run}): "

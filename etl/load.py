@@ -40,18 +40,19 @@ def _quote(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
-def _conflict_clause(conn: Connection, table: Table) -> str:
+def _conflict_clause(conn: Connection, table: Table, mode: str) -> str:
     keys = primary_key(table)
     others = [c.name for c in table.columns if c.name not in keys]
     target = ", ".join(_quote(conn, k) for k in keys)
-    if not others:
+    if not others or mode == "keep":
         return f"ON CONFLICT ({target}) DO NOTHING"
     updates = ", ".join(f"{_quote(conn, c)} = excluded.{_quote(conn, c)}" for c in others)
     return f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
 
 
 def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int:
-    """Write the frame's rows: ``insert`` into a table just emptied, or ``upsert`` on the primary key."""
+    """Write the frame's rows: ``insert`` into a table just emptied, or on the primary key ``upsert`` (update the
+    row already there) or ``keep`` (leave the row already there as it is)."""
     if frame.empty:
         return 0
     rows = to_rows(frame, table)
@@ -61,21 +62,21 @@ def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int
         if mode == "insert":
             copy_rows(conn, target, names, rows)
         else:
-            _copy_upsert(conn, table, rows, names)
+            _copy_upsert(conn, table, rows, names, mode)
         return len(rows)
     marks = ", ".join("?" for _ in table.columns)
-    conflict = _conflict_clause(conn, table) if mode == "upsert" else ""
+    conflict = "" if mode == "insert" else _conflict_clause(conn, table, mode)
     conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)
     return len(rows)
 
 
-def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str) -> None:
+def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str, mode: str) -> None:
     target = _quote(conn, table.name)
     staging = _quote(conn, f"staging_{table.name}")
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {staging} (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
     copy_rows(conn, staging, names, rows)
     conn.exec_driver_sql(
-        f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} {_conflict_clause(conn, table)}")
+        f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} {_conflict_clause(conn, table, mode)}")
     conn.exec_driver_sql(f"DROP TABLE {staging}")
 
 

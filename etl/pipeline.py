@@ -11,13 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from etl.db import ensure_schema
 from etl.errors import EtlError
 from etl.load import clear, write
 from etl.marts import build_marts
-from etl.schema import CANONICAL_TABLES, etl_run_tables, etl_runs, metadata, primary_key, rejected_rows
+from etl.schema import (
+    CANONICAL_TABLES,
+    etl_cursors,
+    etl_run_tables,
+    etl_runs,
+    metadata,
+    primary_key,
+    rejected_rows,
+)
 from etl.sources import RawTable
 from etl.validate import Validated, validate
 
@@ -83,6 +91,7 @@ def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: P
             for i, table in enumerate(tables):
                 _report(progress, f"load {table.name}", len(tables) + i, total)
                 _load_table(conn, summary, table, raw[table.name], checked[table.name], replace)
+            _save_cursors(conn, summary.run_id, source)
             _report(progress, "build marts", total - 1, total)
             summary.marts = build_marts(conn)
             _record_tables(conn, summary)
@@ -111,8 +120,9 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total) -> dic
         if len(primary_key(table)) == 1:
             key = primary_key(table)[0]
             keys[table.name] = keys.get(table.name, pd.Index([])).append(pd.Index(result.accepted[key])).unique()
-        summary.tables.append(TableStats(table.name, len(raw[table.name].frame), len(result.accepted),
-                                         len(result.reasons), time.perf_counter() - started))
+        rejected = len(result.reasons) + len(raw[table.name].rejected)
+        summary.tables.append(TableStats(table.name, raw[table.name].rows_read, len(result.accepted), rejected,
+                                         time.perf_counter() - started))
     return checked
 
 
@@ -130,17 +140,45 @@ def _existing_keys(engine: Engine) -> dict[str, pd.Index]:
 def _load_table(conn: Connection, summary: RunSummary, table, raw: RawTable, result: Validated,
                 replace: bool) -> None:
     started = time.perf_counter()
-    write(conn, table, result.accepted, "insert" if replace else "upsert")
+    write(conn, table, result.accepted, "insert" if replace else "keep" if raw.on_conflict == "keep" else "upsert")
+    rejected = [raw.rejected]
     if len(result.reasons):
-        payloads = raw.frame.loc[result.reasons.index].to_json(
-            orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
-        conn.execute(insert(rejected_rows), [
-            {"run_id": summary.run_id, "table_name": table.name, "source_ref": raw.source_ref(int(i)),
-             "reason": reason, "payload": payload}
-            for i, reason, payload in zip(result.reasons.index, result.reasons, payloads)
-        ])
+        rejected.append(pd.DataFrame({
+            "source_ref": [raw.source_ref(i) for i in result.reasons.index],
+            "reason": result.reasons.to_numpy(),
+            "payload": payloads(raw.frame.loc[result.reasons.index]),
+        }))
+    rows = pd.concat([r for r in rejected if len(r)], ignore_index=True) if any(len(r) for r in rejected) else None
+    if rows is not None:
+        conn.execute(insert(rejected_rows), rows.assign(run_id=summary.run_id, table_name=table.name)
+                     .to_dict("records"))
     stats = next(s for s in summary.tables if s.table == table.name)
     stats.seconds += time.perf_counter() - started
+
+
+def payloads(frame: pd.DataFrame) -> list[str]:
+    """Each row's original values as a JSON object, for rejected_rows.payload."""
+    if frame.empty:
+        return []
+    return frame.to_json(orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
+
+
+def _save_cursors(conn: Connection, run_id: int, source) -> None:
+    """Store how far an incremental source got, in the same transaction as its rows."""
+    cursors = source.cursors() if hasattr(source, "cursors") else {}
+    for name, value in cursors.items():
+        key = (etl_cursors.c.source == source.name) & (etl_cursors.c.input == name)
+        conn.execute(delete(etl_cursors).where(key))
+        conn.execute(insert(etl_cursors).values(source=source.name, input=name, value=value, run_id=run_id))
+
+
+def stored_cursors(engine: Engine, source_name: str) -> dict[str, str]:
+    """The cursor values an incremental source reached in earlier runs (empty before the first)."""
+    ensure_schema(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(etl_cursors.c.input, etl_cursors.c.value)
+                            .where(etl_cursors.c.source == source_name)).all()
+    return dict(rows)
 
 
 def _record_tables(conn: Connection, summary: RunSummary) -> None:

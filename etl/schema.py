@@ -240,6 +240,14 @@ etl_run_tables = Table(
     Column("seconds", Float, nullable=False),
 )
 
+etl_cursors = Table(
+    "etl_cursors", metadata,
+    Column("source", String(200), primary_key=True),
+    Column("input", String(200), primary_key=True),
+    Column("value", String(64), nullable=False),  # ISO timestamp of the newest row loaded
+    Column("run_id", Integer, ForeignKey("etl_runs.run_id"), nullable=False),
+)
+
 rejected_rows = Table(
     "rejected_rows", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -4,22 +4,39 @@ A source says whether it is a full snapshot (``replace``: the warehouse's canoni
 reloaded) or a feed of changes (upserted on each table's primary key).
 """
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+REJECTED_COLUMNS = ["source_ref", "reason", "payload"]
+
 
 @dataclass
 class RawTable:
-    """One canonical table as the source holds it, before casting and checks."""
+    """One canonical table as the source holds it, before casting and checks.
+
+    ``rejected`` holds rows the source itself turned away (its row rules, exact duplicates, unreadable
+    dates); they count as read and rejected for this table like rows that fail validation.
+    """
 
     frame: pd.DataFrame
     origin: str  # a file name, a query or "demo", named in rejected rows
     first_line: int = 1  # the line number of the frame's first row (2 for a CSV with a header)
+    locate: Callable[[Hashable], str] | None = None  # frame index label -> "file:line", when rows keep theirs
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    on_conflict: str = "update"  # upserts: "update" the row already loaded with the same key, or "keep" it
 
-    def source_ref(self, position: int) -> str:
-        """Where the row at ``position`` came from, for rejected_rows."""
-        return f"{self.origin}:{position + self.first_line}"
+    def source_ref(self, label: Hashable) -> str:
+        """Where the row with this index label came from, for rejected_rows."""
+        if self.locate is not None:
+            return self.locate(label)
+        return f"{self.origin}:{int(label) + self.first_line}"
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read for this table, including those the source rejected itself."""
+        return len(self.frame) + len(self.rejected)
 
 
 @dataclass

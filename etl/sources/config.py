@@ -1,0 +1,183 @@
+"""The source config (YAML): what every key means, checked before anything is read or written.
+
+See docs/sources.md for the full reference with a complete example.
+"""
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from etl.errors import EtlError
+
+
+class Strict(BaseModel):
+    """Unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Condition(Strict):
+    """A test on one column of a row; several tests in one condition must all hold."""
+
+    column: str
+    equals: Any = None
+    is_in: list[Any] | None = Field(None, alias="in")
+    startswith: str | list[str] | None = None
+    not_startswith: str | list[str] | None = None
+    contains: str | list[str] | None = None  # case-insensitive, any of
+    matches: str | None = None  # a regular expression, searched
+    empty: bool | None = None
+    less_than: float | None = None
+    greater_than: float | None = None
+
+
+class Rule(Strict):
+    """A row-level rule: when every condition holds, reject the row with the reason."""
+
+    when: list[Condition]
+    reason: str
+
+
+class Case(Strict):
+    """One branch of a derived value: when every condition holds, the value is ``then``."""
+
+    when: list[Condition]
+    then: Any
+
+
+class ColumnSpec(Strict):
+    """How one warehouse column is made from the input row."""
+
+    column: str | None = None  # rename: take this source column
+    value: Any = None  # a constant
+    template: str | None = None  # "{Col1}-{Col2}": a text built from source columns
+    cases: list[Case] | None = None  # derived: the first case that holds wins, else ``default``
+    map: dict[str, Any] | None = None  # value map applied to the column's text
+    default: Any = None  # the value when ``map`` or ``cases`` find nothing (None: keep the value / empty)
+    id: bool = False  # an identifier: '17850.0' -> '17850', surrounding blanks removed
+    format: str | None = None  # a date/time format (strftime codes) for the source text
+    sequence_within: list[str] | None = None  # 1, 2, 3, ... within each group of these source columns
+    strip: bool = True
+
+    @model_validator(mode="after")
+    def one_source(self) -> "ColumnSpec":
+        chosen = [k for k in ("column", "value", "template", "cases", "sequence_within")
+                  if getattr(self, k) not in (None, [])]
+        if len(chosen) != 1 and not (chosen == [] and self.value is None and self.default is not None):
+            raise ValueError("give exactly one of column, value, template, cases or sequence_within")
+        return self
+
+
+class FileInput(Strict):
+    """Rows from CSV, TSV or XLSX files (one file or a glob), read as text."""
+
+    path: str  # relative to the data folder; may be a glob such as exports/orders-*.csv
+    format: Literal["csv", "tsv", "xlsx"] | None = None  # default: from the file extension
+    encoding: str = "utf-8-sig"  # utf-8-sig also reads files without a byte-order mark
+    delimiter: str | None = None  # default: ',' for csv, tab for tsv
+    decimal: Literal[".", ","] = "."
+    sheet: str | int = 0  # xlsx only
+    null_values: list[str] = Field(default_factory=lambda: ["", "NULL", "null", "NA", "N/A"])
+    skip_rows: int = 0
+
+
+class SqlInput(Strict):
+    """Rows from a query against any SQLAlchemy URL (PostgreSQL, MySQL/MariaDB, SQLite)."""
+
+    url: str
+    query: str
+
+
+class Input(Strict):
+    """A named input: files or a query, with its own row rules."""
+
+    files: FileInput | None = None
+    sql: SqlInput | None = None
+    cursor: str | None = None  # incremental: only rows whose cursor column is >= the last loaded value
+    cursor_format: str | None = None  # how to read the cursor column when it is a date/time
+    drop_exact_duplicates: bool = False  # reject rows identical to an earlier row, with the reason
+    reject: list[Rule] = Field(default_factory=list)
+    table: str | None = None  # the warehouse table its rejected rows are counted against
+
+    @model_validator(mode="after")
+    def one_kind(self) -> "Input":
+        if (self.files is None) == (self.sql is None):
+            raise ValueError("give exactly one of files or sql")
+        if (self.reject or self.drop_exact_duplicates) and not self.table:
+            raise ValueError("an input with reject rules or drop_exact_duplicates needs 'table': the warehouse "
+                             "table its rejected rows are counted against")
+        return self
+
+
+class TableSpec(Strict):
+    """One warehouse table: from an input (optionally one row per key) or from rows written in the config."""
+
+    input: str | None = None  # the name of an input
+    rows: list[dict[str, Any]] | None = None  # constant rows (a small dimension written in the config)
+    distinct_on: list[str] | None = None  # source columns: keep the first row of each group
+    where: list[Condition] | None = None  # keep only rows where every condition holds (others belong elsewhere)
+    columns: dict[str, str | ColumnSpec] = Field(default_factory=dict)
+    on_conflict: Literal["update", "keep"] = "update"  # what an upsert does with a key already loaded
+
+    @model_validator(mode="after")
+    def one_origin(self) -> "TableSpec":
+        if (self.input is None) == (self.rows is None):
+            raise ValueError("give exactly one of input or rows")
+        return self
+
+
+class SourceConfig(Strict):
+    """A whole source config file."""
+
+    name: str
+    description: str = ""
+    currency: str | None = None
+    mode: Literal["upsert", "replace"] = "upsert"
+    variables: dict[str, str] = Field(default_factory=dict)  # defaults for {placeholders}; --var overrides
+    inputs: dict[str, Input] = Field(default_factory=dict)
+    tables: dict[str, TableSpec]
+
+
+def _location(error: dict) -> str:
+    return ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-after"))
+
+
+def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
+    """Parse and check a config file; placeholders like {data_dir} are filled from ``variables``."""
+    if not path.exists():
+        raise EtlError(f"The source config {path} does not exist: check the path given to --source.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise EtlError(f"{path}{where} is not valid YAML ({getattr(error, 'problem', error)}): fix the syntax.") \
+            from None
+    try:
+        config = SourceConfig.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise EtlError(f"{path}: key '{_location(first)}': {first['msg']} "
+                       f"({len(error.errors())} problem(s) in all): see docs/sources.md.") from None
+    known = {**config.variables, **variables}
+    return SourceConfig.model_validate(_fill(raw, known, path))
+
+
+def _fill(value: Any, variables: dict[str, str], path: Path) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, variables, path) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, variables, path) for v in value]
+    if isinstance(value, str) and "${" in value:
+        def replace(match):
+            name = match.group(1)
+            if name not in variables:
+                raise EtlError(f"{path}: the placeholder ${{{name}}} has no value: define it under 'variables' "
+                               f"or pass --var {name}=...")
+            return variables[name]
+
+        return re.sub(r"\$\{(\w+)\}", replace, value)
+    return value

@@ -1,0 +1,209 @@
+"""A source described by a YAML config: inputs (files or SQL queries) mapped onto warehouse tables.
+
+Everything is read and mapped in ``extract``, before the pipeline opens its write transaction, so a config
+mistake (a missing file, an unknown column, a bad URL) stops the run before anything is written.
+"""
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from etl.errors import EtlError
+from etl.schema import metadata
+from etl.sources import REJECTED_COLUMNS, RawTable
+from etl.sources.config import FileInput, Input, SqlInput, read_config
+from etl.sources.mapping import all_hold, map_table
+
+
+@dataclass
+class InputRows:
+    """An input's rows as read (index = position), where each came from, and the rows its rules rejected."""
+
+    frame: pd.DataFrame
+    files: np.ndarray  # file name of each row
+    lines: np.ndarray  # line number of each row in its file
+    rejected: pd.DataFrame  # source_ref, reason, payload
+
+    def locate(self, label) -> str:
+        """'file:line' of the row with this index label."""
+        return f"{self.files[label]}:{self.lines[label]}"
+
+
+def payload_json(frame: pd.DataFrame) -> list[str]:
+    """Each row's original values as JSON."""
+    if frame.empty:
+        return []
+    return frame.to_json(orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
+
+
+class ConfigSource:
+    """Tables from a source config file (see docs/sources.md)."""
+
+    def __init__(self, path: Path, data_dir: Path | None = None, variables: dict[str, str] | None = None,
+                 cursors: dict[str, str] | None = None):
+        self.path = Path(path)
+        self.data_dir = Path(data_dir) if data_dir else self.path.parent
+        self.config = read_config(self.path, {"data_dir": str(self.data_dir), **(variables or {})})
+        self.name, self.currency = self.config.name, self.config.currency
+        self.replace = self.config.mode == "replace"
+        self.previous_cursors = cursors or {}
+        self.new_cursors: dict[str, str] = {}
+
+    def extract(self) -> dict[str, RawTable]:
+        """Read every input, apply its rules, and map each table."""
+        unknown = [t for t in self.config.tables if t not in metadata.tables]
+        if unknown:
+            raise EtlError(f"{self.path}: key 'tables.{unknown[0]}' is not a warehouse table: use one of the "
+                           "canonical tables (docs/architecture.md).")
+        inputs = {name: self._read(name, spec) for name, spec in self.config.inputs.items()}
+        tables = {}
+        for name, spec in self.config.tables.items():
+            where = f"{self.path}: tables.{name}"
+            if spec.rows is not None:
+                tables[name] = RawTable(pd.DataFrame(spec.rows), f"{self.path.name}:tables.{name}.rows",
+                                        on_conflict=spec.on_conflict)
+                continue
+            if spec.input not in inputs:
+                raise EtlError(f"{where}.input names '{spec.input}', which is not under 'inputs' "
+                               f"(known: {', '.join(inputs) or 'none'}).")
+            rows = inputs[spec.input]
+            decimal = self.config.inputs[spec.input].files.decimal if self.config.inputs[spec.input].files else "."
+            mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], decimal, where)
+            rejected = [rows.rejected] if self.config.inputs[spec.input].table == name else []
+            if len(reasons):
+                rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
+                                              "reason": reasons.to_numpy(),
+                                              "payload": payload_json(rows.frame.loc[reasons.index])}))
+                mapped = mapped.drop(index=reasons.index)
+            tables[name] = RawTable(mapped, spec.input, locate=rows.locate, on_conflict=spec.on_conflict,
+                                    rejected=_concat(rejected))
+        return tables
+
+    def cursors(self) -> dict[str, str]:
+        """The cursor value reached per input in this extract, to be stored with the load."""
+        return dict(self.new_cursors)
+
+    def _read(self, name: str, spec: Input) -> InputRows:
+        where = f"{self.path}: inputs.{name}"
+        if spec.files is not None:
+            frame, files, lines = self._read_files(where, spec.files)
+        else:
+            frame = _read_sql(where, spec.sql)
+            files, lines = np.full(len(frame), f"{name} (query)", dtype=object), np.arange(1, len(frame) + 1)
+        frame = self._after_cursor(where, name, spec, frame)
+        files, lines = files[frame.index], lines[frame.index]
+        frame = frame.reset_index(drop=True)
+        rows = InputRows(frame, files, lines, pd.DataFrame(columns=REJECTED_COLUMNS))
+        return _apply_rules(rows, spec, where)
+
+    def _read_files(self, where: str, spec: FileInput) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        pattern = spec.path if Path(spec.path).is_absolute() else str(self.data_dir / spec.path)
+        paths = sorted(glob.glob(pattern))
+        if not paths:
+            raise EtlError(f"{where}.files.path: no file matches '{spec.path}' in {self.data_dir}: check "
+                           "--data-dir or the path.")
+        frames, files, lines = [], [], []
+        for path in paths:
+            frame = _read_file(where, Path(path), spec)
+            frames.append(frame)
+            files.append(np.full(len(frame), Path(path).name, dtype=object))
+            lines.append(np.arange(len(frame)) + spec.skip_rows + 2)  # line 1 is the header
+        columns = frames[0].columns
+        for path, frame in zip(paths[1:], frames[1:]):
+            if list(frame.columns) != list(columns):
+                raise EtlError(f"{where}.files.path: {Path(path).name} has other columns than {Path(paths[0]).name}"
+                               ": every file matched by one input must share its header.")
+        return pd.concat(frames, ignore_index=True), np.concatenate(files), np.concatenate(lines)
+
+    def _after_cursor(self, where: str, name: str, spec: Input, frame: pd.DataFrame) -> pd.DataFrame:
+        if spec.cursor is None:
+            return frame
+        if spec.cursor not in frame.columns:
+            raise EtlError(f"{where}.cursor names the column '{spec.cursor}', which the input does not have "
+                           f"(it has: {', '.join(map(str, frame.columns))}).")
+        values = pd.to_datetime(frame[spec.cursor], format=spec.cursor_format or "mixed", errors="coerce")
+        if values.notna().sum() == 0 and len(frame):
+            raise EtlError(f"{where}.cursor_format: no value of the column '{spec.cursor}' reads with "
+                           f"{spec.cursor_format or 'a date format'}: fix the format.")
+        previous = self.previous_cursors.get(name)
+        keep = values.isna() | (values >= pd.Timestamp(previous)) if previous else pd.Series(True, index=frame.index)
+        if values[keep].notna().any():
+            self.new_cursors[name] = values[keep].max().isoformat()
+        return frame[keep.to_numpy()]
+
+
+def _format(path: str, spec: FileInput) -> str:
+    if spec.format:
+        return spec.format
+    suffixes = [s.lower() for s in Path(path).suffixes if s.lower() not in {".gz", ".zip", ".bz2", ".xz"}]
+    return {".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xls": "xlsx"}.get(suffixes[-1] if suffixes else "", "csv")
+
+
+def _read_file(where: str, path: Path, spec: FileInput) -> pd.DataFrame:
+    kind = _format(str(path), spec)
+    try:
+        if kind == "xlsx":
+            return pd.read_excel(path, sheet_name=spec.sheet, dtype=str, skiprows=spec.skip_rows,
+                                 na_values=spec.null_values, keep_default_na=False)
+        return pd.read_csv(path, dtype=str, sep=spec.delimiter or ("\t" if kind == "tsv" else ","),
+                           encoding=spec.encoding, skiprows=spec.skip_rows, na_values=spec.null_values,
+                           keep_default_na=False)
+    except UnicodeDecodeError as error:
+        raise EtlError(f"{where}.files.encoding: {path.name} is not {spec.encoding} (byte {error.start}): "
+                       "set the file's encoding, e.g. latin-1 or cp1252.") from None
+    except (pd.errors.ParserError, ValueError) as error:
+        raise EtlError(f"{where}.files: {path.name} cannot be read as {kind} ({str(error).splitlines()[0]}): "
+                       "check delimiter, quoting and format.") from None
+
+
+def _read_sql(where: str, spec: SqlInput) -> pd.DataFrame:
+    try:
+        engine = create_engine(spec.url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise EtlError(f"{where}.sql.url: '{spec.url}' is not a usable database URL ({error}): use a SQLAlchemy "
+                       "URL such as postgresql+psycopg://user@host/db.") from None
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text(spec.query))
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    except SQLAlchemyError as error:
+        raise EtlError(f"{where}.sql: the query failed on {engine.url.render_as_string(hide_password=True)} "
+                       f"({str(error.orig if hasattr(error, 'orig') else error).splitlines()[0]}): check the "
+                       "URL and the query.") from None
+    finally:
+        engine.dispose()
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
+    """Turn away duplicates and rows that a rule rejects; they are recorded with their reason."""
+    reasons = pd.Series(index=rows.frame.index, dtype=object)
+    if spec.drop_exact_duplicates:
+        first = rows.frame.groupby(list(rows.frame.columns), dropna=False, sort=False).ngroup()
+        first_position = pd.Series(rows.frame.index, index=rows.frame.index).groupby(first).transform("min")
+        duplicate = first_position != rows.frame.index
+        reasons[duplicate] = [f"exact duplicate of {rows.locate(p)}" for p in first_position[duplicate]]
+    for rule in spec.reject:
+        missing = [c.column for c in rule.when if c.column not in rows.frame.columns]
+        if missing:
+            raise EtlError(f"{where}.reject: the rule '{rule.reason}' names the column '{missing[0]}', which the "
+                           f"input does not have (it has: {', '.join(map(str, rows.frame.columns))}).")
+        hit = all_hold(rows.frame, rule.when) & reasons.isna()
+        reasons[hit] = rule.reason
+    turned_away = reasons.dropna()
+    if turned_away.empty:
+        return rows
+    rejected = pd.DataFrame({"source_ref": [rows.locate(i) for i in turned_away.index],
+                             "reason": turned_away.to_numpy(),
+                             "payload": payload_json(rows.frame.loc[turned_away.index])})
+    return InputRows(rows.frame.drop(index=turned_away.index), rows.files, rows.lines, rejected)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECTED_COLUMNS)

@@ -1,0 +1,145 @@
+"""Mapping source rows onto a warehouse table: renames, constants, templates, value maps, derived values.
+
+Everything here is vectorised over whole columns; the only per-row Python is in ``template``.
+"""
+
+import string
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Float, Integer, Table
+
+from etl.errors import EtlError
+from etl.sources.config import ColumnSpec, Condition, TableSpec
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def condition_mask(frame: pd.DataFrame, condition: Condition) -> pd.Series:
+    """Rows where every test of the condition holds."""
+    values = frame[condition.column]
+    text = values.fillna("").astype(str)
+    mask = pd.Series(True, index=frame.index)
+    if condition.equals is not None:
+        mask &= text == str(condition.equals)
+    if condition.is_in is not None:
+        mask &= text.isin([str(v) for v in condition.is_in])
+    if condition.startswith is not None:
+        mask &= text.str.startswith(tuple(_as_list(condition.startswith)))
+    if condition.not_startswith is not None:
+        mask &= ~text.str.startswith(tuple(_as_list(condition.not_startswith)))
+    if condition.contains is not None:
+        upper = text.str.upper()
+        mask &= np.logical_or.reduce([upper.str.contains(w.upper(), regex=False) for w in _as_list(condition.contains)])
+    if condition.matches is not None:
+        mask &= text.str.contains(condition.matches, regex=True)
+    if condition.empty is not None:
+        mask &= values.isna() == condition.empty
+    if condition.less_than is not None or condition.greater_than is not None:
+        number = pd.to_numeric(values, errors="coerce")
+        if condition.less_than is not None:
+            mask &= number < condition.less_than
+        if condition.greater_than is not None:
+            mask &= number > condition.greater_than
+    return mask
+
+
+def all_hold(frame: pd.DataFrame, conditions: list[Condition]) -> pd.Series:
+    """Rows where every condition holds."""
+    mask = pd.Series(True, index=frame.index)
+    for condition in conditions:
+        mask &= condition_mask(frame, condition)
+    return mask
+
+
+def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
+    """(config key, source column) for every source column the table spec uses."""
+    found = [(f"distinct_on[{i}]", c) for i, c in enumerate(spec.distinct_on or [])]
+    found += [(f"where[{i}].column", c.column) for i, c in enumerate(spec.where or [])]
+    for name, column in spec.columns.items():
+        column = ColumnSpec(column=column) if isinstance(column, str) else column
+        key = f"columns.{name}"
+        if column.column:
+            found.append((f"{key}.column", column.column))
+        found += [(f"{key}.sequence_within", c) for c in column.sequence_within or []]
+        found += [(f"{key}.cases.when.column", cond.column) for case in column.cases or [] for cond in case.when]
+        if column.template:
+            found += [(f"{key}.template", field) for _, field, _, _ in string.Formatter().parse(column.template)
+                      if field]
+    return found
+
+
+def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """The column's values, and a reason for each row whose value could not be read."""
+    if spec.column is not None:
+        values = frame[spec.column]
+    elif spec.template is not None:
+        values = pd.Series([spec.template.format(**row) for row in frame.fillna("").to_dict("records")],
+                           index=frame.index, dtype=object)
+    elif spec.cases is not None:
+        values = pd.Series(spec.default, index=frame.index, dtype=object)
+        decided = pd.Series(False, index=frame.index)
+        for case in spec.cases:
+            hit = all_hold(frame, case.when) & ~decided
+            values[hit] = case.then
+            decided |= hit
+    elif spec.sequence_within is not None:
+        values = frame.groupby(spec.sequence_within, sort=False, dropna=False).cumcount() + 1
+    else:
+        values = pd.Series(spec.value if spec.value is not None else spec.default, index=frame.index, dtype=object)
+    values = _transform(values, spec, target, decimal)
+    if spec.format is None:
+        return values, pd.Series(dtype=object)
+    parsed = pd.to_datetime(values, format=spec.format, errors="coerce")
+    failed = values.notna() & parsed.isna()
+    reasons = values[failed].map(lambda v: f"{name}: cannot read {v!r} with the date format {spec.format}")
+    return parsed, reasons
+
+
+def _transform(values: pd.Series, spec: ColumnSpec, target, decimal: str) -> pd.Series:
+    if spec.strip and (pd.api.types.is_string_dtype(values) or values.dtype == object):
+        values = values.where(values.isna(), values.astype(str).str.strip()).replace("", np.nan)
+    if spec.id:
+        values = values.where(values.isna(), values.astype(str).str.replace(r"\.0+$", "", regex=True))
+    if spec.map is not None:
+        mapped = values.astype(object).map(lambda v: spec.map.get(str(v), spec.map.get(v)) if pd.notna(v) else None)
+        fallback = values if spec.default is None else pd.Series(spec.default, index=values.index, dtype=object)
+        values = mapped.where(mapped.notna(), fallback)
+    if isinstance(target, (Float, Integer)) and (values.dtype == object or pd.api.types.is_string_dtype(values)):
+        values = _number_text(values, decimal)
+    return values
+
+
+def _number_text(values: pd.Series, decimal: str) -> pd.Series:
+    text = values.where(values.isna(), values.astype(str).str.replace(r"\s", "", regex=True))
+    if decimal == ",":
+        text = text.where(text.isna(), text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    return text
+
+
+def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimal: str,
+              where: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The input rows (after ``where`` and ``distinct_on``) as the table's columns, the index kept; and the
+    reasons of rows whose values could not be read (a date not in its format)."""
+    missing = [(key, column) for key, column in referenced_columns(spec) if column not in frame.columns]
+    if missing:
+        key, column = missing[0]
+        raise EtlError(f"{where}: key '{key}' names the column '{column}', which the input does not have "
+                       f"(it has: {', '.join(map(str, frame.columns))}): fix the column name.")
+    unknown = [name for name in spec.columns if name not in table.columns]
+    if unknown:
+        raise EtlError(f"{where}: key 'columns.{unknown[0]}' is not a column of the warehouse table {table.name} "
+                       f"(it has: {', '.join(c.name for c in table.columns)}).")
+    if spec.where:
+        frame = frame[all_hold(frame, spec.where)]
+    if spec.distinct_on:
+        frame = frame[~frame.duplicated(subset=spec.distinct_on, keep="first")]
+    out, problems = pd.DataFrame(index=frame.index), []
+    for name, column in spec.columns.items():
+        column = ColumnSpec(column=column) if isinstance(column, str) else column
+        out[name], reasons = _column(frame, name, column, table.c[name].type, decimal)
+        problems.append(reasons)
+    reasons = pd.concat(problems) if problems else pd.Series(dtype=object)
+    return out, reasons.groupby(level=0).agg("; ".join) if len(reasons) else reasons
