@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 ARGS ?=
 
-.PHONY: setup run etl test lint bench services clean
+.PHONY: setup run etl test lint bench services clean northwind-db
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,8 @@ services:  ## what the tests need: Chromium for browser tests, the local Postgre
 
 clean:  ## remove the virtualenv and the local warehouse
 	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm
+
+NORTHWIND_SQL ?= ../shared/datasets/northwind/northwind_postgres.sql
+northwind-db:  ## load the Northwind SQL dump into the PostgreSQL database "northwind" (read by its source config)
+	psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS northwind" -c "CREATE DATABASE northwind"
+	psql -q -h 127.0.0.1 -U postgres -d northwind -f $(NORTHWIND_SQL) >/dev/null

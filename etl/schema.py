@@ -63,7 +63,7 @@ customers = Table(
     Column("longitude", Float),
     Column("created_at", DateTime),
     _key("owner_id", "employees.employee_id"),
-    _dept(),
+    _key("department_id", "departments.department_id"),  # a CRM account may belong to no one department
     Index("ix_customers_department", "department_id"),
 )
 
@@ -284,7 +284,7 @@ mart_customer_month = Table(
     Column("month_index", Integer, nullable=False),
     Column("cohort_month", Date, nullable=False),
     Column("months_since_cohort", Integer, nullable=False),
-    _key("department_id", nullable=False),
+    _key("department_id"),
     Column("region", String(100)),
     Column("orders", Integer, nullable=False),
     Column("net_revenue", Float, nullable=False),

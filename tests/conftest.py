@@ -26,6 +26,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def datasets() -> Path:
+    """../shared/datasets, the real public datasets (required in CI)."""
+    if not DATASETS.is_dir():
+        skip_or_fail(f"the datasets folder {DATASETS} is not there")
+    return DATASETS
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A URL for an empty SQLite warehouse in a temporary folder."""

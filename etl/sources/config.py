@@ -56,7 +56,8 @@ class ColumnSpec(Strict):
     template: str | None = None  # "{Col1}-{Col2}": a text built from source columns
     cases: list[Case] | None = None  # derived: the first case that holds wins, else ``default``
     map: dict[str, Any] | None = None  # value map applied to the column's text
-    default: Any = None  # the value when ``map`` or ``cases`` find nothing (None: keep the value / empty)
+    otherwise: str | None = None  # a source column whose value is used where this one is empty
+    default: Any = None  # the value where nothing else gave one (a map or cases that find nothing, an empty value)
     id: bool = False  # an identifier: '17850.0' -> '17850', surrounding blanks removed
     format: str | None = None  # a date/time format (strftime codes) for the source text
     sequence_within: list[str] | None = None  # 1, 2, 3, ... within each group of these source columns
@@ -91,11 +92,21 @@ class SqlInput(Strict):
     query: str
 
 
+class Join(Strict):
+    """Rows of one input with the matching columns of another (a many-to-one left join)."""
+
+    left: str
+    right: str
+    columns: list[str]  # the matching columns (not "on": YAML reads a bare on as true)
+    right_columns: list[str] | None = None  # when the right input names them differently
+
+
 class Input(Strict):
-    """A named input: files or a query, with its own row rules."""
+    """A named input: files, a query, or a join of two inputs, with its own row rules."""
 
     files: FileInput | None = None
     sql: SqlInput | None = None
+    join: Join | None = None
     cursor: str | None = None  # incremental: only rows whose cursor column is >= the last loaded value
     cursor_format: str | None = None  # how to read the cursor column when it is a date/time
     drop_exact_duplicates: bool = False  # reject rows identical to an earlier row, with the reason
@@ -104,8 +115,8 @@ class Input(Strict):
 
     @model_validator(mode="after")
     def one_kind(self) -> "Input":
-        if (self.files is None) == (self.sql is None):
-            raise ValueError("give exactly one of files or sql")
+        if sum(x is not None for x in (self.files, self.sql, self.join)) != 1:
+            raise ValueError("give exactly one of files, sql or join")
         if (self.reject or self.drop_exact_duplicates) and not self.table:
             raise ValueError("an input with reject rules or drop_exact_duplicates needs 'table': the warehouse "
                              "table its rejected rows are counted against")
@@ -138,7 +149,7 @@ class SourceConfig(Strict):
     mode: Literal["upsert", "replace"] = "upsert"
     variables: dict[str, str] = Field(default_factory=dict)  # defaults for {placeholders}; --var overrides
     inputs: dict[str, Input] = Field(default_factory=dict)
-    tables: dict[str, TableSpec]
+    tables: dict[str, TableSpec | list[TableSpec]]  # a list: the table is the union of several specs
 
 
 def _location(error: dict) -> str:

@@ -60,37 +60,69 @@ class ConfigSource:
         if unknown:
             raise EtlError(f"{self.path}: key 'tables.{unknown[0]}' is not a warehouse table: use one of the "
                            "canonical tables (docs/architecture.md).")
-        inputs = {name: self._read(name, spec) for name, spec in self.config.inputs.items()}
+        inputs: dict[str, InputRows] = {}
+        for name in self._input_order():
+            inputs[name] = self._read(name, self.config.inputs[name], inputs)
         tables = {}
-        for name, spec in self.config.tables.items():
-            where = f"{self.path}: tables.{name}"
-            if spec.rows is not None:
-                tables[name] = RawTable(pd.DataFrame(spec.rows), f"{self.path.name}:tables.{name}.rows",
-                                        on_conflict=spec.on_conflict)
-                continue
-            if spec.input not in inputs:
-                raise EtlError(f"{where}.input names '{spec.input}', which is not under 'inputs' "
-                               f"(known: {', '.join(inputs) or 'none'}).")
-            rows = inputs[spec.input]
-            decimal = self.config.inputs[spec.input].files.decimal if self.config.inputs[spec.input].files else "."
-            mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], decimal, where)
-            rejected = [rows.rejected] if self.config.inputs[spec.input].table == name else []
-            if len(reasons):
-                rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
-                                              "reason": reasons.to_numpy(),
-                                              "payload": payload_json(rows.frame.loc[reasons.index])}))
-                mapped = mapped.drop(index=reasons.index)
-            tables[name] = RawTable(mapped, spec.input, locate=rows.locate, on_conflict=spec.on_conflict,
-                                    rejected=_concat(rejected))
+        for name, specs in self.config.tables.items():
+            parts = [self._map(name, f"tables.{name}" + (f"[{i}]" if isinstance(specs, list) else ""), spec, inputs)
+                     for i, spec in enumerate(specs if isinstance(specs, list) else [specs])]
+            tables[name] = parts[0] if len(parts) == 1 else _union(parts)
         return tables
+
+    def _map(self, name: str, key: str, spec, inputs: dict[str, InputRows]) -> RawTable:
+        where = f"{self.path}: {key}"
+        if spec.rows is not None:
+            return RawTable(pd.DataFrame(spec.rows), f"{self.path.name}:{key}.rows", on_conflict=spec.on_conflict)
+        if spec.input not in inputs:
+            raise EtlError(f"{where}.input names '{spec.input}', which is not under 'inputs' "
+                           f"(known: {', '.join(inputs) or 'none'}).")
+        rows = inputs[spec.input]
+        files = self.config.inputs[spec.input].files
+        where = f"{where} (reading {', '.join(sorted(set(rows.files)))[:200]})"
+        mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], files.decimal if files else ".", where)
+        rejected = [rows.rejected] if self.config.inputs[spec.input].table == name else []
+        if len(reasons):
+            rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
+                                          "reason": reasons.to_numpy(),
+                                          "payload": payload_json(rows.frame.loc[reasons.index])}))
+            mapped = mapped.drop(index=reasons.index)
+        return RawTable(mapped, spec.input, locate=rows.locate, on_conflict=spec.on_conflict,
+                        rejected=_concat(rejected))
+
+    def _input_order(self) -> list[str]:
+        """Inputs in an order where each join comes after the inputs it joins."""
+        order, visiting = [], set()
+
+        def visit(name: str, via: str) -> None:
+            if name not in self.config.inputs:
+                raise EtlError(f"{self.path}: {via} names the input '{name}', which is not under 'inputs'.")
+            if name in order:
+                return
+            if name in visiting:
+                raise EtlError(f"{self.path}: inputs.{name}.join joins itself in a circle: break the cycle.")
+            visiting.add(name)
+            join = self.config.inputs[name].join
+            if join is not None:
+                visit(join.left, f"inputs.{name}.join.left")
+                visit(join.right, f"inputs.{name}.join.right")
+            order.append(name)
+
+        for name in self.config.inputs:
+            visit(name, "inputs")
+        return order
 
     def cursors(self) -> dict[str, str]:
         """The cursor value reached per input in this extract, to be stored with the load."""
         return dict(self.new_cursors)
 
-    def _read(self, name: str, spec: Input) -> InputRows:
+    def _read(self, name: str, spec: Input, inputs: dict[str, InputRows]) -> InputRows:
         where = f"{self.path}: inputs.{name}"
-        if spec.files is not None:
+        if spec.join is not None:
+            left = inputs[spec.join.left]
+            frame = _join(where, left.frame, inputs[spec.join.right].frame, spec.join)
+            files, lines = left.files, left.lines  # a joined row is where its left row came from
+        elif spec.files is not None:
             frame, files, lines = self._read_files(where, spec.files)
         else:
             frame = _read_sql(where, spec.sql)
@@ -178,6 +210,32 @@ def _read_sql(where: str, spec: SqlInput) -> pd.DataFrame:
     finally:
         engine.dispose()
     return frame.astype(object).where(frame.notna(), None)
+
+
+def _join(where: str, left: pd.DataFrame, right: pd.DataFrame, join) -> pd.DataFrame:
+    right_on = join.right_columns or join.columns
+    for side, frame, columns in (("left", left, join.columns), ("right", right, right_on)):
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            key = "columns" if side == "left" else "right_columns"
+            raise EtlError(f"{where}.join.{key}: the {side} input has no column '{missing[0]}' "
+                           f"(it has: {', '.join(map(str, frame.columns))}).")
+    if right.duplicated(subset=right_on).any():
+        raise EtlError(f"{where}.join: the right input '{join.right}' repeats keys in {', '.join(right_on)}: "
+                       "a join must find at most one row per left row.")
+    extra = [c for c in right.columns if c not in right_on and c not in left.columns]
+    merged = left.merge(right[[*right_on, *extra]], how="left", left_on=join.columns, right_on=right_on,
+                        suffixes=("", "_right"))
+    merged.index = left.index
+    return merged.drop(columns=[c for c in right_on if c not in join.columns and c not in left.columns])
+
+
+def _union(parts: list[RawTable]) -> RawTable:
+    """Several specs for one table: their rows one after the other, each keeping where it came from."""
+    refs = [part.source_ref(label) for part in parts for label in part.frame.index]
+    frame = pd.concat([part.frame for part in parts], ignore_index=True)
+    return RawTable(frame, parts[0].origin, locate=refs.__getitem__, on_conflict=parts[0].on_conflict,
+                    rejected=_concat([part.rejected for part in parts]))
 
 
 def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:

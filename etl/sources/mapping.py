@@ -61,8 +61,7 @@ def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
     for name, column in spec.columns.items():
         column = ColumnSpec(column=column) if isinstance(column, str) else column
         key = f"columns.{name}"
-        if column.column:
-            found.append((f"{key}.column", column.column))
+        found += [(f"{key}.{k}", getattr(column, k)) for k in ("column", "otherwise") if getattr(column, k)]
         found += [(f"{key}.sequence_within", c) for c in column.sequence_within or []]
         found += [(f"{key}.cases.when.column", cond.column) for case in column.cases or [] for cond in case.when]
         if column.template:
@@ -71,7 +70,8 @@ def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
     return found
 
 
-def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: str) -> tuple[pd.Series, pd.Series]:
+def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: str,
+            where: str) -> tuple[pd.Series, pd.Series]:
     """The column's values, and a reason for each row whose value could not be read."""
     if spec.column is not None:
         values = frame[spec.column]
@@ -90,10 +90,22 @@ def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: s
     else:
         values = pd.Series(spec.value if spec.value is not None else spec.default, index=frame.index, dtype=object)
     values = _transform(values, spec, target, decimal)
+    if spec.otherwise is not None:
+        values = values.where(values.notna(), _transform(frame[spec.otherwise], spec, target, decimal))
+    if spec.default is not None:
+        values = values.where(values.notna(), spec.default)
     if spec.format is None:
         return values, pd.Series(dtype=object)
-    parsed = pd.to_datetime(values, format=spec.format, errors="coerce")
+    try:
+        parsed = pd.to_datetime(values, format=spec.format, errors="coerce")
+    except ValueError as error:
+        raise EtlError(f"{where}: key 'columns.{name}.format' ({spec.format}) is not a usable date format "
+                       f"({error}): use strftime codes such as %Y-%m-%d %H:%M:%S.") from None
     failed = values.notna() & parsed.isna()
+    if failed.any() and failed.sum() == values.notna().sum():
+        source = f" (column '{spec.column}')" if spec.column else ""
+        raise EtlError(f"{where}: key 'columns.{name}.format' ({spec.format}) reads none of the values{source}, "
+                       f"such as {values[failed].iloc[0]!r}: fix the format.")
     reasons = values[failed].map(lambda v: f"{name}: cannot read {v!r} with the date format {spec.format}")
     return parsed, reasons
 
@@ -139,7 +151,7 @@ def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimal: str,
     out, problems = pd.DataFrame(index=frame.index), []
     for name, column in spec.columns.items():
         column = ColumnSpec(column=column) if isinstance(column, str) else column
-        out[name], reasons = _column(frame, name, column, table.c[name].type, decimal)
+        out[name], reasons = _column(frame, name, column, table.c[name].type, decimal, where)
         problems.append(reasons)
     reasons = pd.concat(problems) if problems else pd.Series(dtype=object)
     return out, reasons.groupby(level=0).agg("; ".join) if len(reasons) else reasons
