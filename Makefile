@@ -6,7 +6,8 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 ARGS ?=
 
-.PHONY: setup run etl test lint bench services clean northwind-db
+.PHONY: setup run etl test lint bench services clean northwind-db demo-online-retail demo-crm demo-olist \
+	demo-northwind
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +52,22 @@ NORTHWIND_SQL ?= ../shared/datasets/northwind/northwind_postgres.sql
 northwind-db:  ## load the Northwind SQL dump into the PostgreSQL database "northwind" (read by its source config)
 	psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS northwind" -c "CREATE DATABASE northwind"
 	psql -q -h 127.0.0.1 -U postgres -d northwind -f $(NORTHWIND_SQL) >/dev/null
+
+DATASETS ?= ../shared/datasets
+# Load one public dataset into its own warehouse, data/<dataset>.db, then open the app on it.
+define dataset_app
+	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml $(2)
+	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/app.py
+endef
+
+demo-online-retail: $(RUNTIME)  ## the app on Online Retail (UCI), 541,909 real invoice lines
+	$(call dataset_app,online_retail,--data-dir $(DATASETS)/online_retail)
+
+demo-crm: $(RUNTIME)  ## the app on the CRM sales opportunities sample
+	$(call dataset_app,crm_sales_opportunities,--data-dir $(DATASETS)/crm_sales_opportunities)
+
+demo-olist: $(RUNTIME)  ## the app on the Olist marketing funnel
+	$(call dataset_app,olist,--data-dir $(DATASETS)/olist)
+
+demo-northwind: $(RUNTIME) northwind-db  ## the app on Northwind, read from its SQL dump in PostgreSQL
+	$(call dataset_app,northwind,)

@@ -36,11 +36,12 @@ def revenue_trend(daily: pd.DataFrame, currency: str | None) -> go.Figure:
 def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> go.Figure:
     """Net revenue per department as horizontal bars, labelled with the gross margin %."""
     data = by_department.sort_values("net_revenue")
-    margin = (data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)).fillna(0)
+    margin = data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)
     prefix = tick_prefix(currency)
     fig = go.Figure(go.Bar(
         x=data["net_revenue"], y=data["department"], orientation="h", marker_color=PALETTE[0],
-        text=[f"{money(v, currency)} · margin {m:.1%}" for v, m in zip(data["net_revenue"], margin)],
+        text=[money(v, currency) + ("" if pd.isna(m) else f" · margin {m:.1%}")
+              for v, m in zip(data["net_revenue"], margin)],
         textposition="auto", hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}}<extra></extra>",
     ))
     fig.update_xaxes(tickprefix=prefix, tickformat="~s")

@@ -11,7 +11,8 @@ CHURN_DAYS = 90
 
 CAPTIONS = {
     "net_revenue": "Net revenue = sales lines' quantity x unit price x (1 - discount), plus returns (negative).",
-    "gross_margin": "Gross margin % = (net revenue - quantity x unit cost) / net revenue.",
+    "gross_margin": "Gross margin % = (net revenue - quantity x unit cost) / net revenue; shown as – when the "
+                    "source has no product costs.",
     "orders": "Orders = sale orders placed in the period (returns not counted).",
     "active_customers": "Active customers = customers with at least one sale order in the period; guest sales "
                         "count in revenue but not here.",
@@ -27,8 +28,11 @@ def line_value(lines: Table) -> ColumnElement:
 
 
 def line_cost(lines: Table, products: Table) -> ColumnElement:
-    """Signed cost of an order line: quantity x unit cost (the product's cost when the line has none)."""
-    return lines.c.quantity * func.coalesce(lines.c.unit_cost, products.c.unit_cost, 0)
+    """Signed cost of an order line: quantity x unit cost (the product's cost when the line has none).
+
+    NULL when the source knows no cost: a margin is then unknown, never silently 100%.
+    """
+    return lines.c.quantity * func.coalesce(lines.c.unit_cost, products.c.unit_cost)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -32,7 +32,7 @@ def order_fulfilment_select():
         .group_by(order_lines.c.order_id)
         .subquery("totals")
     )
-    value, cost = func.coalesce(totals.c.value, 0.0), func.coalesce(totals.c.cost, 0.0)
+    value, cost = func.coalesce(totals.c.value, 0.0), totals.c.cost
     on_time = case(
         (orders.c.delivered_at.is_(None) | orders.c.promised_at.is_(None), None),
         (orders.c.delivered_at <= orders.c.promised_at, true()),

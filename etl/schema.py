@@ -270,8 +270,8 @@ mart_daily_sales = Table(
     Column("revenue", Float, nullable=False),
     Column("returns", Float, nullable=False),
     Column("net_revenue", Float, nullable=False),
-    Column("cogs", Float, nullable=False),
-    Column("gross_margin", Float, nullable=False),
+    Column("cogs", Float),  # NULL when the source has no costs
+    Column("gross_margin", Float),
     Column("orders", Integer, nullable=False),
     Column("units", Float, nullable=False),
     Index("ix_mart_daily_sales_department", "department_id", "sales_date"),
@@ -288,7 +288,7 @@ mart_customer_month = Table(
     Column("region", String(100)),
     Column("orders", Integer, nullable=False),
     Column("net_revenue", Float, nullable=False),
-    Column("gross_margin", Float, nullable=False),
+    Column("gross_margin", Float),
     Index("ix_mart_customer_month_month", "month_start"),
 )
 
@@ -304,7 +304,7 @@ mart_order_fulfilment = Table(
     Column("month_start", Date, nullable=False),
     Column("month_index", Integer, nullable=False),  # year * 12 + month - 1: month arithmetic on any dialect
     Column("net_revenue", Float, nullable=False),
-    Column("gross_margin", Float, nullable=False),
+    Column("gross_margin", Float),
     Column("cycle_days", Float),
     Column("is_delivered", Boolean, nullable=False),
     Column("is_on_time", Boolean),

@@ -81,13 +81,15 @@ def fit_series(history: pd.DataFrame, settings: Settings) -> SeriesForecast:
         params = {"changepoint_prior_scale": best.changepoint_prior_scale,
                   "seasonality_prior_scale": best.seasonality_prior_scale}
     backtests = pd.concat(scores, ignore_index=True)
-    if weak is not None or not points:
+    mean_mase = backtests.groupby("model")["mase"].mean().dropna()
+    if mean_mase.empty:
         reason = weak or "too little history to backtest"
         return SeriesForecast("seasonal_naive", f"fallback: {reason}", seasonal_naive(data, horizon), backtests, {})
-    mean_mase = backtests.groupby("model")["mase"].mean()
     chosen = mean_mase.idxmin()
     others = ", ".join(f"{m} {v:.2f}" for m, v in mean_mase.drop(chosen).items())
     reason = f"best backtest MASE: {chosen} {mean_mase[chosen]:.2f} (against {others})"
+    if weak is not None:
+        reason = f"Prophet not tried: {weak}; {reason}"
     model = _prophet_with(ProphetParams(**params, holidays_country=settings.holidays_country)) \
         if chosen == "prophet" else BASELINES[chosen]
     return SeriesForecast(chosen, reason, model(data, horizon), backtests, params if chosen == "prophet" else {})

@@ -22,6 +22,15 @@ def daily(history: pd.DataFrame) -> pd.DataFrame:
     return series.rename("y").rename_axis("ds").reset_index()
 
 
+def closed_weekdays(history: pd.DataFrame, share: float = 0.9, min_weeks: int = 4) -> set[int]:
+    """Weekdays (0 = Monday) without sales on at least 90% of their dates: days the business does not trade."""
+    data = daily(history)
+    if len(data) < 7 * min_weeks:
+        return set()
+    zero_share = (data["y"] == 0).groupby(data["ds"].dt.day_of_week).mean()
+    return {int(day) for day, value in zero_share.items() if value >= share}
+
+
 def _future(history: pd.DataFrame, horizon: int) -> pd.DatetimeIndex:
     return pd.date_range(history["ds"].max() + pd.Timedelta(days=1), periods=horizon, freq="D")
 
@@ -76,11 +85,16 @@ class ProphetParams:
 
 
 def prophet(history: pd.DataFrame, horizon: int, params: ProphetParams = ProphetParams()) -> pd.DataFrame:
-    """Prophet with weekly seasonality, yearly only with two years of history, and country holidays."""
+    """Prophet with weekly seasonality, yearly only with two years of history, and country holidays.
+
+    Weekdays the business never trades (a shop closed on Saturdays) are left out of the fit and forecast as
+    zero, as Prophet's documentation advises for regular gaps.
+    """
     from prophet import Prophet  # imported here: it is slow to import and only the workers need it
 
     logging.getLogger("cmdstanpy").disabled = True
     data = daily(history)
+    closed = closed_weekdays(data)
     model = Prophet(
         weekly_seasonality=True, yearly_seasonality=len(data) >= params.yearly_min_days, daily_seasonality=False,
         changepoint_prior_scale=params.changepoint_prior_scale,
@@ -89,9 +103,11 @@ def prophet(history: pd.DataFrame, horizon: int, params: ProphetParams = Prophet
     )
     if params.holidays_country:
         model.add_country_holidays(country_name=params.holidays_country)
-    model.fit(data)
+    model.fit(data[~data["ds"].dt.day_of_week.isin(closed)])
     forecast = model.predict(pd.DataFrame({"ds": _future(data, horizon)}))
-    return _clip(forecast[["ds", "yhat", "yhat_lower", "yhat_upper"]].copy())
+    forecast = forecast[["ds", "yhat", "yhat_lower", "yhat_upper"]].copy()
+    forecast.loc[forecast["ds"].dt.day_of_week.isin(closed), ["yhat", "yhat_lower", "yhat_upper"]] = 0.0
+    return _clip(forecast)
 
 
 def weekly_pattern(history: pd.DataFrame) -> pd.Series:

@@ -8,10 +8,11 @@ from etl.schema import departments, mart_daily_sales, mart_order_fulfilment
 
 
 def sales_totals(filters: Filters) -> pd.DataFrame:
-    """One row: revenue, returns, net_revenue, cogs, gross_margin over the filtered period."""
+    """One row: revenue, returns, net_revenue, cogs, gross_margin (NULL without costs) over the period."""
     s = mart_daily_sales
-    statement = select(*(func.coalesce(func.sum(s.c[n]), 0.0).label(n)
-                         for n in ("revenue", "returns", "net_revenue", "cogs", "gross_margin")))
+    known = (func.coalesce(func.sum(s.c[n]), 0.0).label(n) for n in ("revenue", "returns", "net_revenue"))
+    costs = (func.sum(s.c[n]).label(n) for n in ("cogs", "gross_margin"))  # NULL when no cost is known
+    statement = select(*known, *costs)
     return read(where_period(statement, s, "sales_date", filters))
 
 
@@ -30,8 +31,10 @@ def order_totals(filters: Filters) -> pd.DataFrame:
 
 
 def period_kpis(filters: Filters) -> dict:
-    """The overview's figures for a period: the columns of sales_totals and order_totals in one dict."""
-    return sales_totals(filters).iloc[0].to_dict() | order_totals(filters).iloc[0].to_dict()
+    """The overview's figures for a period: the columns of sales_totals and order_totals in one dict (None
+    where a figure is unknown)."""
+    figures = sales_totals(filters).iloc[0].to_dict() | order_totals(filters).iloc[0].to_dict()
+    return {k: None if pd.isna(v) else v for k, v in figures.items()}
 
 
 def daily_revenue(filters: Filters) -> pd.DataFrame:

@@ -34,7 +34,9 @@ def test_database_url_comes_from_the_environment(sqlite_url, monkeypatch):
 @pytest.mark.parametrize(("args", "message"), [
     (["--end-date", "2025-02-30"], "--end-date '2025-02-30' is not a date: write it as YYYY-MM-DD."),
     (["--scale", "0"], "--scale 0 must be positive: 1 is the default size, 12 about a million lines."),
-    (["--source", "crm.xlsx"], "Unknown source 'crm.xlsx': use --source demo."),
+    (["--source", "crm.xlsx"], "Unknown source 'crm.xlsx': use --source demo or the path of a source config"),
+    (["--source", "missing.yaml"], "The source config missing.yaml does not exist: check the path given to --source."),
+    (["--source", "etl/sources/olist.yaml", "--var", "novalue"], "--var 'novalue' is not NAME=VALUE"),
     (["--db", "not a url"], "The database URL 'not a url' is not valid: use a SQLAlchemy URL such as"),
 ])
 def test_bad_command_lines_fail_with_one_sentence(args, message, sqlite_url):

@@ -86,15 +86,18 @@ def test_proportional_reconciliation_makes_parts_add_up_and_keeps_shares():
     assert fixed["a"]["yhat_upper"].tolist() == pytest.approx([87.5, 40.0])
 
 
-def test_short_and_sparse_series_fall_back_to_seasonal_naive_with_the_reason():
+def test_short_and_sparse_series_fall_back_to_a_baseline_with_the_reason():
     short = synthetic(days=40)
     result = fit_series(short, Settings(horizon_days=7, backtest_cutoffs=2, holidays_country=None))
     assert result.model == "seasonal_naive"
     assert result.reason == "fallback: only 40 days of history (Prophet needs 90)"
     sparse = synthetic(days=200).assign(y=lambda f: np.where(f.index % 3 == 0, f["y"], 0.0))
     result = fit_series(sparse, Settings(horizon_days=7, backtest_cutoffs=2, holidays_country=None))
-    assert result.reason == "fallback: 66% of days have no sales (too sparse for Prophet)"  # 133 of 200
+    # 133 of 200 days are empty: Prophet is not tried, the better baseline by backtest is used
+    assert result.reason.startswith("Prophet not tried: 66% of days have no sales (too sparse for Prophet); "
+                                    "best backtest MASE: ")
     assert set(result.backtests["model"]) == {"seasonal_naive", "moving_average_28"}
+    assert result.model == result.backtests.groupby("model")["mase"].mean().idxmin()
     with pytest.raises(ValueError, match="only 5 days of history; a forecast needs at least 7"):
         fit_series(synthetic(days=5), Settings())
 
@@ -123,6 +126,15 @@ def test_weekly_pattern_recovered_from_the_demo_matches_the_generator():
         lines["ordered_at"].dt.normalize()).sum()
     found = weekly_pattern(pd.DataFrame({"ds": revenue.index, "y": revenue.to_numpy()}))
     assert np.abs(found.to_numpy() - WEEKLY_PATTERN).max() < 0.1
+
+
+def test_weekdays_the_business_never_trades_are_forecast_as_zero():
+    history = synthetic(days=180)
+    history.loc[history["ds"].dt.day_of_week == 5, "y"] = 0.0  # closed on Saturdays
+    forecast = prophet(history, 14)
+    saturdays = forecast["ds"].dt.day_of_week == 5
+    assert (forecast.loc[saturdays, ["yhat", "yhat_lower", "yhat_upper"]] == 0).all().all()
+    assert (forecast.loc[~saturdays, "yhat"] > 50).all()
 
 
 def test_prophet_params_default_to_prophets_own():
