@@ -23,8 +23,8 @@ def load_online_retail(fresh, url: str) -> LoadResult:
     included) into the warehouse at ``url``, which the caller keeps for the forecast benchmark."""
     source = ConfigSource(CONFIG, DATA)
     raw = source.extract()
-    with fresh() as url:
-        engine = get_engine(url)
+    with fresh() as raw_url:
+        engine = get_engine(raw_url)
         ensure_schema(engine)
         prepared = {n: to_rows(conform(t.frame, metadata.tables[n])[0], metadata.tables[n]) for n, t in raw.items()}
         started = time.perf_counter()

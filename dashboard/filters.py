@@ -1,6 +1,10 @@
-"""The global sidebar filters (period and departments), drawn once by app.py and read by every page."""
+"""The global sidebar filters (period, departments, regions), drawn once by app.py and read by every page.
 
-from datetime import timedelta
+They persist across pages (app.py draws them on every run) and are mirrored in the URL query string
+(?start=2025-01-01&end=2025-03-31&dept=SAL-NOR&region=North), so a copied link opens the same view.
+"""
+
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -9,26 +13,47 @@ from dashboard.queries import Filters
 
 DEFAULT_DAYS = 90
 STATE_KEY = "filters"
+PERIOD, DEPARTMENTS, REGIONS = "filter_period", "filter_departments", "filter_regions"
+
+
+def _from_url(first: date, last: date, departments: list[str], regions: list[str]) -> None:
+    """Set the widgets' first values from the URL, or from the defaults where the URL says nothing valid."""
+    params = st.query_params
+    start, end = max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last
+    try:
+        start = min(max(date.fromisoformat(params["start"]), first), last) if "start" in params else start
+        end = min(max(date.fromisoformat(params["end"]), start), last) if "end" in params else end
+    except ValueError:
+        pass
+    st.session_state[PERIOD] = (start, end)
+    st.session_state[DEPARTMENTS] = [d for d in params.get_all("dept") if d in departments]
+    st.session_state[REGIONS] = [r for r in params.get_all("region") if r in regions]
 
 
 def draw_sidebar() -> Filters | None:
-    """Draw the filters in the sidebar and remember the choice; None when the warehouse has no orders."""
+    """Draw the filters in the sidebar and remember the choice; None when the warehouse holds nothing to show."""
     bounds = q.date_bounds() if q.has_data() else None
     if bounds is None:
         st.session_state.pop(STATE_KEY, None)
         return None
     first, last = bounds
-    period = st.sidebar.date_input(
-        "Period", value=(max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last), min_value=first,
-        max_value=last, key="filter_period", format="YYYY-MM-DD",
-        help="Every page shows this period; changes compare it with the period of the same length before it.")
-    start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
     options = q.department_options()
     names = dict(zip(options["department_id"], options["name"]))
+    regions = q.region_options()
+    if PERIOD not in st.session_state:
+        _from_url(first, last, list(names), regions)
+    period = st.sidebar.date_input(
+        "Period", min_value=first, max_value=last, key=PERIOD, format="YYYY-MM-DD",
+        help="Every page shows this period; changes compare it with the period of the same length before it.")
+    start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
     chosen = st.sidebar.multiselect("Departments", list(names), format_func=lambda d: names.get(d, d),
-                                    key="filter_departments", placeholder="All departments")
-    st.session_state[STATE_KEY] = Filters(start, end, tuple(sorted(chosen)))
-    return st.session_state[STATE_KEY]
+                                    key=DEPARTMENTS, placeholder="All departments")
+    chosen_regions = st.sidebar.multiselect("Regions", regions, key=REGIONS, placeholder="All regions")
+    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)))
+    st.query_params.from_dict({"start": start.isoformat(), "end": end.isoformat(), "dept": list(filters.departments),
+                               "region": list(filters.regions)})
+    st.session_state[STATE_KEY] = filters
+    return filters
 
 
 def current() -> Filters | None:

@@ -4,10 +4,19 @@ The marts build their sums with the SQL expressions here; the dashboard derives 
 here and shows ``CAPTIONS`` under the charts, so a number and its definition never drift apart.
 """
 
+import pandas as pd
 from sqlalchemy import ColumnElement, Table, func
 
 CHURN_DAYS = 90
 """A customer with no sale order in this many days counts as churned."""
+
+STAGE_PROBABILITY = {
+    "Prospecting": 0.10, "Lead": 0.10, "Qualification": 0.20, "Engaging": 0.40, "Proposal": 0.50,
+    "Negotiation": 0.70, "Won": 1.0, "Lost": 0.0,
+}
+"""Chance that a deal in a stage is won: weighted pipeline = sum(expected value x probability) over open deals.
+Stages not listed count as 0.25."""
+DEFAULT_STAGE_PROBABILITY = 0.25
 
 CAPTIONS = {
     "net_revenue": "Net revenue = sales lines' quantity x unit price x (1 - discount), plus returns (negative).",
@@ -19,6 +28,22 @@ CAPTIONS = {
     "on_time": "On-time delivery = orders delivered by their promised time / orders delivered.",
     "cycle_time": "Order cycle time = delivered at - ordered at, in days.",
     "change": "Change against the previous period of the same length.",
+    "cohorts": "Cohort = month of a customer's first sale; retention(c, k) = customers of cohort c with a sale in "
+               "month c + k / customers in c.",
+    "retention_rate": "Retention rate = (E - N) / S: S customers active in the 90 days before the period, E active "
+                      "in its last 90 days, N new in it. Churned = no sale in 90 days.",
+    "rfm": "RFM: recency (days since last sale), frequency (sale orders) and monetary (net revenue) in the period, "
+           "each scored 1-5 by quintile (5 best).",
+    "clv": "CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn "
+           "rate, at most 10 years).",
+    "win_rate": "Win rate = won / (won + lost); open deals do not count.",
+    "weighted_pipeline": "Weighted pipeline = expected value x stage probability, over open deals (expected "
+                         "value = amount, or the product's list price when the deal has none).",
+    "sales_cycle": "Sales cycle = closed - created, in days, for won and lost deals.",
+    "procurement": "Purchase lead time = received - ordered; supplier on time = received by expected date / received.",
+    "inventory": "Inventory turnover = COGS / average stock value; days of inventory = 365 / turnover.",
+    "dso": "Days sales outstanding = average receivables / invoiced sales x days; order-to-cash = paid - ordered.",
+    "tickets": "First response time = first response - opened; resolution time = resolved - opened, in hours.",
 }
 
 
@@ -47,3 +72,62 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or not previous:
         return None
     return (current - previous) / abs(previous)
+
+
+RFM_SEGMENTS = [  # (segment, recency scores, frequency scores): the first that matches wins
+    ("Champions", {4, 5}, {4, 5}),
+    ("Loyal", {3, 4, 5}, {3, 4, 5}),
+    ("New customers", {4, 5}, {1}),
+    ("Potential loyalists", {3, 4, 5}, {1, 2}),
+    ("Can't lose them", {1}, {4, 5}),
+    ("At risk", {1, 2}, {3, 4, 5}),
+    ("Hibernating", {1, 2}, {1, 2}),
+]
+AT_RISK_SEGMENTS = ("Can't lose them", "At risk")
+
+
+def rfm_segment(recency_score: int, frequency_score: int) -> str:
+    """The RFM segment of a customer's recency and frequency scores (1-5, 5 best)."""
+    for name, recency, frequency in RFM_SEGMENTS:
+        if recency_score in recency and frequency_score in frequency:
+            return name
+    return "Need attention"
+
+
+def stage_probability(stage: str) -> float:
+    """The chance a deal in this stage is won."""
+    return STAGE_PROBABILITY.get(stage, DEFAULT_STAGE_PROBABILITY)
+
+
+def retention_matrix(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Cohort retention(c, k): active customers of cohort c in month c + k / size of c (month 0).
+
+    ``cohorts`` has cohort_month, months_since_cohort, customers; the result has one row per cohort and one
+    column per month since the first sale.
+    """
+    table = cohorts.pivot(index="cohort_month", columns="months_since_cohort", values="customers")
+    return table.div(table[0], axis=0) if 0 in table.columns else table * float("nan")
+
+
+def retention_rate(start: int, end: int, new: int) -> float | None:
+    """(E - N) / S: customers at the end who were not new, over customers at the start."""
+    return ratio(end - new, start)
+
+
+def rfm_frame(scored: pd.DataFrame, period_end) -> pd.DataFrame:
+    """Customers with recency in days, their RFM segment, average order value and own margin rate."""
+    frame = scored.copy()
+    frame["recency_days"] = (pd.Timestamp(period_end) - pd.to_datetime(frame["last_order"])).dt.days
+    frame["segment"] = [rfm_segment(r, f) for r, f in zip(frame["r_score"], frame["f_score"])]
+    frame["average_order_value"] = frame["monetary"] / frame["frequency"]
+    return frame
+
+
+def customer_lifetime_value(rfm: pd.DataFrame, period_days: int, margin_rate: float | None,
+                            annual_churn: float | None) -> pd.Series:
+    """CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn,
+    at most 10 years); margin 100% when the source has no costs."""
+    lifetime = min(10.0, 1 / annual_churn) if annual_churn else 10.0
+    orders_per_year = rfm["frequency"] * 365 / max(period_days, 1)
+    margin = 1.0 if margin_rate is None else margin_rate
+    return rfm["average_order_value"] * orders_per_year * margin * lifetime

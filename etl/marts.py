@@ -8,15 +8,25 @@ join one narrow table instead of repeating the work.
 
 from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, select, true
 
-from etl.kpi import line_cost, line_value
+from etl.kpi import DEFAULT_STAGE_PROBABILITY, STAGE_PROBABILITY, line_cost, line_value
 from etl.schema import (
     customers,
+    inventory,
+    invoices,
     mart_customer_month,
     mart_daily_sales,
+    mart_inventory,
+    mart_invoices,
+    mart_opportunities,
     mart_order_fulfilment,
+    mart_procurement,
+    mart_tickets,
+    opportunities,
     order_lines,
     orders,
     products,
+    purchase_orders,
+    tickets,
 )
 from etl.sqlfunc import day_of, days_between, month_index, month_of
 
@@ -104,10 +114,83 @@ def customer_month_select():
     )
 
 
-MARTS = [  # the other two marts read mart_order_fulfilment, so it is built first
+def _flag(condition):
+    """A boolean column from a condition, portable to SQLite (0/1) and PostgreSQL (true/false)."""
+    return case((condition, true()), else_=false())
+
+
+def procurement_select():
+    """One row per purchase-order line: value, lead time, and whether it arrived by the expected date."""
+    po = purchase_orders
+    received = po.c.received_at.is_not(None)
+    on_time = case((~received | po.c.expected_at.is_(None), None), (po.c.received_at <= po.c.expected_at, true()),
+                   else_=false())
+    return select(
+        po.c.po_id, po.c.line_no, po.c.supplier_id, po.c.product_id, po.c.department_id, day_of(po.c.ordered_at),
+        month_of(po.c.ordered_at), po.c.quantity * func.coalesce(po.c.unit_cost, products.c.unit_cost),
+        days_between(po.c.ordered_at, po.c.received_at), _flag(received), on_time,
+        days_between(po.c.expected_at, po.c.received_at),
+    ).select_from(po.outerjoin(products, products.c.product_id == po.c.product_id))
+
+
+def inventory_select():
+    """Stock per day and product with its value, stock-outs and products under their reorder point."""
+    i = inventory
+    return select(
+        i.c.snapshot_date, i.c.product_id, i.c.warehouse, func.coalesce(products.c.category, literal("Unknown")),
+        i.c.on_hand, i.c.reorder_point, i.c.on_hand * products.c.unit_cost, _flag(i.c.on_hand <= 0),
+        _flag(func.coalesce(i.c.on_hand < i.c.reorder_point, false())),
+    ).select_from(i.outerjoin(products, products.c.product_id == i.c.product_id))
+
+
+def invoices_select():
+    """One row per invoice: dates, order-to-cash and days to pay, paid or overdue at the latest issue date."""
+    v = invoices
+    latest = select(func.max(v.c.issued_at)).scalar_subquery()
+    return select(
+        v.c.invoice_id, v.c.customer_id, v.c.department_id, day_of(v.c.issued_at), day_of(v.c.paid_at),
+        month_of(v.c.issued_at), v.c.amount, days_between(orders.c.ordered_at, v.c.paid_at),
+        days_between(v.c.issued_at, v.c.paid_at), _flag(v.c.paid_at.is_not(None)),
+        _flag(v.c.paid_at.is_(None) & (v.c.due_at < latest)),
+    ).select_from(v.outerjoin(orders, orders.c.order_id == v.c.order_id))
+
+
+def tickets_select():
+    """One row per ticket: hours to first response and to resolution."""
+    t = tickets
+    return select(
+        t.c.ticket_id, t.c.customer_id, t.c.department_id, func.coalesce(customers.c.region, literal(UNKNOWN_REGION)),
+        t.c.category, t.c.priority, day_of(t.c.opened_at), month_of(t.c.opened_at),
+        days_between(t.c.opened_at, t.c.first_response_at) * 24, days_between(t.c.opened_at, t.c.resolved_at) * 24,
+        _flag(t.c.resolved_at.is_not(None)), t.c.satisfaction,
+    ).select_from(t.outerjoin(customers, customers.c.customer_id == t.c.customer_id))
+
+
+def opportunities_select():
+    """One row per deal: expected value, stage probability, open or won, and the sales cycle."""
+    o = opportunities
+    probability = case(*((o.c.stage == stage, p) for stage, p in STAGE_PROBABILITY.items()),
+                       else_=DEFAULT_STAGE_PROBABILITY)
+    is_open = o.c.is_won.is_(None) & o.c.stage.not_in(["Won", "Lost"])
+    return select(
+        o.c.opportunity_id, o.c.customer_id, o.c.owner_id, o.c.department_id,
+        func.coalesce(customers.c.region, literal(UNKNOWN_REGION)), o.c.stage, o.c.amount,
+        func.coalesce(o.c.amount, products.c.list_price), probability, _flag(is_open), o.c.is_won,
+        day_of(o.c.created_at), day_of(o.c.closed_at), month_of(func.coalesce(o.c.created_at, o.c.closed_at)),
+        days_between(o.c.created_at, o.c.closed_at),
+    ).select_from(o.outerjoin(products, products.c.product_id == o.c.product_id)
+                  .outerjoin(customers, customers.c.customer_id == o.c.customer_id))
+
+
+MARTS = [  # the customer-month and daily-sales marts read mart_order_fulfilment, so it is built first
     (mart_order_fulfilment, order_fulfilment_select),
     (mart_customer_month, customer_month_select),
     (mart_daily_sales, daily_sales_select),
+    (mart_procurement, procurement_select),
+    (mart_inventory, inventory_select),
+    (mart_invoices, invoices_select),
+    (mart_tickets, tickets_select),
+    (mart_opportunities, opportunities_select),
 ]
 
 

@@ -86,11 +86,18 @@ def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: P
         total = 2 * len(tables) + 1
         checked = _validate_all(engine, raw, tables, replace, summary, progress, total)
         with engine.begin() as conn:
-            if replace:
+            if replace:  # bulk-load empty tables, then build their indexes once instead of row by row
                 clear(conn, CANONICAL_TABLES)
+                for table in tables:
+                    for index in table.indexes:
+                        index.drop(conn)
             for i, table in enumerate(tables):
                 _report(progress, f"load {table.name}", len(tables) + i, total)
                 _load_table(conn, summary, table, raw[table.name], checked[table.name], replace)
+            if replace:
+                for table in tables:
+                    for index in table.indexes:
+                        index.create(conn)
             _save_cursors(conn, summary.run_id, source)
             _report(progress, "build marts", total - 1, total)
             summary.marts = build_marts(conn)

@@ -362,6 +362,90 @@ forecast_backtests = Table(
     Column("coverage", Float),
 )
 
+mart_procurement = Table(
+    "mart_procurement", metadata,
+    Column("po_id", String(64), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    _key("supplier_id", nullable=False),
+    _key("product_id", nullable=False),
+    _key("department_id", nullable=False),
+    Column("ordered_date", Date, nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("value", Float),
+    Column("lead_days", Float),  # received - ordered; NULL while open
+    Column("is_received", Boolean, nullable=False),
+    Column("is_on_time", Boolean),  # received by expected; NULL while open or without an expected date
+    Column("days_late", Float),
+    Index("ix_mart_procurement_date", "ordered_date"),
+)
+
+mart_inventory = Table(
+    "mart_inventory", metadata,
+    Column("snapshot_date", Date, primary_key=True),
+    _key("product_id", primary=True),
+    Column("warehouse", String(64), primary_key=True),
+    Column("category", String(100), nullable=False),
+    Column("on_hand", Float, nullable=False),
+    Column("reorder_point", Float),
+    Column("stock_value", Float),  # on hand x unit cost; NULL without costs
+    Column("is_stockout", Boolean, nullable=False),
+    Column("is_below_reorder", Boolean, nullable=False),
+    Index("ix_mart_inventory_date", "snapshot_date"),
+)
+
+mart_invoices = Table(
+    "mart_invoices", metadata,
+    _key("invoice_id", primary=True),
+    _key("customer_id"),
+    _key("department_id", nullable=False),
+    Column("issued_date", Date, nullable=False),
+    Column("paid_date", Date),
+    Column("month_start", Date, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("order_to_cash_days", Float),  # paid - ordered
+    Column("days_to_pay", Float),  # paid - issued
+    Column("is_paid", Boolean, nullable=False),
+    Column("is_overdue", Boolean, nullable=False),  # unpaid past its due date at the latest issue date
+    Index("ix_mart_invoices_issued", "issued_date"),
+)
+
+mart_tickets = Table(
+    "mart_tickets", metadata,
+    _key("ticket_id", primary=True),
+    _key("customer_id"),
+    _key("department_id", nullable=False),
+    Column("region", String(100), nullable=False),
+    Column("category", String(100)),
+    Column("priority", String(20)),
+    Column("opened_date", Date, nullable=False),
+    Column("month_start", Date, nullable=False),
+    Column("first_response_hours", Float),
+    Column("resolution_hours", Float),
+    Column("is_resolved", Boolean, nullable=False),
+    Column("satisfaction", Float),
+    Index("ix_mart_tickets_opened", "opened_date"),
+)
+
+mart_opportunities = Table(
+    "mart_opportunities", metadata,
+    _key("opportunity_id", primary=True),
+    _key("customer_id"),
+    _key("owner_id"),
+    _key("department_id", nullable=False),
+    Column("region", String(100), nullable=False),
+    Column("stage", String(50), nullable=False),
+    Column("amount", Float),
+    Column("expected_value", Float),  # the amount, or the product's list price for a deal without one
+    Column("probability", Float, nullable=False),  # of the stage, from etl/kpi.py
+    Column("is_open", Boolean, nullable=False),
+    Column("is_won", Boolean),
+    Column("created_date", Date),
+    Column("closed_date", Date),
+    Column("month_start", Date),
+    Column("cycle_days", Float),  # closed - created
+    Index("ix_mart_opportunities_created", "created_date"),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
@@ -369,7 +453,8 @@ CANONICAL_TABLES = [
 ]
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
-MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment]
+MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
+               mart_invoices, mart_tickets, mart_opportunities]
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
 
 

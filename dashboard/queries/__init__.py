@@ -8,30 +8,39 @@ returns them as text).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Date, DateTime, Engine, Select, desc, func, select
+from sqlalchemy import Date, DateTime, Engine, Select, desc, func, literal, select, union, union_all
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from etl.db import database_url, get_engine, has_table
-from etl.schema import departments, etl_runs, mart_order_fulfilment
+from etl.db import database_url, get_engine
+from etl.schema import (
+    CANONICAL_TABLES,
+    MART_TABLES,
+    customers,
+    departments,
+    etl_runs,
+    mart_opportunities,
+    mart_order_fulfilment,
+)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar's global filters: an inclusive date range and departments (empty = all)."""
+    """The sidebar's global filters: an inclusive date range, departments and regions (empty = all)."""
 
     start: date
     end: date
     departments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
 
     def previous(self) -> "Filters":
-        """The period of the same length just before this one, with the same departments."""
+        """The period of the same length just before this one, with the same departments and regions."""
         length = self.end - self.start
-        end = self.start - pd.Timedelta(days=1)
-        return Filters(end - length, end, self.departments)
+        end = self.start - timedelta(days=1)
+        return Filters(end - length, end, self.departments, self.regions)
 
 
 def engine() -> Engine:
@@ -68,11 +77,32 @@ def _read_cached(url: str, version: int, sql: str, params: tuple, _statement: Se
     return frame
 
 
+def table_rows() -> dict[str, int]:
+    """Rows per warehouse table (canonical tables and marts); empty before the first load."""
+    if data_version() == 0:
+        return {}
+    counts = [select(literal(t.name).label("table"), func.count().label("rows")).select_from(t)
+              for t in CANONICAL_TABLES + MART_TABLES]
+    frame = read(union_all(*counts))
+    return dict(zip(frame["table"], frame["rows"].astype(int)))
+
+
+def has_rows(*tables: str) -> bool:
+    """Whether every named table holds rows."""
+    rows = table_rows()
+    return all(rows.get(t, 0) > 0 for t in tables)
+
+
 def has_data() -> bool:
-    """Whether the warehouse has been loaded (the marts exist and hold sales)."""
-    if data_version() == 0 or not has_table(engine(), mart_order_fulfilment.name):
-        return False
-    return read(select(func.count().label("orders")).select_from(mart_order_fulfilment)).iloc[0, 0] > 0
+    """Whether the warehouse holds anything the pages can show (orders or deals)."""
+    return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities")
+
+
+def last_source() -> str | None:
+    """The source of the latest successful load."""
+    frame = read(select(etl_runs.c.source).where(etl_runs.c.status == "success")
+                 .order_by(desc(etl_runs.c.run_id)).limit(1))
+    return None if frame.empty else frame.iloc[0, 0]
 
 
 def currency() -> str | None:
@@ -83,25 +113,34 @@ def currency() -> str | None:
 
 
 def department_options() -> pd.DataFrame:
-    """Departments that have sales or orders: department_id, name, kind; sorted by name."""
-    used = select(mart_order_fulfilment.c.department_id).distinct()
+    """Every department: department_id, name, kind; sorted by name."""
     return read(select(departments.c.department_id, departments.c.name, departments.c.kind)
-                .where(departments.c.department_id.in_(used)).order_by(departments.c.name))
+                .order_by(departments.c.name))
+
+
+def region_options() -> list[str]:
+    """Regions of orders, customers and deals, sorted."""
+    statement = union(select(mart_order_fulfilment.c.region), select(mart_opportunities.c.region),
+                      select(customers.c.region).where(customers.c.region.is_not(None)))
+    return sorted(read(statement).iloc[:, 0].dropna().tolist())
 
 
 def date_bounds() -> tuple[date, date] | None:
-    """First and last order date in the warehouse, or None when there are no orders."""
-    frame = read(select(func.min(mart_order_fulfilment.c.order_date).label("first"),
-                        func.max(mart_order_fulfilment.c.order_date).label("last")))
+    """First and last day with an order or a deal, or None when there are neither."""
+    f, o = mart_order_fulfilment, mart_opportunities
+    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date)).subquery()
+    frame = read(select(func.min(days.c.day).label("first"), func.max(days.c.day).label("last")))
     if frame.empty or pd.isna(frame.iloc[0, 0]):
         return None
     return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
 
 
 def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
-    """Restrict a statement on a mart to the filters' period and departments."""
+    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
     column = table.c[date_column]
     statement = statement.where(column >= filters.start, column <= filters.end)
-    if filters.departments:
+    if filters.departments and "department_id" in table.c:
         statement = statement.where(table.c.department_id.in_(filters.departments))
+    if filters.regions and "region" in table.c:
+        statement = statement.where(table.c.region.in_(filters.regions))
     return statement

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, filters
+from dashboard import filters
 from dashboard import queries as q
+from dashboard.charts import sales as charts
 from dashboard.formatting import forecast_sentence, percent
 from dashboard.queries import forecast
 from forecasting.models import MODEL_LABELS

@@ -1,21 +1,10 @@
-"""Chart builders: DataFrame in, Plotly figure out. They never render; the pages do."""
+"""Charts of the overview and the forecast page."""
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts import PALETTE, layout
 from dashboard.formatting import money, tick_prefix
-
-PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
-
-
-def _layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}}, template="plotly_white", height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": 1.02, "x": 1,
-                                                              "xanchor": "right", "yanchor": "bottom"},
-        separators=".,", hovermode="x unified",
-    )
-    return fig
 
 
 def revenue_trend(daily: pd.DataFrame, currency: str | None) -> go.Figure:
@@ -30,7 +19,7 @@ def revenue_trend(daily: pd.DataFrame, currency: str | None) -> go.Figure:
                     line={"color": PALETTE[0], "width": 2.5},
                     hovertemplate=f"{prefix}%{{y:,.0f}}<extra>7-day average</extra>")
     fig.update_yaxes(tickprefix=prefix, tickformat="~s", rangemode="tozero")
-    return _layout(fig, "Net revenue per day")
+    return layout(fig, "Net revenue per day")
 
 
 def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> go.Figure:
@@ -45,8 +34,8 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
         textposition="auto", hovertemplate=f"%{{y}}: {prefix}%{{x:,.0f}}<extra></extra>",
     ))
     fig.update_xaxes(tickprefix=prefix, tickformat="~s")
-    fig = _layout(fig, "Net revenue by department", height=max(260, 60 + 42 * len(data)))
-    fig.update_layout(hovermode="closest")
+    fig = layout(fig, "Net revenue by department", height=max(260, 60 + 42 * len(data)))
+    fig.updatelayout(hovermode="closest")
     return fig
 
 
@@ -66,4 +55,4 @@ def forecast(history: pd.DataFrame, predicted: pd.DataFrame, currency: str | Non
                     line={"color": PALETTE[0], "width": 2.5, "dash": "dash"},
                     hovertemplate=f"{prefix}%{{y:,.0f}}<extra>forecast</extra>")
     fig.update_yaxes(tickprefix=prefix, tickformat="~s", rangemode="tozero")
-    return _layout(fig, title, height=400)
+    return layout(fig, title, height=400)

@@ -1,0 +1,141 @@
+"""Customer queries: cohorts, retention and churn, RFM scores, and one customer's whole history."""
+
+import pandas as pd
+from sqlalchemy import Float, and_, case, cast, desc, func, literal, null, or_, select, union_all
+
+from dashboard.queries import Filters, read
+from etl.kpi import CHURN_DAYS
+from etl.schema import (
+    customers,
+    interactions,
+    mart_customer_month,
+    mart_invoices,
+    mart_order_fulfilment,
+    mart_tickets,
+    social_mentions,
+)
+from etl.sqlfunc import day_of
+
+
+def _customer_filters(statement, table, filters: Filters):
+    if filters.departments:
+        statement = statement.where(table.c.department_id.in_(filters.departments))
+    if filters.regions:
+        statement = statement.where(table.c.region.in_(filters.regions))
+    return statement
+
+
+def cohorts(filters: Filters) -> pd.DataFrame:
+    """Active customers per cohort and month since it: cohort_month, months_since_cohort, customers."""
+    m = mart_customer_month
+    statement = (select(m.c.cohort_month, m.c.months_since_cohort, func.count().label("customers"))
+                 .where(m.c.orders > 0, m.c.cohort_month >= filters.start, m.c.cohort_month <= filters.end,
+                        m.c.months_since_cohort >= 0)
+                 .group_by(m.c.cohort_month, m.c.months_since_cohort))
+    return read(_customer_filters(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
+
+
+def monthly_churn(filters: Filters) -> pd.DataFrame:
+    """Per month: month_start, active, new, retained (active, not new), churned (last sale 3 months before,
+    none since): the monthly view of the 90-day churn rule."""
+    m = mart_customer_month
+    active = _customer_filters(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
+                               .where(m.c.orders > 0), m, filters).subquery("active")
+    following = (select(active, func.lead(active.c.month_index).over(
+        partition_by=active.c.customer_id, order_by=active.c.month_index).label("next_index"))).subquery("following")
+    last = select(func.max(m.c.month_index)).scalar_subquery()
+    lapse = CHURN_DAYS // 30
+    churned = (select((following.c.month_index + lapse).label("month_index"), func.count().label("churned"))
+               .where(or_(following.c.next_index.is_(None), following.c.next_index - following.c.month_index > lapse),
+                      following.c.month_index + lapse <= last)
+               .group_by(following.c.month_index + lapse)).subquery("churned")
+    counts = (select(active.c.month_start, active.c.month_index, func.count().label("active"),
+                     func.count().filter(active.c.month_start == active.c.cohort_month).label("new"))
+              .group_by(active.c.month_start, active.c.month_index)).subquery("counts")
+    statement = (select(counts.c.month_start, counts.c.active, counts.c.new,
+                        (counts.c.active - counts.c.new).label("retained"),
+                        func.coalesce(churned.c.churned, 0).label("churned"))
+                 .select_from(counts.outerjoin(churned, churned.c.month_index == counts.c.month_index))
+                 .where(counts.c.month_start >= filters.start.replace(day=1), counts.c.month_start <= filters.end)
+                 .order_by(counts.c.month_start))
+    return read(statement)
+
+
+def _active_between(filters: Filters, start, end):
+    f = mart_order_fulfilment
+    statement = (select(f.c.customer_id).where(f.c.kind == "sale", f.c.customer_id.is_not(None),
+                                                 f.c.order_date >= start, f.c.order_date <= end).distinct())
+    return _customer_filters(statement, f, filters)
+
+
+def retention_figures(filters: Filters) -> dict:
+    """S (active in the 90 days before the period), E (active in its last 90 days), N (first sale in it)."""
+    f = mart_order_fulfilment
+    window = pd.Timedelta(days=CHURN_DAYS)
+    start_set = _active_between(filters, filters.start - window, filters.start - pd.Timedelta(days=1)).subquery()
+    end_set = _active_between(filters, max(filters.start, filters.end - window + pd.Timedelta(days=1)),
+                              filters.end).subquery()
+    firsts = _customer_filters(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
+                               .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
+    firsts = firsts.group_by(f.c.customer_id).subquery()
+    frame = read(select(
+        select(func.count()).select_from(start_set).scalar_subquery().label("start"),
+        select(func.count()).select_from(end_set).scalar_subquery().label("end"),
+        select(func.count()).select_from(firsts).where(and_(firsts.c.first >= filters.start,
+                                                            firsts.c.first <= filters.end))
+        .scalar_subquery().label("new"),
+    ))
+    return {k: int(v) for k, v in frame.iloc[0].items()}
+
+
+def rfm(filters: Filters) -> pd.DataFrame:
+    """Per customer active in the period: customer_id, name, region, last_order, frequency, monetary,
+    gross_margin; scores r_score, f_score, m_score (1-5 by quintile, 5 best)."""
+    f = mart_order_fulfilment
+    per_customer = _customer_filters(
+        select(f.c.customer_id, func.max(f.c.order_date).filter(f.c.kind == "sale").label("last_order"),
+               func.count().filter(f.c.kind == "sale").label("frequency"),
+               func.sum(f.c.net_revenue).label("monetary"), func.sum(f.c.gross_margin).label("gross_margin"))
+        .where(f.c.customer_id.is_not(None), f.c.order_date >= filters.start, f.c.order_date <= filters.end),
+        f, filters).group_by(f.c.customer_id).subquery("per_customer")
+    scored = select(
+        per_customer, customers.c.name, customers.c.region,
+        func.ntile(5).over(order_by=per_customer.c.last_order).label("r_score"),
+        func.ntile(5).over(order_by=per_customer.c.frequency).label("f_score"),
+        func.ntile(5).over(order_by=per_customer.c.monetary).label("m_score"),
+    ).select_from(per_customer.join(customers, customers.c.customer_id == per_customer.c.customer_id)).where(
+        per_customer.c.frequency > 0)
+    return read(scored)
+
+
+def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataFrame:
+    """Customers whose id or name contains the search text (case-insensitive): customer_id, name."""
+    c = customers
+    statement = select(c.c.customer_id, c.c.name)
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(or_(func.lower(c.c.customer_id).like(pattern), func.lower(c.c.name).like(pattern)))
+    return read(_customer_filters(statement, c, filters).order_by(c.c.name).limit(limit))
+
+
+def timeline(customer_id: str) -> pd.DataFrame:
+    """Everything that happened with one customer, newest first: date, event (Order, Return, Invoice, Ticket,
+    Interaction, Mention), detail, amount (NULL where there is none)."""
+    f, v, t, i, s = mart_order_fulfilment, mart_invoices, mart_tickets, interactions, social_mentions
+    no_amount = cast(null(), Float)
+    statement = union_all(
+        select(f.c.order_date.label("date"), case((f.c.kind == "return", "Return"), else_="Order").label("event"),
+               (f.c.order_id + " · " + f.c.status).label("detail"), f.c.net_revenue.label("amount"))
+        .where(f.c.customer_id == customer_id),
+        select(v.c.issued_date, literal("Invoice"),
+               v.c.invoice_id + " · " + case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"),
+               v.c.amount).where(v.c.customer_id == customer_id),
+        select(t.c.opened_date, literal("Ticket"),
+               func.coalesce(t.c.category, "ticket") + " · " + case((t.c.is_resolved, "resolved"), else_="open"),
+               no_amount).where(t.c.customer_id == customer_id),
+        select(day_of(i.c.occurred_at), literal("Interaction"), i.c.channel + " · " + func.coalesce(i.c.outcome, ""),
+               no_amount).where(i.c.customer_id == customer_id),
+        select(day_of(s.c.posted_at), literal("Mention"), s.c.platform + ": " + func.coalesce(s.c.text, ""),
+               no_amount).where(s.c.customer_id == customer_id),
+    )
+    return read(statement.order_by(desc("date")))

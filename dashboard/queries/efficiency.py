@@ -1,0 +1,132 @@
+"""Process-efficiency queries: fulfilment, procurement, stock, cash collection and support times."""
+
+import pandas as pd
+from sqlalchemy import case, desc, func, select
+
+from dashboard.queries import Filters, read, where_period
+from etl.schema import (
+    departments,
+    mart_inventory,
+    mart_invoices,
+    mart_order_fulfilment,
+    mart_procurement,
+    mart_tickets,
+    products,
+    suppliers,
+)
+
+
+def cycle_times(filters: Filters) -> pd.DataFrame:
+    """Delivered sale orders' cycle times: order_date, department_id, cycle_days."""
+    f = mart_order_fulfilment
+    statement = select(f.c.order_date, f.c.department_id, f.c.cycle_days).where(
+        f.c.kind == "sale", f.c.cycle_days.is_not(None))
+    return read(where_period(statement, f, "order_date", filters))
+
+
+def on_time_by_department_month(filters: Filters) -> pd.DataFrame:
+    """department (name), month_start, delivered, on_time, on_time_rate over delivered sale orders."""
+    f = mart_order_fulfilment
+    delivered = func.count().label("delivered")
+    on_time = func.count().filter(f.c.is_on_time).label("on_time")
+    statement = (select(func.coalesce(departments.c.name, f.c.department_id).label("department"), f.c.month_start,
+                        delivered, on_time)
+                 .select_from(f.outerjoin(departments, departments.c.department_id == f.c.department_id))
+                 .where(f.c.kind == "sale", f.c.is_delivered, f.c.is_on_time.is_not(None))
+                 .group_by(departments.c.name, f.c.department_id, f.c.month_start))
+    frame = read(where_period(statement, f, "order_date", filters).order_by(f.c.month_start))
+    frame["on_time_rate"] = frame["on_time"] / frame["delivered"]
+    return frame
+
+
+def procurement_totals(filters: Filters) -> pd.DataFrame:
+    """One row: lines, received, on_time, avg_lead_days, open_lines, late_open_value."""
+    p = mart_procurement
+    statement = select(func.count().label("lines"), func.count().filter(p.c.is_received).label("received"),
+                       func.count().filter(p.c.is_on_time).label("on_time"),
+                       func.avg(p.c.lead_days).label("avg_lead_days"),
+                       func.count().filter(~p.c.is_received).label("open_lines"))
+    return read(where_period(statement, p, "ordered_date", filters))
+
+
+def worst_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
+    """Suppliers by on-time share, worst first: supplier, received, on_time_rate, avg_lead_days, avg_days_late."""
+    p = mart_procurement
+    received = func.count().filter(p.c.is_received)
+    statement = (select(func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
+                        received.label("received"),
+                        (func.count().filter(p.c.is_on_time) * 1.0 / func.nullif(received, 0)).label("on_time_rate"),
+                        func.avg(p.c.lead_days).label("avg_lead_days"),
+                        func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"))
+                 .select_from(p.outerjoin(suppliers, suppliers.c.supplier_id == p.c.supplier_id))
+                 .group_by(p.c.supplier_id, suppliers.c.name).having(received > 0))
+    return read(where_period(statement, p, "ordered_date", filters).order_by("on_time_rate").limit(limit))
+
+
+def stock_totals(filters: Filters) -> pd.DataFrame:
+    """One row: days, avg_stock_value, stockout_days (product-days with nothing on hand), products."""
+    i = mart_inventory
+    statement = select(func.count(func.distinct(i.c.snapshot_date)).label("days"),
+                       (func.sum(i.c.stock_value) / func.nullif(func.count(func.distinct(i.c.snapshot_date)), 0))
+                       .label("avg_stock_value"),
+                       func.count().filter(i.c.is_stockout).label("stockout_days"),
+                       func.count(func.distinct(i.c.product_id)).label("products"))
+    return read(where_period(statement, i, "snapshot_date", filters))
+
+
+def below_reorder(filters: Filters) -> pd.DataFrame:
+    """Products under their reorder point on the last day of the period: product, category, on_hand,
+    reorder_point, stockout_days in the period."""
+    i = mart_inventory
+    last_day = where_period(select(func.max(i.c.snapshot_date)), i, "snapshot_date", filters).scalar_subquery()
+    stockouts = where_period(select(i.c.product_id, func.count().filter(i.c.is_stockout).label("stockout_days")),
+                             i, "snapshot_date", filters).group_by(i.c.product_id).subquery()
+    statement = (select(func.coalesce(products.c.name, i.c.product_id).label("product"), i.c.category, i.c.on_hand,
+                        i.c.reorder_point, stockouts.c.stockout_days)
+                 .select_from(i.outerjoin(products, products.c.product_id == i.c.product_id)
+                              .outerjoin(stockouts, stockouts.c.product_id == i.c.product_id))
+                 .where(i.c.snapshot_date == last_day, i.c.is_below_reorder)
+                 .order_by(i.c.on_hand / func.nullif(i.c.reorder_point, 0)))
+    return read(statement)
+
+
+def receivables(filters: Filters) -> pd.DataFrame:
+    """One row: invoiced (amount issued in the period), open_at_start and open_at_end (amounts issued but not
+    yet paid on those days), avg_order_to_cash_days and avg_days_to_pay of invoices paid in the period."""
+    v = mart_invoices
+    in_departments = v.c.department_id.in_(filters.departments) if filters.departments else v.c.amount.is_not(None)
+
+    def open_on(day):
+        return (select(func.coalesce(func.sum(v.c.amount), 0.0))
+                .where(in_departments, v.c.issued_date <= day, v.c.paid_date.is_(None) | (v.c.paid_date > day))
+                .scalar_subquery())
+
+    issued = where_period(select(func.coalesce(func.sum(v.c.amount), 0.0)), v, "issued_date", filters)
+    paid = where_period(select(func.avg(v.c.order_to_cash_days).label("o2c"), func.avg(v.c.days_to_pay).label("dtp")),
+                        v, "paid_date", filters).subquery()
+    return read(select(issued.scalar_subquery().label("invoiced"), open_on(filters.start).label("open_at_start"),
+                       open_on(filters.end).label("open_at_end"),
+                       select(paid.c.o2c).scalar_subquery().label("avg_order_to_cash_days"),
+                       select(paid.c.dtp).scalar_subquery().label("avg_days_to_pay")))
+
+
+def ticket_times(filters: Filters) -> pd.DataFrame:
+    """Per month: month_start, tickets, resolved, avg_first_response_hours, avg_resolution_hours,
+    avg_satisfaction."""
+    t = mart_tickets
+    statement = (select(t.c.month_start, func.count().label("tickets"),
+                        func.count().filter(t.c.is_resolved).label("resolved"),
+                        func.avg(t.c.first_response_hours).label("avg_first_response_hours"),
+                        func.avg(t.c.resolution_hours).label("avg_resolution_hours"),
+                        func.avg(t.c.satisfaction).label("avg_satisfaction"))
+                 .group_by(t.c.month_start))
+    return read(where_period(statement, t, "opened_date", filters).order_by(t.c.month_start))
+
+
+def open_tickets_by_category(filters: Filters) -> pd.DataFrame:
+    """category, tickets, open over the period; most open first."""
+    t = mart_tickets
+    statement = (select(func.coalesce(t.c.category, "none").label("category"), func.count().label("tickets"),
+                        func.count().filter(~t.c.is_resolved).label("open"))
+                 .group_by(t.c.category))
+    return read(where_period(statement, t, "opened_date", filters).order_by(desc("open")))

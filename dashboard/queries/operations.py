@@ -1,0 +1,56 @@
+"""Data-operations queries: ETL runs, rows and freshness per table, rejected rows."""
+
+import pandas as pd
+from sqlalchemy import DateTime, cast, desc, func, null, select
+
+from dashboard.queries import read
+from etl.schema import CANONICAL_TABLES, MART_TABLES, etl_run_tables, etl_runs, event_time_column, rejected_rows
+
+
+def runs(limit: int = 50) -> pd.DataFrame:
+    """The latest ETL runs, newest first: run_id, source, status, started_at, seconds, rows_read, rows_loaded,
+    rows_rejected, message."""
+    r = etl_runs
+    return read(select(r.c.run_id, r.c.source, r.c.status, r.c.started_at, r.c.finished_at, r.c.rows_read,
+                       r.c.rows_loaded, r.c.rows_rejected, r.c.message).order_by(desc(r.c.run_id)).limit(limit))
+
+
+def tables() -> pd.DataFrame:
+    """Per table: table, rows, latest (the newest event time, where the table has one)."""
+    parts = []
+    for table in CANONICAL_TABLES + MART_TABLES:
+        when = event_time_column(table)
+        latest = func.max(when) if when is not None else cast(null(), DateTime)
+        parts.append(select(func.count().label("rows"), latest.label("latest")).select_from(table))
+    frames = [read(p).assign(table=t.name) for p, t in zip(parts, CANONICAL_TABLES + MART_TABLES)]
+    frame = pd.concat(frames, ignore_index=True)[["table", "rows", "latest"]]
+    frame["latest"] = pd.to_datetime(frame["latest"], format="ISO8601")
+    return frame
+
+
+def run_tables(run_id: int) -> pd.DataFrame:
+    """What one run did per table: table_name, rows_read, rows_loaded, rows_rejected, seconds."""
+    t = etl_run_tables
+    return read(select(t.c.table_name, t.c.rows_read, t.c.rows_loaded, t.c.rows_rejected, t.c.seconds)
+                .where(t.c.run_id == run_id))
+
+
+def rejected_summary(run_id: int) -> pd.DataFrame:
+    """Rejected rows of a run per table: table_name, rows."""
+    r = rejected_rows
+    return read(select(r.c.table_name, func.count().label("rows")).where(r.c.run_id == run_id)
+                .group_by(r.c.table_name).order_by(desc("rows")))
+
+
+def rejected(run_id: int, table: str | None, search: str, limit: int | None = 2000) -> pd.DataFrame:
+    """Rejected rows of a run: table_name, source_ref, reason, payload; optionally one table and a text the
+    reason or the original values contain."""
+    r = rejected_rows
+    statement = select(r.c.table_name, r.c.source_ref, r.c.reason, r.c.payload).where(r.c.run_id == run_id)
+    if table:
+        statement = statement.where(r.c.table_name == table)
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(func.lower(r.c.reason).like(pattern) | func.lower(r.c.payload).like(pattern))
+    statement = statement.order_by(r.c.id)
+    return read(statement.limit(limit) if limit else statement)
