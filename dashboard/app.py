@@ -10,7 +10,11 @@ ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fe
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
 pages = [
     st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:", default=True),
+    st.Page("views/retention.py", title="Customer retention", icon=":material/group:"),
+    st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
+    st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
+    st.Page("views/operations.py", title="Data operations", icon=":material/database:"),
 ]
 navigation = st.navigation(pages)
 draw_sidebar()

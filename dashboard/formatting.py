@@ -26,12 +26,17 @@ def money(value: float | None, currency: str | None, compact: bool = True) -> st
 
 def percent(value: float | None, digits: int = 1) -> str:
     """0.1234 -> '12.3%'."""
-    return "–" if value is None else f"{value * 100:.{digits}f}%"
+    return "–" if value is None or pd.isna(value) else f"{value * 100:.{digits}f}%"
 
 
 def count(value: float | None) -> str:
     """12345 -> '12,345'."""
-    return "–" if value is None else f"{value:,.0f}"
+    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def duration(value: float | None, unit: str = "days", digits: int = 1) -> str:
+    """3.25 -> '3.2 days'; '–' when unknown."""
+    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f} {unit}"
 
 
 def tick_prefix(currency: str | None) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
-from tests.fixtures import five_orders_source
+from tests.fixtures import five_orders_source, full_source
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -55,6 +55,13 @@ def sqlite_engine(sqlite_url: str):
 def five_orders_url(sqlite_url: str) -> str:
     """A SQLite warehouse loaded with the five-order fixture (see tests/fixtures.py for the numbers)."""
     run_pipeline(five_orders_source(), get_engine(sqlite_url))
+    return sqlite_url
+
+
+@pytest.fixture
+def full_url(sqlite_url: str) -> str:
+    """A SQLite warehouse loaded with the full fixture (every table; see tests/fixtures.py)."""
+    run_pipeline(full_source(), get_engine(sqlite_url))
     return sqlite_url
 
 

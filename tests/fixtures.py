@@ -64,3 +64,70 @@ def five_orders_frames() -> dict[str, pd.DataFrame]:
 def five_orders_source(replace: bool = False) -> FrameSource:
     """The five-order fixture as a source (upserted unless ``replace``)."""
     return FrameSource("five-orders", five_orders_frames(), replace=replace, currency="GBP")
+
+
+def full_frames() -> dict[str, pd.DataFrame]:
+    """The five orders plus one or two rows of every other table, each figure worked out by hand:
+
+    - invoices: INV1 (O1, 145, issued 7 Jan, paid 17 Jan: 10 days to pay, 10.625 days order to cash) and INV2
+      (O2, 100, issued 9 Jan, unpaid). For 6-20 Jan: invoiced 245, open 0 at the start and 100 at the end,
+      so DSO = (0 + 100) / 2 / 245 x 15 days = 3.06 days.
+    - tickets: T1 (C2, late delivery: first response 2 h, resolved in 24 h), T2 (C1, billing: 4 h, open):
+      first response 3.0 h on average, resolution 24.0 h, one still open.
+    - purchase orders: PO1 (S1, lead 3.917 days, on time), PO2 (S2, lead 7.0 days, 3 days late), PO3 (open):
+      average lead 5.458 days, supplier on time 50%, one open line.
+    - stock on 19 and 20 Jan: P1 50 then 10 (reorder point 20), P2 0 then 8 (reorder point 5) at costs 6
+      and 30: average stock value (300 + 0 + 60 + 240) / 2 = 300, one stock-out day, P1 under its reorder
+      point on the 20th; turnover = 186 x 365 / 15 / 300 = 15.09 a year, 24 days of inventory.
+    - deals: OP1 won (500, 10 days), OP2 lost (200, 5 days), OP3 open in Proposal without an amount (the
+      product's list price 50 x 0.5), OP4 open in Negotiation (300 x 0.7): open value 350, weighted 235,
+      win rate 50%, sales cycle 7.5 days; D1 wins 1 of 1, D2 0 of 1.
+    """
+    frames = five_orders_frames()
+    frames["departments"] = pd.concat([frames["departments"], pd.DataFrame({
+        "department_id": ["SUP", "PRC"], "name": ["Support", "Procurement"], "kind": ["support", "procurement"]})])
+    frames["suppliers"] = pd.DataFrame({"supplier_id": ["S1", "S2"], "name": ["Sure Supply", "Slow Parts"],
+                                        "country": ["United Kingdom", "China"]})
+    frames["invoices"] = pd.DataFrame({
+        "invoice_id": ["INV1", "INV2"], "order_id": ["O1", "O2"], "customer_id": ["C1", "C2"],
+        "department_id": ["D1", "D2"], "issued_at": [T("2025-01-07"), T("2025-01-09")],
+        "due_at": [T("2025-02-06"), T("2025-02-08")], "amount": [145.0, 100.0],
+        "paid_at": [T("2025-01-17"), None], "paid_amount": [145.0, None]})
+    frames["tickets"] = pd.DataFrame({
+        "ticket_id": ["T1", "T2"], "customer_id": ["C2", "C1"], "order_id": ["O2", None],
+        "department_id": ["SUP", "SUP"], "category": ["Late delivery", "Billing"], "priority": ["High", "Low"],
+        "opened_at": [T("2025-01-12 13:00"), T("2025-01-15 09:00")],
+        "first_response_at": [T("2025-01-12 15:00"), T("2025-01-15 13:00")],
+        "resolved_at": [T("2025-01-13 13:00"), None], "satisfaction": [3.0, None]})
+    frames["purchase_orders"] = pd.DataFrame({
+        "po_id": ["PO1", "PO2", "PO3"], "line_no": [1, 1, 1], "supplier_id": ["S1", "S2", "S1"],
+        "product_id": ["P1", "P2", "P2"], "department_id": ["PRC"] * 3, "quantity": [100.0, 10.0, 5.0],
+        "unit_cost": [6.0, 30.0, 30.0],
+        "ordered_at": [T("2025-01-06 10:00"), T("2025-01-07 10:00"), T("2025-01-15 10:00")],
+        "expected_at": [T("2025-01-10 10:00"), T("2025-01-11 10:00"), T("2025-01-19 10:00")],
+        "received_at": [T("2025-01-10 08:00"), T("2025-01-14 10:00"), None],
+        "received_quantity": [100.0, 10.0, None]})
+    frames["inventory"] = pd.DataFrame({
+        "snapshot_date": [T("2025-01-19"), T("2025-01-19"), T("2025-01-20"), T("2025-01-20")],
+        "product_id": ["P1", "P2", "P1", "P2"], "warehouse": ["Main"] * 4, "on_hand": [50.0, 0.0, 10.0, 8.0],
+        "reorder_point": [20.0, 5.0, 20.0, 5.0]})
+    frames["opportunities"] = pd.DataFrame({
+        "opportunity_id": ["OP1", "OP2", "OP3", "OP4"], "customer_id": ["C1", "C2", "C1", "C2"],
+        "owner_id": ["E1", "E2", "E1", "E2"], "department_id": ["D1", "D2", "D1", "D2"],
+        "product_id": ["P2", "P1", "P2", "P1"], "stage": ["Won", "Lost", "Proposal", "Negotiation"],
+        "amount": [500.0, 200.0, None, 300.0],
+        "created_at": [T("2025-01-06"), T("2025-01-07"), T("2025-01-10"), T("2025-01-11")],
+        "closed_at": [T("2025-01-16"), T("2025-01-12"), None, None], "is_won": [True, False, None, None]})
+    frames["interactions"] = pd.DataFrame({
+        "interaction_id": ["I1"], "customer_id": ["C1"], "employee_id": ["E1"], "department_id": ["D1"],
+        "channel": ["Email"], "occurred_at": [T("2025-01-08 10:00")], "outcome": ["Positive"]})
+    frames["social_mentions"] = pd.DataFrame({
+        "mention_id": ["M1"], "platform": ["X"], "author": ["@acme"], "customer_id": ["C1"], "product_id": ["P1"],
+        "department_id": ["D1"], "posted_at": [T("2025-01-13 12:00")], "text": ["Great widget"],
+        "sentiment": [0.8]})
+    return frames
+
+
+def full_source() -> FrameSource:
+    """Every table of the full fixture as a source."""
+    return FrameSource("full", full_frames(), currency="GBP")

@@ -27,7 +27,11 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"Executive overview": "overview", "Sales forecast": "forecast"}  # sidebar link -> screenshot name
+PAGES = {  # sidebar link -> screenshot name
+    "Executive overview": "overview", "Customer retention": "retention", "Process efficiency": "efficiency",
+    "CRM pipeline": "pipeline", "Sales forecast": "forecast", "Data operations": "operations",
+}
+CHARTLESS = {"Data operations"}  # a page of tables
 SCREENSHOT_END_DATE = date(2025, 6, 30)
 
 
@@ -86,7 +90,7 @@ def browser():
 @pytest.mark.parametrize("link", list(PAGES))
 def test_page_draws_its_charts_without_errors(app_url, browser, link):
     """Open the app, go to the page through the sidebar as a user does, and wait for its charts."""
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})  # Streamlit scrolls inside: a tall window
     console_errors, outside = [], []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
@@ -95,7 +99,8 @@ def test_page_draws_its_charts_without_errors(app_url, browser, link):
     page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
     page.locator("[data-testid=stSidebarNav] a", has_text=link).click()
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)
-    page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
+    ready = "[data-testid=stDataFrame]" if link in CHARTLESS else "[data-testid=stPlotlyChart] .js-plotly-plot"
+    page.wait_for_selector(ready, timeout=60_000)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)  # let Plotly finish its transitions before the screenshot
     assert page.locator("[data-testid=stException]").count() == 0

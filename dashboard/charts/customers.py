@@ -34,6 +34,7 @@ def churn(monthly: pd.DataFrame) -> go.Figure:
                 customdata=monthly["churned"], hovertemplate="%{customdata:,}<extra>Churned</extra>")
     fig.update_layout(barmode="relative")
     fig.update_yaxes(tickformat=",")
+    fig.update_xaxes(tickformat="%b %Y", dtick="M1")
     return layout(fig, "Active customers per month: retained, new and churned")
 
 

@@ -35,7 +35,7 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     ))
     fig.update_xaxes(tickprefix=prefix, tickformat="~s")
     fig = layout(fig, "Net revenue by department", height=max(260, 60 + 42 * len(data)))
-    fig.updatelayout(hovermode="closest")
+    fig.update_layout(hovermode="closest")
     return fig
 
 

@@ -12,19 +12,26 @@ from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Date, DateTime, Engine, Select, desc, func, literal, select, union, union_all
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    desc,
+    func,
+    literal,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from etl import schema
 from etl.db import database_url, get_engine
-from etl.schema import (
-    CANONICAL_TABLES,
-    MART_TABLES,
-    customers,
-    departments,
-    etl_runs,
-    mart_opportunities,
-    mart_order_fulfilment,
-)
+from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,12 @@ def _read_cached(url: str, version: int, sql: str, params: tuple, _statement: Se
         frame = pd.DataFrame(conn.execute(_statement).mappings().all(),
                              columns=[c.name for c in _statement.selected_columns])
     for column in _statement.selected_columns:
-        if isinstance(column.type, (Date, DateTime)) and column.name in frame:
+        if column.name not in frame:
+            continue
+        if isinstance(column.type, (Date, DateTime)):
             frame[column.name] = pd.to_datetime(frame[column.name], format="ISO8601")
+        elif isinstance(column.type, (Float, Integer, Numeric)):
+            frame[column.name] = pd.to_numeric(frame[column.name])
     return frame
 
 
@@ -121,7 +132,7 @@ def department_options() -> pd.DataFrame:
 def region_options() -> list[str]:
     """Regions of orders, customers and deals, sorted."""
     statement = union(select(mart_order_fulfilment.c.region), select(mart_opportunities.c.region),
-                      select(customers.c.region).where(customers.c.region.is_not(None)))
+                      select(schema.customers.c.region).where(schema.customers.c.region.is_not(None)))
     return sorted(read(statement).iloc[:, 0].dropna().tolist())
 
 
