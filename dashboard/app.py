@@ -14,6 +14,7 @@ pages = [
     st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
     st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
+    st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
     st.Page("views/operations.py", title="Data operations", icon=":material/database:"),
 ]
 navigation = st.navigation(pages)

@@ -10,6 +10,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import make_url
 
+from alerts.cli import print_summary as print_alert_summary
+from alerts.config import load_config as load_alert_config
+from alerts.engine import evaluate as evaluate_alerts
 from etl import status as warehouse_status
 from etl.db import database_url, get_engine
 from etl.errors import EtlError
@@ -69,8 +72,9 @@ def run(
     var: list[str] = typer.Option([], help="Config sources: NAME=VALUE for a ${NAME} placeholder; repeatable."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Load only when the warehouse was never loaded."),
     skip_forecast: bool = typer.Option(False, "--skip-forecast", help="Do not refresh the forecasts after loading."),
+    skip_alerts: bool = typer.Option(False, "--skip-alerts", help="Do not evaluate the alert rules after loading."),
 ) -> None:
-    """Extract, validate and load a source, rebuild the marts, then refresh the forecasts."""
+    """Extract, validate and load a source, rebuild the marts, then refresh the forecasts and alerts."""
     try:
         engine = get_engine(db)
         chosen = open_source(source, seed, end_date, scale, data_dir, var)
@@ -91,12 +95,21 @@ def run(
         raise typer.Exit(1) from None
     _print_summary(summary, database_url(db))
     if not skip_forecast:
-        try:
-            print_forecast_summary(forecast_with_progress(engine, load_settings()))
-        except Exception as error:  # the load stands; only the forecasts are stale
-            console.print(f"[bold red]Error:[/] the forecasts failed ({type(error).__name__}: {error}); the load "
-                          "itself succeeded: fix the cause and run `python -m forecasting run`.", highlight=False)
-            raise typer.Exit(1) from None
+        _after_load("forecasts", "python -m forecasting run",
+                    lambda: print_forecast_summary(forecast_with_progress(engine, load_settings())))
+    if not skip_alerts:
+        _after_load("alert evaluation", "python -m alerts evaluate",
+                    lambda: print_alert_summary(evaluate_alerts(engine, load_alert_config())))
+
+
+def _after_load(what: str, command: str, step) -> None:
+    """Run a step that follows a successful load; its failure leaves the load in place and says how to retry."""
+    try:
+        step()
+    except Exception as error:
+        console.print(f"[bold red]Error:[/] the {what} failed ({type(error).__name__}: {error}); the load itself "
+                      f"succeeded: fix the cause and run `{command}`.", highlight=False)
+        raise typer.Exit(1) from None
 
 
 def _progress() -> Progress:

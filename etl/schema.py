@@ -446,6 +446,54 @@ mart_opportunities = Table(
     Index("ix_mart_opportunities_created", "created_date"),
 )
 
+# --------------------------------------------------------------------------------------------------- alerts
+alerts = Table(
+    "alerts", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", String(100), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("fingerprint", String(300), nullable=False),  # rule + entity: one open alert per condition
+    Column("severity", String(10), nullable=False),  # low, medium, high
+    Column("status", String(20), nullable=False),  # open, acknowledged, resolved
+    _key("origin_department_id"),
+    Column("entity_type", String(40), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("metric_value", Float),
+    Column("threshold", Float),
+    Column("impact_amount", Float),  # money at risk over all impacts, where it can be computed
+    Column("as_of", Date, nullable=False),  # the data day the condition was last seen on
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Index("ix_alerts_status", "status", "fingerprint"),
+)
+
+alert_impacts = Table(
+    "alert_impacts", metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.alert_id"), primary_key=True),
+    Column("step", Integer, primary_key=True),  # 0 = where it starts, then each area it reaches, in order
+    _key("department_id"),
+    Column("area", String(40), nullable=False),  # procurement, logistics, sales, support, marketing, finance
+    Column("entity_type", String(40), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("amount", Float),
+    Column("unit", String(20)),  # currency, orders, customers, units, days
+)
+
+alert_events = Table(
+    "alert_events", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.alert_id"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(200), nullable=False),  # "alerts" for the engine, a person's name in the app
+    Column("action", String(30), nullable=False),  # opened, updated, acknowledged, resolved, commented, notified ...
+    Column("comment", Text),
+    Index("ix_alert_events_alert", "alert_id"),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
@@ -456,6 +504,7 @@ CANONICAL_TABLES = [
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
                mart_invoices, mart_tickets, mart_opportunities]
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
+ALERT_TABLES = [alerts, alert_impacts, alert_events]
 
 
 def event_time_column(table: Table) -> Column | None:

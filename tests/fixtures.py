@@ -131,3 +131,41 @@ def full_frames() -> dict[str, pd.DataFrame]:
 def full_source() -> FrameSource:
     """Every table of the full fixture as a source."""
     return FrameSource("full", full_frames(), currency="GBP")
+
+
+def calm_frames() -> dict[str, pd.DataFrame]:
+    """The full fixture with nothing wrong: every purchase order received on time, every ticket resolved."""
+    frames = full_frames()
+    po, tickets = frames["purchase_orders"], frames["tickets"]
+    po.loc[po["po_id"] == "PO3", ["received_at", "received_quantity"]] = [T("2025-01-18 10:00"), 5.0]
+    tickets.loc[tickets["ticket_id"] == "T2", "resolved_at"] = T("2025-01-15 18:00")
+    return frames
+
+
+def incident_frames() -> dict[str, pd.DataFrame]:
+    """The calm fixture plus one incident: Slow Parts (S2) is a week late with 50 Widgets (P1, PO4).
+
+    With O6 (C1 orders 4 Widgets on 20 Jan, not shipped yet), Widgets sold over the 28 days to 20 Jan are
+    13 + 4 = 17 in D1 and 5 in D2: 22 / 28 = 0.7857 a day. Two are on hand on the 20th, which lasts 2.55 days;
+    the late order is assumed 7 more days away, so 0.7857 x 7 - 2 = 3.5 Widgets are short. At the list price
+    of 10, D1 loses 3.5 x 17/22 x 10 = 27.05 of sales and holds 40 in O6 (67.05 at risk); D2 loses
+    3.5 x 5/22 x 10 = 7.95. Revenue at risk: 75.00. Support is to tell C1 about O6.
+    """
+    frames = calm_frames()
+    frames["orders"] = pd.concat([frames["orders"], pd.DataFrame({
+        "order_id": ["O6"], "customer_id": ["C1"], "department_id": ["D1"], "employee_id": ["E1"], "kind": ["sale"],
+        "status": ["open"], "ordered_at": [T("2025-01-20 12:00")], "promised_at": [T("2025-01-23 18:00")],
+        "shipped_at": [None], "delivered_at": [None], "region": [None]})], ignore_index=True)
+    frames["order_lines"] = pd.concat([frames["order_lines"], pd.DataFrame({
+        "order_id": ["O6"], "line_no": [1], "product_id": ["P1"], "quantity": [4], "unit_price": [10.0],
+        "discount": [0.0], "unit_cost": [6.0]})], ignore_index=True)
+    frames["purchase_orders"] = pd.concat([frames["purchase_orders"], pd.DataFrame({
+        "po_id": ["PO4"], "line_no": [1], "supplier_id": ["S2"], "product_id": ["P1"], "department_id": ["PRC"],
+        "quantity": [50.0], "unit_cost": [6.0], "ordered_at": [T("2025-01-06 10:00")],
+        "expected_at": [T("2025-01-13 10:00")], "received_at": [None], "received_quantity": [None]})],
+        ignore_index=True)
+    inventory = frames["inventory"]
+    inventory.loc[(inventory["product_id"] == "P1") & (inventory["snapshot_date"] == T("2025-01-20")), "on_hand"] = 2.0
+    frames["departments"] = pd.concat([frames["departments"], pd.DataFrame({
+        "department_id": ["LOG"], "name": ["Logistics"], "kind": ["logistics"]})], ignore_index=True)
+    return frames

@@ -18,6 +18,7 @@ import pytest
 
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
+from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import load_settings
@@ -49,6 +50,21 @@ def app_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'warehouse.db'}"
     run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
     run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
+    yield from _serve(url)
+
+
+@pytest.fixture(scope="module")
+def retail_app_url(tmp_path_factory, datasets):
+    """The app on the Online Retail warehouse."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
+    run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "online_retail.yaml", datasets / "online_retail"),
+                 get_engine(url))
+    yield from _serve(url)
+
+
+def _serve(url: str):
     port = _free_port()
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
@@ -90,6 +106,19 @@ def browser():
 @pytest.mark.parametrize("link", list(PAGES))
 def test_page_draws_its_charts_without_errors(app_url, browser, link):
     """Open the app, go to the page through the sidebar as a user does, and wait for its charts."""
+    _visit(browser, app_url, link, PAGES[link])
+
+
+@pytest.mark.datasets
+def test_overview_on_online_retail(retail_app_url, browser):
+    """The overview on real data: Online Retail's last 90 days."""
+    page = _visit(browser, retail_app_url, "Executive overview", "online_retail_overview", keep_open=True)
+    values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    page.close()
+    assert values[0].startswith("£") and values[1] == "–"  # revenue in pounds; no costs, so no margin
+
+
+def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):
     page = browser.new_page(viewport={"width": 1440, "height": 1800})  # Streamlit scrolls inside: a tall window
     console_errors, outside = [], []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
@@ -106,5 +135,8 @@ def test_page_draws_its_charts_without_errors(app_url, browser, link):
     assert page.locator("[data-testid=stException]").count() == 0
     assert console_errors == [] and outside == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{PAGES[link]}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    if keep_open:
+        return page
     page.close()
+    return None

@@ -6,7 +6,7 @@ from dashboard import filters
 from dashboard import queries as q
 from dashboard.charts import sales as charts
 from dashboard.formatting import money, overview_cards
-from dashboard.queries import sales
+from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
 
 st.title("Executive overview")
@@ -23,6 +23,9 @@ st.caption(f"{chosen.start:%d %b %Y} – {chosen.end:%d %b %Y}, compared with "
 
 for column, card in zip(st.columns(5), overview_cards(now, before, currency, CAPTIONS)):
     column.metric(card.label, card.value, card.delta, help=card.help, border=True)
+open_alerts = alerts.open_count(chosen)
+if open_alerts:
+    st.page_link("views/alerts.py", label=f"{open_alerts} open alerts need attention", icon=":material/notifications:")
 
 st.plotly_chart(charts.revenue_trend(sales.daily_revenue(chosen), currency), width="stretch")
 st.caption(CAPTIONS["net_revenue"])

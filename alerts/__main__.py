@@ -1,0 +1,5 @@
+"""``python -m alerts``: see alerts/cli.py."""
+
+from alerts.cli import main
+
+main()

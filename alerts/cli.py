@@ -1,0 +1,47 @@
+"""``python -m alerts evaluate``: evaluate the alert rules on the warehouse and notify."""
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from alerts.config import RULES_FILE, load_config
+from alerts.engine import Evaluation, evaluate
+from etl.db import get_engine
+from etl.errors import EtlError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cross-department alerts.")
+console = Console()
+
+
+@app.callback()
+def alerts() -> None:
+    """Cross-department alerts: rules, impacts, lifecycle and notifications."""
+
+
+def print_summary(result: Evaluation) -> None:
+    """One line: what the evaluation opened, updated and resolved."""
+    if result.as_of is None:
+        console.print("Alerts: the warehouse holds no data yet; nothing evaluated.")
+        return
+    console.print(f"Alerts as of {result.as_of}: {len(result.opened)} opened, {result.updated} updated, "
+                  f"{result.resolved} resolved" + (f"; {result.notified} notifications sent, {result.failed} failed"
+                                                   if result.notified or result.failed else "") + ".")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    db: str | None = typer.Option(None, help="Warehouse URL; default: $DATABASE_URL or sqlite:///data/warehouse.db."),
+    rules: Path = typer.Option(RULES_FILE, help="The rules file."),
+) -> None:
+    """Evaluate every rule, open, update and resolve alerts, and send notifications."""
+    try:
+        print_summary(evaluate(get_engine(db), load_config(rules)))
+    except EtlError as error:
+        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    """Entry point of ``python -m alerts``."""
+    app()

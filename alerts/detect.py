@@ -1,0 +1,346 @@
+"""The rules: each kind reads the warehouse as of its latest data day and returns findings with their impacts.
+
+A finding records where the problem starts (its origin department) and every area it reaches, with money or
+counts where they can be computed: a late purchase order -> the product at stock-out risk (logistics) -> the
+open orders and sales at risk (sales) -> the customers to tell (support).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from alerts import config as rules
+from alerts import facts
+from etl.schema import (
+    customers,
+    forecast_runs,
+    forecasts,
+    mart_daily_sales,
+    mart_order_fulfilment,
+    mart_tickets,
+    social_mentions,
+)
+from forecasting.runner import LEVEL_COLUMN
+
+
+@dataclass
+class Impact:
+    """One area an alert reaches."""
+
+    area: str
+    department_id: str | None
+    entity_type: str
+    entity_id: str
+    description: str
+    amount: float | None = None
+    unit: str | None = None
+
+
+@dataclass
+class Finding:
+    """A condition that holds now, on one entity."""
+
+    rule: rules.Rule
+    kind: str
+    entity_type: str
+    entity_id: str
+    origin_department_id: str | None
+    title: str
+    message: str
+    metric_value: float | None = None
+    threshold: float | None = None
+    impacts: list[Impact] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """The identity of the condition: the same rule on the same entity."""
+        return f"{self.rule.id}:{self.entity_type}:{self.entity_id}"
+
+    @property
+    def impact_amount(self) -> float | None:
+        """Money at risk over the impacts that carry an amount in the currency."""
+        money = [i.amount for i in self.impacts if i.unit == "currency" and i.amount is not None]
+        return round(sum(money), 2) if money else None
+
+
+@dataclass
+class Context:
+    """Facts every rule may use, read once per evaluation."""
+
+    conn: Connection
+    as_of: date
+    products: pd.DataFrame
+    on_hand: pd.Series
+    departments: dict[str, str | None]
+
+    @classmethod
+    def read(cls, conn: Connection, as_of: date) -> "Context":
+        """Read the shared facts."""
+        kinds = ("logistics", "support", "procurement", "marketing")
+        return cls(conn, as_of, facts.product_info(conn), facts.stock_on_hand(conn),
+                   {k: facts.department_of_kind(conn, k) for k in kinds})
+
+    def demand(self, days: int) -> pd.DataFrame:
+        """Units per day per product and department over the last days (the moving-average forecast)."""
+        return facts.daily_units(self.conn, self.as_of, days)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def shortage_impacts(ctx: Context, product_id: str, short_units: float, demand: pd.DataFrame,
+                     cause: str) -> list[Impact]:
+    """From a product that will run short to the sales it costs and the customers to tell."""
+    info = ctx.products.loc[product_id] if product_id in ctx.products.index else None
+    name = product_id if info is None or pd.isna(info["name"]) else f"{info['name']} ({product_id})"
+    price = 0.0 if info is None or pd.isna(info["list_price"]) else float(info["list_price"])
+    impacts = [Impact("logistics", ctx.departments["logistics"], "product", product_id,
+                      f"{name}: {cause}; about {short_units:,.0f} units short", round(short_units, 2), "units")]
+    mine = demand[demand["product_id"] == product_id].set_index("department_id")["units_per_day"]
+    waiting = facts.open_orders_with(ctx.conn, product_id)
+    for department in sorted(set(mine.index) | set(waiting["department_id"].dropna())):
+        share = mine.get(department, 0.0) / mine.sum() if mine.sum() else 0.0
+        lost = short_units * share * price
+        open_orders = waiting[waiting["department_id"] == department]
+        held = (f"{len(open_orders)} open orders worth {_money(open_orders['value'].sum())} wait for it; "
+                if len(open_orders) else "")
+        impacts.append(Impact("sales", department, "department", department,
+                              f"{name}: {held}about {_money(lost)} of sales lost while it is out of stock",
+                              round(lost + open_orders["value"].sum(), 2), "currency"))
+    for customer, group in waiting.dropna(subset=["customer_id"]).groupby("customer_id"):
+        impacts.append(Impact("support", ctx.departments["support"], "customer", customer,
+                              f"tell {customer} that order {', '.join(group['order_id'])} with {name} may be late",
+                              float(len(group)), "orders"))
+    return impacts
+
+
+def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Finding]:
+    """Open purchase-order lines past their expected date, and the shortage each one causes."""
+    purchases = facts.open_purchases(ctx.conn)
+    end_of_day = pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
+    demand = ctx.demand(rule.demand_days)
+    found = []
+    for po in purchases.itertuples():
+        days_late = (end_of_day - po.expected_at).total_seconds() / 86400
+        if pd.isna(days_late) or days_late < rule.min_days_late:
+            continue
+        per_day = demand.loc[demand["product_id"] == po.product_id, "units_per_day"].sum()
+        stock = float(ctx.on_hand.get(po.product_id, 0.0))
+        cover = stock / per_day if per_day else float("inf")
+        wait = rule.assumed_further_delay_days
+        impacts = [Impact("procurement", po.department_id, "purchase_order", f"{po.po_id}/{po.line_no}",
+                          f"{po.supplier} is {days_late:.0f} days late with {po.quantity:,.0f} x {po.product_id}",
+                          round(days_late, 2), "days")]
+        if cover < wait:
+            cause = (f"{stock:,.0f} on hand last {cover:.1f} days at {per_day:.2f} a day, and the late order is "
+                     f"assumed {wait:g} more days away")
+            impacts += shortage_impacts(ctx, po.product_id, per_day * (wait - cover), demand, cause)
+        found.append(Finding(rule, rule.kind, "purchase_order", f"{po.po_id}/{po.line_no}", po.department_id,
+                             f"Late purchase order {po.po_id} from {po.supplier}" + (
+                                 f": {po.product_id} at risk of a stock-out" if cover < wait else ""),
+                             f"Expected {po.expected_at:%d %b %Y}, {days_late:.0f} days late.", days_late,
+                             rule.min_days_late, impacts))
+    return found
+
+
+def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
+    """Products whose forecast demand over the supplier lead time exceeds stock plus open purchase orders."""
+    demand = ctx.demand(rule.demand_days)
+    per_day = demand.groupby("product_id")["units_per_day"].sum()
+    incoming = facts.open_purchases(ctx.conn).groupby("product_id")["quantity"].sum()
+    lead = facts.supplier_lead_days(ctx.conn)
+    found = []
+    for product_id, rate in per_day.items():
+        days = float(lead.get(product_id, rule.default_lead_days))
+        need, have = rate * days, float(ctx.on_hand.get(product_id, 0.0)) + float(incoming.get(product_id, 0.0))
+        if need <= have or product_id not in ctx.on_hand.index:
+            continue
+        cause = f"needs {need:,.0f} over its {days:.1f}-day lead time, has {have:,.0f} on hand and on order"
+        found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"],
+                             f"Stock-out risk: {product_id}", cause[0].upper() + cause[1:] + ".", need - have, 0.0,
+                             shortage_impacts(ctx, product_id, need - have, demand, cause)))
+    return found
+
+
+def on_time_threshold(ctx: Context, rule: rules.MetricThreshold) -> list[Finding]:
+    """Departments whose on-time delivery over the last days is under the floor."""
+    f = mart_order_fulfilment
+    start = ctx.as_of - timedelta(days=rule.window_days - 1)
+    rows = ctx.conn.execute(
+        select(f.c.department_id, func.count(), func.count().filter(f.c.is_on_time),
+               func.count(func.distinct(f.c.customer_id)).filter(~f.c.is_on_time))
+        .where(f.c.kind == "sale", f.c.is_on_time.is_not(None), f.c.order_date >= start, f.c.order_date <= ctx.as_of)
+        .group_by(f.c.department_id)).all()
+    found = []
+    for department, delivered, on_time, customers_late in rows:
+        rate = on_time / delivered
+        if delivered < rule.min_count or rate >= rule.below:
+            continue
+        impacts = [Impact("sales", department, "department", department,
+                          f"{delivered - on_time} of {delivered} orders arrived late", delivered - on_time, "orders"),
+                   Impact("support", ctx.departments["support"], "department", department,
+                          f"{customers_late} customers received a late delivery", customers_late, "customers")]
+        found.append(Finding(rule, rule.kind, "department", department, ctx.departments["logistics"] or department,
+                             f"On-time delivery {rate:.0%} in {department}",
+                             f"{rate:.1%} of {delivered} orders delivered on time over the last {rule.window_days} "
+                             f"days (floor {rule.below:.0%}).", rate, rule.below, impacts))
+    return found
+
+
+def revenue_drop(ctx: Context, rule: rules.PeriodChange) -> list[Finding]:
+    """Departments whose net revenue over the last days fell by more than the share against the days before."""
+    s, w = mart_daily_sales, rule.window_days
+    recent = s.c.sales_date > ctx.as_of - timedelta(days=w)
+    rows = ctx.conn.execute(
+        select(s.c.department_id, func.coalesce(func.sum(s.c.net_revenue).filter(recent), 0.0),
+               func.coalesce(func.sum(s.c.net_revenue).filter(~recent), 0.0))
+        .where(s.c.sales_date > ctx.as_of - timedelta(days=2 * w), s.c.sales_date <= ctx.as_of)
+        .group_by(s.c.department_id)).all()
+    found = []
+    for department, now, before in rows:
+        if before <= max(rule.min_previous, 0) or (before - now) / before <= rule.drop_above:
+            continue
+        change = (now - before) / before
+        found.append(Finding(rule, rule.kind, "department", department, department,
+                             f"Revenue down {-change:.0%} in {department}",
+                             f"Net revenue {now:,.2f} over the last {w} days against {before:,.2f} the {w} before.",
+                             change, -rule.drop_above,
+                             [Impact("sales", department, "department", department,
+                                     f"{before - now:,.2f} less net revenue than the {w} days before",
+                                     round(before - now, 2), "currency")]))
+    return found
+
+
+def outside_forecast(ctx: Context, rule: rules.ForecastBand) -> list[Finding]:
+    """Series whose actual sales stayed outside the 80% band of their forecast for the last N days."""
+    start = ctx.as_of - timedelta(days=rule.days_running - 1)
+    covering = (select(forecasts.c.series_id, func.max(forecasts.c.run_id).label("run_id"))
+                .join(forecast_runs, forecast_runs.c.run_id == forecasts.c.run_id)
+                .where(forecast_runs.c.status == "success", forecasts.c.ds == start)
+                .group_by(forecasts.c.series_id).subquery())
+    rows = ctx.conn.execute(select(forecasts.c.series_id, forecasts.c.ds, forecasts.c.yhat, forecasts.c.yhat_lower,
+                                   forecasts.c.yhat_upper)
+                            .join(covering, (covering.c.series_id == forecasts.c.series_id)
+                                  & (covering.c.run_id == forecasts.c.run_id))
+                            .where(forecasts.c.ds >= start, forecasts.c.ds <= ctx.as_of)).all()
+    predicted = pd.DataFrame(rows, columns=["series_id", "ds", "yhat", "lower", "upper"])
+    found = []
+    for series_id, band in predicted.groupby("series_id"):
+        if len(band) < rule.days_running:
+            continue
+        level, _, member = series_id.partition(":")
+        actual = _daily_actuals(ctx.conn, level, member, start, ctx.as_of)
+        band = band.assign(ds=pd.to_datetime(band["ds"])).merge(actual, on="ds", how="left").fillna({"actual": 0.0})
+        outside = (band["actual"] < band["lower"]) | (band["actual"] > band["upper"])
+        if not outside.all():
+            continue
+        gap = float((band["actual"] - band["yhat"]).sum())
+        department = member if level == "department" else None
+        found.append(Finding(rule, rule.kind, "series", series_id, department,
+                             f"Sales {'above' if gap > 0 else 'below'} forecast: {series_id}",
+                             f"Actual net revenue outside the forecast's 80% band for {rule.days_running} days "
+                             f"running; {gap:+,.2f} against the forecast.", gap, 0.0,
+                             [Impact("sales", department, "series", series_id,
+                                     f"{gap:+,.2f} against the forecast over {rule.days_running} days",
+                                     round(-gap, 2) if gap < 0 else None, "currency")]))
+    return found
+
+
+def _daily_actuals(conn: Connection, level: str, member: str, start: date, end: date) -> pd.DataFrame:
+    s = mart_daily_sales
+    statement = select(s.c.sales_date, func.sum(s.c.net_revenue)).where(s.c.sales_date >= start,
+                                                                        s.c.sales_date <= end)
+    if level in LEVEL_COLUMN:
+        statement = statement.where(s.c[LEVEL_COLUMN[level]] == member)
+    frame = pd.DataFrame(conn.execute(statement.group_by(s.c.sales_date)).all(), columns=["ds", "actual"])
+    return frame.assign(ds=pd.to_datetime(frame["ds"]))
+
+
+def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
+    """Too many tickets open for too long, or tickets resolved slower than the target."""
+    t = mart_tickets
+    old = ctx.as_of - timedelta(days=rule.max_open_hours / 24)
+    waiting = ctx.conn.execute(
+        select(customers.c.department_id, func.count(), func.count(func.distinct(t.c.customer_id)))
+        .select_from(t.outerjoin(customers, customers.c.customer_id == t.c.customer_id))
+        .where(~t.c.is_resolved, t.c.opened_date <= old).group_by(customers.c.department_id)).all()
+    found = []
+    backlog = sum(count for _, count, _ in waiting)
+    if backlog > rule.max_open_tickets:
+        impacts = [Impact("sales", department, "department", department or "unknown",
+                          f"{people} customers wait on {count} tickets open over {rule.max_open_hours:g} hours",
+                          people, "customers") for department, count, people in waiting]
+        found.append(Finding(rule, rule.kind, "support", "backlog", ctx.departments["support"],
+                             f"Support backlog: {backlog} tickets open over {rule.max_open_hours:g} hours",
+                             f"{backlog} tickets opened on or before {old:%d %b %Y} are still open "
+                             f"(limit {rule.max_open_tickets}).", backlog, rule.max_open_tickets, impacts))
+    start = ctx.as_of - timedelta(days=rule.window_days - 1)
+    hours = ctx.conn.execute(select(func.avg(t.c.resolution_hours), func.count())
+                             .where(t.c.is_resolved, t.c.opened_date >= start, t.c.opened_date <= ctx.as_of)).one()
+    if hours[0] is not None and hours[0] > rule.target_resolution_hours:
+        found.append(Finding(rule, rule.kind, "support", "resolution_time", ctx.departments["support"],
+                             f"Tickets take {hours[0]:.0f} hours to resolve",
+                             f"{hours[1]} tickets opened in the last {rule.window_days} days took {hours[0]:.1f} hours "
+                             f"on average (target {rule.target_resolution_hours:g}).", hours[0],
+                             rule.target_resolution_hours))
+    return found
+
+
+def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Finding]:
+    """Negative mentions in the last days well above their weekly level over the weeks before."""
+    m = social_mentions
+    day = m.c.posted_at
+    window_start = pd.Timestamp(ctx.as_of - timedelta(days=rule.window_days - 1))
+    baseline_start = window_start - pd.Timedelta(weeks=rule.baseline_weeks)
+    end = pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
+    negative = m.c.sentiment < rule.negative_below
+    recent, earlier = (day >= window_start) & (day < end), (day >= baseline_start) & (day < window_start)
+    now, before, people = ctx.conn.execute(select(
+        func.count().filter(negative & recent), func.count().filter(negative & earlier),
+        func.count(func.distinct(m.c.customer_id)).filter(negative & recent))).one()
+    usual = before / rule.baseline_weeks * rule.window_days / 7
+    if now < rule.min_count or now <= rule.factor * usual:
+        return []
+    return [Finding(rule, rule.kind, "mentions", "negative", ctx.departments["marketing"],
+                    f"Negative mentions spike: {now} in {rule.window_days} days",
+                    f"{now} negative mentions against {usual:.1f} usually.", now, rule.factor * usual,
+                    [Impact("support", ctx.departments["support"], "mentions", "negative",
+                            f"{people} customers complained in public", people, "customers")])]
+
+
+def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]:
+    """Customers in the top share by net revenue over the last year without a sale for a while."""
+    f = mart_order_fulfilment
+    year_start = ctx.as_of - timedelta(days=364)
+    rows = ctx.conn.execute(
+        select(f.c.customer_id, func.sum(f.c.net_revenue), func.max(f.c.order_date).filter(f.c.kind == "sale"),
+               customers.c.department_id)
+        .select_from(f.join(customers, customers.c.customer_id == f.c.customer_id))
+        .where(f.c.order_date >= year_start, f.c.order_date <= ctx.as_of)
+        .group_by(f.c.customer_id, customers.c.department_id)).all()
+    frame = pd.DataFrame(rows, columns=["customer_id", "revenue", "last_sale", "department_id"])
+    if frame.empty:
+        return []
+    top = frame.nlargest(max(1, int(len(frame) * rule.top_share)), "revenue")
+    silent = top[pd.to_datetime(top["last_sale"]) < pd.Timestamp(ctx.as_of - timedelta(days=rule.silent_days))]
+    return [Finding(rule, rule.kind, "customer", c.customer_id, c.department_id,
+                    f"Valuable customer quiet: {c.customer_id}",
+                    f"{c.revenue:,.2f} net revenue in the last year, no sale since "
+                    f"{pd.Timestamp(c.last_sale):%d %b %Y}.",
+                    float((pd.Timestamp(ctx.as_of) - pd.Timestamp(c.last_sale)).days), rule.silent_days,
+                    [Impact("sales", c.department_id, "customer", c.customer_id,
+                            f"{c.revenue:,.2f} of yearly revenue at risk", round(c.revenue, 2), "currency"),
+                     Impact("support", ctx.departments["support"], "customer", c.customer_id,
+                            "check in with the customer", None, None)])
+            for c in silent.itertuples()]
+
+
+DETECTORS = {
+    "late_purchase_order": late_purchase_orders, "stockout_risk": stockout_risk,
+    "metric_threshold": on_time_threshold, "period_change": revenue_drop, "forecast_band": outside_forecast,
+    "support_backlog": support_backlog, "negative_mentions": negative_mentions,
+    "customer_at_risk": customers_at_risk,
+}

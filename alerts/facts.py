@@ -1,0 +1,98 @@
+"""What the alert rules need to know from the warehouse, each fact one query."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, func, select, union_all
+
+from etl.kpi import line_value
+from etl.schema import (
+    departments,
+    inventory,
+    mart_inventory,
+    mart_order_fulfilment,
+    mart_procurement,
+    mart_tickets,
+    order_lines,
+    orders,
+    products,
+    purchase_orders,
+    suppliers,
+)
+
+
+def data_day(conn: Connection) -> date | None:
+    """The latest day the warehouse has data for: rules look back from it, not from the wall clock."""
+    days = union_all(select(func.max(mart_order_fulfilment.c.order_date).label("day")),
+                     select(func.max(mart_inventory.c.snapshot_date)), select(func.max(mart_tickets.c.opened_date)),
+                     select(func.max(mart_procurement.c.ordered_date))).subquery()
+    latest = conn.execute(select(func.max(days.c.day))).scalar()
+    return None if latest is None else pd.Timestamp(latest).date()
+
+
+def department_of_kind(conn: Connection, kind: str) -> str | None:
+    """The first department of a kind (logistics, support, ...), or None when there is none."""
+    return conn.execute(select(departments.c.department_id).where(departments.c.kind == kind)
+                        .order_by(departments.c.department_id).limit(1)).scalar()
+
+
+def daily_units(conn: Connection, as_of: date, days: int) -> pd.DataFrame:
+    """Average units sold per day over the last ``days`` days: product_id, department_id, units_per_day."""
+    f = mart_order_fulfilment
+    rows = conn.execute(
+        select(order_lines.c.product_id, f.c.department_id, func.sum(order_lines.c.quantity))
+        .select_from(order_lines.join(f, f.c.order_id == order_lines.c.order_id))
+        .where(f.c.kind == "sale", f.c.order_date > as_of - timedelta(days=days), f.c.order_date <= as_of)
+        .group_by(order_lines.c.product_id, f.c.department_id)).all()
+    frame = pd.DataFrame(rows, columns=["product_id", "department_id", "units"])
+    return frame.assign(units_per_day=frame["units"].astype(float) / days).drop(columns="units")
+
+
+def stock_on_hand(conn: Connection) -> pd.Series:
+    """Units on hand per product on the latest stock snapshot (all warehouses)."""
+    latest = select(func.max(inventory.c.snapshot_date)).scalar_subquery()
+    rows = conn.execute(select(inventory.c.product_id, func.sum(inventory.c.on_hand))
+                        .where(inventory.c.snapshot_date == latest).group_by(inventory.c.product_id)).all()
+    return pd.Series(dict(rows), dtype=float)
+
+
+def open_purchases(conn: Connection) -> pd.DataFrame:
+    """Purchase-order lines not received yet: po_id, line_no, supplier, supplier_id, product_id, quantity,
+    expected_at, department_id."""
+    po = purchase_orders
+    rows = conn.execute(
+        select(po.c.po_id, po.c.line_no, func.coalesce(suppliers.c.name, po.c.supplier_id), po.c.supplier_id,
+               po.c.product_id, po.c.quantity, po.c.expected_at, po.c.department_id)
+        .select_from(po.outerjoin(suppliers, suppliers.c.supplier_id == po.c.supplier_id))
+        .where(po.c.received_at.is_(None)).order_by(po.c.po_id, po.c.line_no)).all()
+    frame = pd.DataFrame(rows, columns=["po_id", "line_no", "supplier", "supplier_id", "product_id", "quantity",
+                                        "expected_at", "department_id"])
+    frame["expected_at"] = pd.to_datetime(frame["expected_at"], format="ISO8601")
+    return frame
+
+
+def supplier_lead_days(conn: Connection) -> pd.Series:
+    """Average received lead time in days per product's supplier lines (product_id -> days)."""
+    p = mart_procurement
+    rows = conn.execute(select(p.c.product_id, func.avg(p.c.lead_days)).where(p.c.is_received)
+                        .group_by(p.c.product_id)).all()
+    return pd.Series(dict(rows), dtype=float)
+
+
+def product_info(conn: Connection) -> pd.DataFrame:
+    """product_id (index), name, category, list_price."""
+    rows = conn.execute(select(products.c.product_id, products.c.name, products.c.category,
+                               products.c.list_price)).all()
+    return pd.DataFrame(rows, columns=["product_id", "name", "category", "list_price"]).set_index("product_id")
+
+
+def open_orders_with(conn: Connection, product_id: str) -> pd.DataFrame:
+    """Sale orders not shipped yet that hold the product: order_id, customer_id, department_id, value (of that
+    product's lines)."""
+    rows = conn.execute(
+        select(orders.c.order_id, orders.c.customer_id, orders.c.department_id, func.sum(line_value(order_lines)))
+        .select_from(order_lines.join(orders, orders.c.order_id == order_lines.c.order_id))
+        .where(order_lines.c.product_id == product_id, orders.c.kind == "sale", orders.c.shipped_at.is_(None),
+               orders.c.status.not_in(["cancelled", "returned", "delivered"]))
+        .group_by(orders.c.order_id, orders.c.customer_id, orders.c.department_id).order_by(orders.c.order_id)).all()
+    return pd.DataFrame(rows, columns=["order_id", "customer_id", "department_id", "value"])

@@ -1,0 +1,62 @@
+"""Page speed: each page's server-side run (AppTest) cold and warm, beside its own SQL run alone."""
+
+import os
+import time
+
+import streamlit as st
+from sqlalchemy import event
+from streamlit.testing.v1 import AppTest
+
+from dashboard.queries import _read_cached
+from etl.db import PROJECT_ROOT, get_engine
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+PAGES = ["overview", "retention", "efficiency", "pipeline", "forecast", "operations"]
+
+
+def _recorder(engine):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    return statements, lambda: event.remove(engine, "before_cursor_execute", record)
+
+
+def _sql_alone(engine, statements) -> float:
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        started = time.perf_counter()
+        for statement, parameters in statements:
+            cursor = raw.cursor()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            cursor.close()
+        return time.perf_counter() - started
+
+
+def measure(url: str) -> list[dict]:
+    """Cold (caches cleared) and warm server-side run time of every page, and its SQL alone."""
+    os.environ["DATABASE_URL"] = url
+    engine = get_engine(url)
+    results = []
+    for page in PAGES:
+        st.cache_data.clear()
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()  # the entry page with the sidebar, as a browser's first request does
+        statements, stop = _recorder(engine)
+        _read_cached.clear()
+        started = time.perf_counter()
+        at.switch_page(f"views/{page}.py").run()
+        cold = time.perf_counter() - started
+        stop()
+        assert not at.exception, [e.message for e in at.exception]
+        started = time.perf_counter()
+        at.run()
+        warm = time.perf_counter() - started
+        results.append({"page": page, "cold": cold, "warm": warm, "queries": len(statements),
+                        "sql": _sql_alone(engine, statements)})
+        print(f"page {page}: cold {cold:.2f} s, warm {warm:.2f} s, {len(statements)} queries "
+              f"taking {results[-1]['sql']:.2f} s alone", flush=True)
+    return results

@@ -1,0 +1,73 @@
+"""Alerts: what is wrong, where it starts, which departments it reaches, and what people did about it."""
+
+import streamlit as st
+
+from alerts.engine import act
+from dashboard import filters
+from dashboard import queries as q
+from dashboard.charts import alerts as charts
+from dashboard.formatting import count, money
+from dashboard.queries import alerts
+
+st.title("Alerts")
+chosen = filters.current()
+if chosen is None:
+    st.info("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
+    st.stop()
+currency = q.currency()
+scope = "that start in or affect the chosen departments" if chosen.departments else "across the company"
+
+open_alerts = alerts.listing(chosen, ("open", "acknowledged"))
+cards = st.columns(4)
+for column, severity in zip(cards, ("high", "medium", "low")):
+    column.metric(f"{severity.title()} severity", count((open_alerts["severity"] == severity).sum()), border=True)
+cards[3].metric("Money at risk", money(open_alerts["impact_amount"].sum(), currency), border=True,
+                help="Sales at risk and open orders held up, summed over the open alerts that can put a figure on it.")
+if open_alerts.empty:
+    st.success(f"No open alert {scope}.")
+else:
+    st.plotly_chart(charts.by_severity(alerts.counts(chosen)), width="stretch")
+    st.caption(f"Open alerts {scope}, evaluated after every ETL run and by `python -m alerts evaluate`.")
+
+show_resolved = st.toggle("Show resolved alerts too", key="alerts_resolved")
+listing = alerts.listing(chosen, ("open", "acknowledged", "resolved") if show_resolved else ("open", "acknowledged"))
+if listing.empty:
+    st.stop()
+st.dataframe(listing[["alert_id", "severity", "status", "title", "origin", "impact_amount", "as_of"]],
+             hide_index=True, column_config={
+                 "alert_id": "Alert", "severity": "Severity", "status": "Status", "title": "What",
+                 "origin": "Starts in", "impact_amount": st.column_config.NumberColumn("At risk", format="%.2f"),
+                 "as_of": st.column_config.DateColumn("Data day")})
+
+titles = dict(zip(listing["alert_id"], listing["title"]))
+picked = st.selectbox("Alert", list(titles), format_func=lambda a: f"#{a} {titles[a]}", key="alert_picked")
+alert = listing.set_index("alert_id").loc[picked]
+st.subheader(alert["title"])
+st.markdown(f"**{alert['severity'].title()}** · {alert['status']} · starts in {alert['origin']} · "
+            f"{alert['message']}")
+chain = alerts.impacts(picked)
+if len(chain) > 1:
+    st.plotly_chart(charts.impact_chain(chain), width="stretch")
+st.dataframe(chain[["step", "area", "department", "description", "amount", "unit"]], hide_index=True,
+             column_config={"amount": st.column_config.NumberColumn(format="%.2f")})
+
+with st.form("alert_action", clear_on_submit=True):
+    who = st.text_input("Your name", key="alert_actor")
+    note = st.text_input("Comment", key="alert_comment")
+    buttons = st.columns(3)
+    acknowledge = buttons[0].form_submit_button("Acknowledge", disabled=alert["status"] != "open")
+    resolve = buttons[1].form_submit_button("Resolve", disabled=alert["status"] == "resolved")
+    comment = buttons[2].form_submit_button("Comment")
+if acknowledge or resolve or comment:
+    action = "acknowledge" if acknowledge else "resolve" if resolve else "comment"
+    try:
+        act(q.engine(), int(picked), action, who, note or None)
+        st.cache_data.clear()
+        st.rerun()
+    except ValueError as error:
+        st.error(str(error)[0].upper() + str(error)[1:] + ".")
+
+st.markdown("**History**")
+st.dataframe(alerts.history(picked), hide_index=True, column_config={
+    "at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"), "actor": "Who", "action": "What",
+    "comment": "Comment"})

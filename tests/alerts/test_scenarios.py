@@ -1,0 +1,106 @@
+"""Alert scenarios: a calm company raises nothing; a late supplier raises exactly its chain, by hand."""
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+from sqlalchemy import select, update
+
+from alerts.config import load_config
+from alerts.engine import act, evaluate
+from etl.db import get_engine
+from etl.pipeline import run_pipeline
+from etl.schema import alert_events, alert_impacts, alerts, inventory, purchase_orders
+from etl.sources import FrameSource
+from tests.fixtures import calm_frames, incident_frames
+
+CONFIG = load_config()
+
+
+def warehouse(url: str, frames) -> object:
+    engine = get_engine(url)
+    run_pipeline(FrameSource("scenario", frames, currency="GBP"), engine)
+    return engine
+
+
+def rows(engine, table) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(select(table)).mappings().all())
+
+
+def test_a_calm_company_raises_no_alert_at_all(sqlite_url):
+    engine = warehouse(sqlite_url, calm_frames())
+    result = evaluate(engine, CONFIG)
+    assert str(result.as_of) == "2025-01-20"
+    assert (result.opened, result.updated, result.resolved) == ([], 0, 0)
+
+
+def test_a_late_supplier_raises_its_chain_with_the_revenue_at_risk(sqlite_url):
+    engine = warehouse(sqlite_url, incident_frames())
+    result = evaluate(engine, CONFIG)
+    assert len(result.opened) == 1
+    alert = rows(engine, alerts).iloc[0]
+    assert (alert["rule_id"], alert["severity"], alert["status"], alert["origin_department_id"]) == (
+        "late_purchase_orders", "high", "open", "PRC")
+    assert alert["title"] == "Late purchase order PO4 from Slow Parts: P1 at risk of a stock-out"
+    assert alert["impact_amount"] == pytest.approx(75.00)
+    chain = rows(engine, alert_impacts).sort_values("step")
+    assert chain[["area", "department_id", "entity_id", "unit"]].fillna("").values.tolist() == [
+        ["origin", "PRC", "PO4/1", ""],
+        ["procurement", "PRC", "PO4/1", "days"],
+        ["logistics", "LOG", "P1", "units"],
+        ["sales", "D1", "D1", "currency"],
+        ["sales", "D2", "D2", "currency"],
+        ["support", "SUP", "C1", "orders"],
+    ]
+    assert chain["amount"].tolist()[1:] == pytest.approx([7 + 14 / 24, 3.5, 67.05, 7.95, 1.0], abs=0.005)
+    assert chain["description"].iloc[5] == "tell C1 that order O6 with Widget (P1) may be late"
+
+
+def test_the_same_condition_is_not_raised_twice_and_resolves_itself_when_it_clears(sqlite_url):
+    engine = warehouse(sqlite_url, incident_frames())
+    first = evaluate(engine, CONFIG)
+    again = evaluate(engine, CONFIG)
+    assert (len(again.opened), again.updated, again.resolved) == (0, 0, 0)
+    with engine.begin() as conn:  # the order arrives, and the Widgets are on the shelf
+        conn.execute(update(purchase_orders).where(purchase_orders.c.po_id == "PO4")
+                     .values(received_at=datetime(2025, 1, 20, 16, 0), received_quantity=50.0))
+        conn.execute(update(inventory).values(on_hand=52.0).where(
+            inventory.c.product_id == "P1", inventory.c.snapshot_date == date(2025, 1, 20)))
+    cleared = evaluate(engine, CONFIG)
+    assert cleared.resolved == 1
+    alert = rows(engine, alerts).iloc[0]
+    assert alert["status"] == "resolved" and alert["alert_id"] == first.opened[0]
+    history = rows(engine, alert_events)
+    assert history[["actor", "action"]].values.tolist() == [["alerts", "opened"], ["alerts", "resolved"]]
+
+
+def test_people_acknowledge_comment_and_resolve_and_every_change_is_kept(sqlite_url):
+    engine = warehouse(sqlite_url, incident_frames())
+    alert_id = evaluate(engine, CONFIG).opened[0]
+    act(engine, alert_id, "acknowledge", "Dana (procurement)", "chasing Slow Parts")
+    act(engine, alert_id, "comment", "Sam (sales)", "C1 informed")
+    act(engine, alert_id, "resolve", "Dana (procurement)", "goods arrived")
+    with pytest.raises(ValueError, match="say who you are"):
+        act(engine, alert_id, "comment", "  ", "anonymous")
+    history = rows(engine, alert_events)
+    assert history[["actor", "action", "comment"]].values.tolist()[1:] == [
+        ["Dana (procurement)", "acknowledged", "chasing Slow Parts"],
+        ["Sam (sales)", "commented", "C1 informed"],
+        ["Dana (procurement)", "resolved", "goods arrived"]]
+    assert rows(engine, alerts).iloc[0]["status"] == "resolved"
+
+
+def test_the_cli_evaluates_and_a_bad_rules_file_is_one_sentence(sqlite_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from alerts.cli import app
+
+    warehouse(sqlite_url, incident_frames())
+    result = CliRunner().invoke(app, ["evaluate", "--db", sqlite_url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "Alerts as of 2025-01-20: 1 opened, 0 updated, 0 resolved." in result.output
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("rules:\n  - {id: x, kind: late_purchase_order, min_days_lat: 3}\n")
+    result = CliRunner().invoke(app, ["evaluate", "--db", sqlite_url, "--rules", str(bad)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "key 'rules.0.late_purchase_order.min_days_lat': Extra inputs are not permitted" in result.output
