@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from alerts.config import load_config
+from alerts.engine import evaluate
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
@@ -30,7 +32,7 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PAGES = {  # sidebar link -> screenshot name
     "Executive overview": "overview", "Customer retention": "retention", "Process efficiency": "efficiency",
-    "CRM pipeline": "pipeline", "Sales forecast": "forecast", "Data operations": "operations",
+    "CRM pipeline": "pipeline", "Sales forecast": "forecast", "Alerts": "alerts", "Data operations": "operations",
 }
 CHARTLESS = {"Data operations"}  # a page of tables
 SCREENSHOT_END_DATE = date(2025, 6, 30)
@@ -50,6 +52,7 @@ def app_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'warehouse.db'}"
     run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
     run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
+    evaluate(get_engine(url), load_config())
     yield from _serve(url)
 
 

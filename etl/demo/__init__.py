@@ -11,7 +11,7 @@ import pandas as pd
 
 from etl.demo import activity
 from etl.demo.company import build_company
-from etl.demo.simulation import Simulation, daily_intensity
+from etl.demo.simulation import Simulation, SupplierDelay, daily_intensity
 from etl.schema import CANONICAL_TABLES
 
 HISTORY_DAYS = 3 * 365
@@ -25,8 +25,10 @@ def promotion_days(rng: np.random.Generator, start: date, end: date) -> set[date
     return {(mondays[i] + timedelta(days=k)).date() for i in chosen for k in range(7)}
 
 
-def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1.0) -> dict[str, pd.DataFrame]:
-    """Every canonical table of the demo company, ordered as ``CANONICAL_TABLES``."""
+def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1.0,
+                  incident: SupplierDelay | None = None) -> dict[str, pd.DataFrame]:
+    """Every canonical table of the demo company, ordered as ``CANONICAL_TABLES``; ``incident`` makes one
+    supplier deliver late (the scenario the alerts are tested on)."""
     end = end_date or date.today()
     start = end - timedelta(days=HISTORY_DAYS - 1)
     rng = np.random.default_rng(seed)
@@ -35,7 +37,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
     bank_holidays = set(holidays.country_holidays(HOLIDAY_COUNTRY, subdiv=HOLIDAY_SUBDIVISION,
                                                   years=range(start.year, end.year + 1)))
     promotions = promotion_days(rng, start, end)
-    simulation = Simulation(company, rng, start, end, scale)
+    simulation = Simulation(company, rng, start, end, scale, incident)
     simulation.run(daily_intensity(dates, bank_holidays, promotions), promotions)
     erp = simulation.tables()
     t_start, t_end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(hours=23, minutes=59)
@@ -54,3 +56,6 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
         "social_mentions": activity.social_mentions(rng, company, orders, t_start, t_end, scale),
     }
     return {t.name: tables[t.name][[c.name for c in t.columns]].reset_index(drop=True) for t in CANONICAL_TABLES}
+
+
+__all__ = ["SupplierDelay", "generate_demo"]

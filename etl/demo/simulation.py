@@ -34,6 +34,19 @@ def daily_intensity(dates: pd.DatetimeIndex, holidays: set[date], promotions: se
     return (1 + YEARLY_GROWTH) ** years * WEEKLY_PATTERN[dates.day_of_week.to_numpy()] * yearly * holiday * promo
 
 
+@dataclass(frozen=True)
+class SupplierDelay:
+    """An injected incident: every purchase order placed with one supplier in the last weeks arrives late."""
+
+    supplier_id: str
+    days: int = 21
+    recent_days: int = 60
+
+    def hits(self, supplier_id: str, day: pd.Timestamp, end: date) -> bool:
+        """Whether a purchase order to this supplier placed on this day is caught by the incident."""
+        return supplier_id == self.supplier_id and (pd.Timestamp(end) - day).days < self.recent_days
+
+
 @dataclass
 class Ledger:
     """Arrays collected day by day while the simulation runs, turned into DataFrames at the end."""
@@ -48,8 +61,10 @@ class Ledger:
 class Simulation:
     """Day-by-day state of the company: who is still a customer, what is on the shelf, what is on order."""
 
-    def __init__(self, company: Company, rng: np.random.Generator, start: date, end: date, scale: float):
+    def __init__(self, company: Company, rng: np.random.Generator, start: date, end: date, scale: float,
+                 incident: "SupplierDelay | None" = None):
         self.c, self.rng, self.start, self.end, self.scale = company, rng, start, end, scale
+        self.incident = incident
         traits = company.customer_traits
         self.activity, self.join_day = traits["activity"].to_numpy(), traits["join_day"].to_numpy()
         self.churn_base = traits["churn_base"].to_numpy()
@@ -144,6 +159,8 @@ class Simulation:
             quantity = float(max(5, np.ceil(self.demand_avg[p] * ORDER_COVER_DAYS)))
             late = self.rng.random() < self.late_share[p]
             delay = int(self.rng.integers(7, 22)) if late else -int(self.rng.integers(0, 3))
+            if self.incident and self.incident.hits(self.product["supplier_id"].iat[p], day, self.end):
+                delay = self.incident.days
             arrival = d + int(lead[p]) + delay
             self.inbound.setdefault(arrival, []).append((p, quantity))
             self.open_po[p] = True

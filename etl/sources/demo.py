@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from etl.demo import generate_demo
+from etl.demo import SupplierDelay, generate_demo
 from etl.sources import FrameSource, RawTable
 
 
@@ -12,11 +12,14 @@ class DemoSource:
     replace = True
     currency = "GBP"
 
-    def __init__(self, seed: int = 42, end_date: date | None = None, scale: float = 1.0):
-        self.seed, self.end_date, self.scale = seed, end_date or date.today(), scale
+    def __init__(self, seed: int = 42, end_date: date | None = None, scale: float = 1.0,
+                 incident: SupplierDelay | None = None):
+        self.seed, self.end_date, self.scale, self.incident = seed, end_date or date.today(), scale, incident
         self.name = f"demo(seed={seed}, end_date={self.end_date.isoformat()}, scale={scale:g})"
+        if incident:
+            self.name += f" with {incident.supplier_id} {incident.days} days late"
 
     def extract(self) -> dict[str, RawTable]:
         """Generate every canonical table of the demo company."""
-        frames = generate_demo(self.seed, self.end_date, self.scale)
+        frames = generate_demo(self.seed, self.end_date, self.scale, self.incident)
         return FrameSource(self.name, frames, origins={t: f"demo:{t}" for t in frames}).extract()
