@@ -7,6 +7,8 @@ seen at once and nothing reruns SQL needlessly. Date and timestamp columns come 
 returns them as text).
 """
 
+import functools
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,8 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from etl import schema
-from etl.db import database_url, get_engine
+from etl.db import database_url, ensure_schema, get_engine
 from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,19 @@ class Filters:
 
 def engine() -> Engine:
     """The warehouse engine (DATABASE_URL, .streamlit/secrets.toml or the default SQLite file)."""
-    return get_engine(database_url())
+    return _prepared(database_url())
+
+
+@functools.cache
+def _prepared(url: str) -> Engine:
+    """The engine, with any table a newer version added created once (a warehouse loaded by an older version
+    still opens); a read-only login that may not create tables is told in the log and goes on."""
+    warehouse = get_engine(url)
+    try:
+        ensure_schema(warehouse)
+    except (OperationalError, ProgrammingError) as error:
+        log.warning("could not create missing warehouse tables (%s); pages needing them will say so", error)
+    return warehouse
 
 
 def data_version() -> int:
@@ -75,7 +91,7 @@ def read(statement: Select) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _read_cached(url: str, version: int, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
     """Cached on (url, version, sql, params); the statement itself is not hashed."""
-    with get_engine(url).connect() as conn:
+    with _prepared(url).connect() as conn:
         frame = pd.DataFrame(conn.execute(_statement).mappings().all(),
                              columns=[c.name for c in _statement.selected_columns])
     for column in _statement.selected_columns:
