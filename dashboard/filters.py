@@ -56,6 +56,18 @@ def draw_sidebar() -> Filters | None:
     return filters
 
 
+NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, then reload this page."
+
+
+def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop."""
+    chosen = current()
+    if chosen is None or (table is not None and not q.has_rows(table)):
+        st.info(missing)
+        st.stop()
+    return chosen
+
+
 def current() -> Filters | None:
     """The filters the sidebar drew on this run (None when the warehouse is empty)."""
     return st.session_state.get(STATE_KEY)

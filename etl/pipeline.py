@@ -26,7 +26,7 @@ from etl.schema import (
     primary_key,
     rejected_rows,
 )
-from etl.sources import RawTable
+from etl.sources import RawTable, payloads
 from etl.validate import Validated, validate
 
 Progress = Callable[[str, int, int], None]
@@ -161,13 +161,6 @@ def _load_table(conn: Connection, summary: RunSummary, table, raw: RawTable, res
                      .to_dict("records"))
     stats = next(s for s in summary.tables if s.table == table.name)
     stats.seconds += time.perf_counter() - started
-
-
-def payloads(frame: pd.DataFrame) -> list[str]:
-    """Each row's original values as a JSON object, for rejected_rows.payload."""
-    if frame.empty:
-        return []
-    return frame.to_json(orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
 
 
 def _save_cursors(conn: Connection, run_id: int, source) -> None:

@@ -10,10 +10,7 @@ from dashboard.formatting import count, money
 from dashboard.queries import alerts
 
 st.title("Alerts")
-chosen = filters.current()
-if chosen is None:
-    st.info("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
-    st.stop()
+chosen = filters.require()
 currency = q.currency()
 scope = "that start in or affect the chosen departments" if chosen.departments else "across the company"
 

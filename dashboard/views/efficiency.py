@@ -10,10 +10,7 @@ from dashboard.queries import efficiency, sales
 from etl.kpi import CAPTIONS, ratio
 
 st.title("Process efficiency")
-chosen = filters.current()
-if chosen is None:
-    st.info("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
-    st.stop()
+chosen = filters.require()
 currency = q.currency()
 days = (chosen.end - chosen.start).days + 1
 

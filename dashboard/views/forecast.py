@@ -10,9 +10,9 @@ from dashboard.queries import forecast
 from forecasting.models import MODEL_LABELS
 
 st.title("Sales forecast")
-chosen = filters.current()
-run = forecast.latest_run() if chosen is not None else None
-if run is None or run.empty:
+chosen = filters.require()
+run = forecast.latest_run()
+if run.empty:
     st.info("There is no forecast yet: run `python -m forecasting run` (it also runs after every "
             "`python -m etl run`), then reload this page.")
     st.stop()

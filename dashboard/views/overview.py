@@ -10,11 +10,8 @@ from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
 
 st.title("Executive overview")
-chosen = filters.current()
-if chosen is None:
-    st.info("The warehouse holds no orders yet: load data with `make etl` (the demo company) or "
-            "`python -m etl run --source ...`, then reload this page.")
-    st.stop()
+chosen = filters.require("mart_order_fulfilment", "The warehouse holds no orders yet: load data with `make etl` "
+                         "(the demo company) or `python -m etl run --source ...`, then reload this page.")
 
 currency = q.currency()
 now, before = sales.period_kpis(chosen), sales.period_kpis(chosen.previous())

@@ -10,11 +10,8 @@ from dashboard.queries import pipeline
 from etl.kpi import CAPTIONS, ratio
 
 st.title("CRM pipeline")
-chosen = filters.current()
-if chosen is None or not q.has_rows("mart_opportunities"):
-    st.info("The loaded data has no deals (opportunities), so there is no pipeline to show: load a CRM source "
-            "such as `make demo-crm`.")
-    st.stop()
+chosen = filters.require("mart_opportunities", "The loaded data has no deals (opportunities), so there is no "
+                         "pipeline to show: load a CRM source such as `make demo-crm`.")
 currency = q.currency()
 
 totals = pipeline.totals(chosen).iloc[0]

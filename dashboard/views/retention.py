@@ -20,11 +20,8 @@ from etl.kpi import (
 )
 
 st.title("Customer retention")
-chosen = filters.current()
-if chosen is None or not q.has_rows("mart_customer_month"):
-    st.info("This warehouse has no sales to known customers, so there is no retention to show: load orders "
-            "with customer ids (the demo, or a source with orders).")
-    st.stop()
+chosen = filters.require("mart_customer_month", "This warehouse has no sales to known customers, so there is no "
+                         "retention to show: load orders with customer ids (the demo, or a source with orders).")
 currency = q.currency()
 
 figures = customers.retention_figures(chosen)

@@ -12,6 +12,13 @@ import pandas as pd
 REJECTED_COLUMNS = ["source_ref", "reason", "payload"]
 
 
+def payloads(frame: pd.DataFrame) -> list[str]:
+    """Each row's original values as a JSON object, for rejected_rows.payload."""
+    if frame.empty:
+        return []
+    return frame.to_json(orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
+
+
 @dataclass
 class RawTable:
     """One canonical table as the source holds it, before casting and checks.

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from etl.errors import EtlError
 from etl.schema import metadata
-from etl.sources import REJECTED_COLUMNS, RawTable
+from etl.sources import REJECTED_COLUMNS, RawTable, payloads
 from etl.sources.config import FileInput, Input, SqlInput, read_config
 from etl.sources.mapping import all_hold, map_table
 
@@ -32,13 +32,6 @@ class InputRows:
     def locate(self, label) -> str:
         """'file:line' of the row with this index label."""
         return f"{self.files[label]}:{self.lines[label]}"
-
-
-def payload_json(frame: pd.DataFrame) -> list[str]:
-    """Each row's original values as JSON."""
-    if frame.empty:
-        return []
-    return frame.to_json(orient="records", lines=True, date_format="iso", default_handler=str).splitlines()
 
 
 class ConfigSource:
@@ -85,7 +78,7 @@ class ConfigSource:
         if len(reasons):
             rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
                                           "reason": reasons.to_numpy(),
-                                          "payload": payload_json(rows.frame.loc[reasons.index])}))
+                                          "payload": payloads(rows.frame.loc[reasons.index])}))
             mapped = mapped.drop(index=reasons.index)
         return RawTable(mapped, spec.input, locate=rows.locate, on_conflict=spec.on_conflict,
                         rejected=_concat(rejected))
@@ -258,7 +251,7 @@ def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
         return rows
     rejected = pd.DataFrame({"source_ref": [rows.locate(i) for i in turned_away.index],
                              "reason": turned_away.to_numpy(),
-                             "payload": payload_json(rows.frame.loc[turned_away.index])})
+                             "payload": payloads(rows.frame.loc[turned_away.index])})
     return InputRows(rows.frame.drop(index=turned_away.index), rows.files, rows.lines, rejected)
 
 

@@ -108,3 +108,18 @@ def test_pages_say_plainly_what_the_loaded_data_lacks(app_on, five_orders_url):
     assert "The loaded data has no purchase orders, so there is nothing to show here." in infos
     assert "The loaded data has no support tickets, so there is nothing to show here." in infos
     assert not at.exception
+
+
+def test_a_crm_only_warehouse_gets_the_pipeline_and_a_plain_sentence_elsewhere(app_on, sqlite_url):
+    from etl.db import get_engine
+    from etl.pipeline import run_pipeline
+    from etl.sources import FrameSource
+    from tests.fixtures import full_frames
+
+    crm = {k: v for k, v in full_frames().items()
+           if k in ("departments", "employees", "customers", "products", "opportunities")}
+    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(sqlite_url))
+    at = app_on(sqlite_url)
+    assert at.info[0].value.startswith("The warehouse holds no orders yet")
+    at.switch_page("views/pipeline.py").run()
+    assert metrics(at)["Deals created"] == ("4", "") and metrics(at)["Weighted pipeline"] == ("$235", "")
