@@ -42,6 +42,10 @@ def draw_sidebar() -> Filters | None:
     regions = q.region_options()
     if PERIOD not in st.session_state:
         _from_url(first, last, list(names), regions)
+    else:  # after a load of other data, a remembered period may lie outside the new data: start afresh
+        remembered = st.session_state[PERIOD]
+        if not remembered or remembered[0] > last or remembered[-1] < first:
+            st.session_state[PERIOD] = (max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last)
     period = st.sidebar.date_input(
         "Period", min_value=first, max_value=last, key=PERIOD, format="YYYY-MM-DD",
         help="Every page shows this period; changes compare it with the period of the same length before it.")

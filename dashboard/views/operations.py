@@ -28,7 +28,7 @@ left, right = st.columns([3, 2])
 source_key = left.selectbox("Source", list(labels), format_func=labels.get, key="ops_source")
 default_dir = DATASETS / Path(source_key).stem if source_key != "demo" else None
 data_dir = right.text_input("Data folder", value=str(default_dir) if default_dir and default_dir.is_dir() else "",
-                            disabled=source_key == "demo", key="ops_data_dir",
+                            disabled=source_key == "demo", key=f"ops_data_dir:{source_key}",
                             help="The folder the config's file paths are relative to.")
 full_refresh = left.checkbox("Full refresh (empty the tables first)", key="ops_full_refresh")
 with_forecast = right.checkbox("Refresh forecasts afterwards", value=True, key="ops_forecast")

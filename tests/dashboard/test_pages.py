@@ -1,6 +1,7 @@
 """Retention, efficiency, pipeline and operations pages on the full fixture: the figures of tests/fixtures.py."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,20 @@ def test_a_crm_only_warehouse_gets_the_pipeline_and_a_plain_sentence_elsewhere(a
     assert at.info[0].value.startswith("The warehouse holds no orders yet")
     at.switch_page("views/pipeline.py").run()
     assert metrics(at)["Deals created"] == ("4", "") and metrics(at)["Weighted pipeline"] == ("$235", "")
+
+
+def test_run_etl_button_loads_and_every_page_sees_the_new_data(app_on, five_orders_url):
+    at = open_page(app_on, five_orders_url, "operations")
+    at.selectbox(key="ops_source").set_value(str(Path(__file__).resolve().parents[2] / "etl" / "sources"
+                                                 / "crm_sales_opportunities.yaml")).run()
+    at.checkbox(key="ops_forecast").uncheck().run()
+    at.checkbox(key="ops_full_refresh").check().run()  # the CRM data replaces the five orders
+    at.button(key="ops_run").click().run()
+    if not (Path(__file__).resolve().parents[3] / "shared" / "datasets").is_dir():
+        assert "no file matches 'sales_pipeline.csv'" in at.error[0].value
+        return
+    assert at.success[0].value.startswith("Run 2: 8,936 rows loaded, 0 rejected")
+    assert at.dataframe[0].value["run_id"].tolist() == [2, 1]  # the history shows the new run at once
+    at.switch_page("views/pipeline.py").run()
+    assert [i.value for i in at.info] == []  # the pipeline page, empty before, now has the 8,800 deals
+    assert at.sidebar.date_input(key="filter_period").value[1] == date(2017, 12, 31)  # the period follows the data
