@@ -160,14 +160,16 @@ def status(db: str | None = typer.Option(None, help="Warehouse URL (as for run).
 
 def _runs_table(runs) -> Table:
     table = Table(title="Last runs", title_justify="left")
-    for name in ["run", "started", "seconds", "status", "read", "loaded", "rejected", "source / message"]:
-        table.add_column(name, justify="right" if name in {"run", "seconds", "read", "loaded", "rejected"} else "left")
+    for name in ["run", "started", "seconds", "status", "read", "loaded", "rejected", "source"]:
+        numeric = name in {"run", "seconds", "read", "loaded", "rejected"}
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=name != "source")
     for r in runs.itertuples():
         seconds = (r.finished_at - r.started_at).total_seconds() if r.finished_at is not None else None
         colour = {"success": "green", "failed": "red"}.get(r.status, "yellow")
+        source = r.source if r.status != "failed" else f"{r.source}\n[red]{r.message}[/]"
         table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", f"{seconds:.1f}" if seconds else "",
                       f"[{colour}]{r.status}[/]", f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
-                      f"{r.rows_rejected or 0:,}", f"{r.source}\n{r.message or ''}")
+                      f"{r.rows_rejected or 0:,}", source)
     return table
 
 
