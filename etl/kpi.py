@@ -86,6 +86,23 @@ RFM_SEGMENTS = [  # (segment, recency scores, frequency scores): the first that 
 AT_RISK_SEGMENTS = ("Can't lose them", "At risk")
 
 
+def inventory_turnover(cogs: float | None, days: int, average_stock_value: float | None) -> float | None:
+    """COGS / average stock value, annualised from a period of ``days`` days (None when either is unknown)."""
+    if cogs is None or not average_stock_value:
+        return None
+    return cogs * 365 / days / average_stock_value
+
+
+def days_of_inventory(turnover: float | None) -> float | None:
+    """365 / inventory turnover."""
+    return 365 / turnover if turnover else None
+
+
+def days_sales_outstanding(open_at_start: float, open_at_end: float, invoiced: float, days: int) -> float | None:
+    """Average receivables (mean of the open amounts on the first and last day) / invoiced sales x days."""
+    return ratio((open_at_start + open_at_end) / 2 * days, invoiced)
+
+
 def rfm_segment(recency_score: int, frequency_score: int) -> str:
     """The RFM segment of a customer's recency and frequency scores (1-5, 5 best)."""
     for name, recency, frequency in RFM_SEGMENTS:

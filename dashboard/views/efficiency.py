@@ -7,7 +7,7 @@ from dashboard import queries as q
 from dashboard.charts import operations as charts
 from dashboard.formatting import count, duration, money, percent
 from dashboard.queries import efficiency, sales
-from etl.kpi import CAPTIONS, ratio
+from etl.kpi import CAPTIONS, days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
 
 st.title("Process efficiency")
 chosen = filters.require()
@@ -58,11 +58,11 @@ st.header("Stock")
 if not missing("stock levels", "mart_inventory"):
     stock = efficiency.stock_totals(chosen).iloc[0]
     cogs = sales.period_kpis(chosen)["cogs"]
-    turnover = None if not stock["avg_stock_value"] or cogs is None else cogs * 365 / days / stock["avg_stock_value"]
+    turnover = inventory_turnover(cogs, days, stock["avg_stock_value"])
     cards = st.columns(4)
     cards[0].metric("Inventory turnover", "–" if turnover is None else f"{turnover:.1f}× a year", border=True,
                     help=CAPTIONS["inventory"])
-    cards[1].metric("Days of inventory", duration(365 / turnover if turnover else None, digits=0), border=True)
+    cards[1].metric("Days of inventory", duration(days_of_inventory(turnover), digits=0), border=True)
     cards[2].metric("Average stock value", money(stock["avg_stock_value"], currency), border=True)
     cards[3].metric("Stock-out days", count(stock["stockout_days"]), border=True,
                     help="Product-days that ended with nothing on hand.")
@@ -78,8 +78,7 @@ if not missing("stock levels", "mart_inventory"):
 st.header("Order to cash")
 if not missing("invoices", "mart_invoices"):
     cash = efficiency.receivables(chosen).iloc[0]
-    receivable = (cash["open_at_start"] + cash["open_at_end"]) / 2
-    dso = None if not cash["invoiced"] else receivable / cash["invoiced"] * days
+    dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
     cards = st.columns(4)
     cards[0].metric("Days sales outstanding", duration(dso, digits=0), border=True, help=CAPTIONS["dso"])
     cards[1].metric("Order to cash", duration(cash["avg_order_to_cash_days"], digits=0), border=True)
