@@ -99,3 +99,10 @@ def forecast_sentence(backtests: pd.DataFrame, model: str | None, horizon: int) 
     if model != "seasonal_naive" and "seasonal_naive" in scores.index:
         text += f"; the simple weekly repeat was off by {scores.loc['seasonal_naive', 'smape']:.0%}"
     return text + (f". Actual sales fell inside the 80% band on {used['coverage']:.0%} of days.")
+
+
+def readable_reason(reason: str) -> str:
+    """A model choice's reason with the models' names instead of their ids."""
+    for model, label in sorted(MODEL_LABELS.items(), key=lambda item: -len(item[0])):
+        reason = reason.replace(model, label)
+    return reason

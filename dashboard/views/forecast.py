@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import filters
 from dashboard import queries as q
 from dashboard.charts import sales as charts
-from dashboard.formatting import forecast_sentence, percent
+from dashboard.formatting import forecast_sentence, percent, readable_reason
 from dashboard.queries import forecast
 from forecasting.models import MODEL_LABELS
 
@@ -31,7 +31,7 @@ st.plotly_chart(charts.forecast(forecast.history(series["level"], series["member
                                 q.currency(), f"{labels[series_id]}: next {horizon} days"), width="stretch")
 backtests = forecast.backtest_summary(run_id, series_id)
 st.markdown(forecast_sentence(backtests, series["model"], horizon))
-st.caption(f"Model used: {MODEL_LABELS.get(series['model'], 'none')} ({series['reason']}). "
+st.caption(f"Model used: {MODEL_LABELS.get(series['model'], 'none')} ({readable_reason(series['reason'])}). "
            f"Forecast run {run_id}, {run.iloc[0]['finished_at']:%Y-%m-%d %H:%M}."
            + (f" Before reconciliation the {series['level']} forecasts were {percent(series['reconciliation_gap'])} "
               "off the total; they are scaled to add up to it." if series["level"] != "total"

@@ -1,5 +1,8 @@
 """Executive overview: the company's KPIs for the period, the revenue trend and revenue by department."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard import filters
@@ -24,7 +27,8 @@ open_alerts = alerts.open_count(chosen)
 if open_alerts:
     st.page_link("views/alerts.py", label=f"{open_alerts} open alerts need attention", icon=":material/notifications:")
 
-st.plotly_chart(charts.revenue_trend(sales.daily_revenue(chosen), currency), width="stretch")
+with_lead_in = replace(chosen, start=chosen.start - timedelta(days=6))  # a full week behind the first average
+st.plotly_chart(charts.revenue_trend(sales.daily_revenue(with_lead_in), currency, chosen.start), width="stretch")
 st.caption(CAPTIONS["net_revenue"])
 
 by_department = sales.revenue_by_department(chosen)
