@@ -66,11 +66,6 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
     return engine
 
 
-def is_postgres(engine: Engine) -> bool:
-    """True when the warehouse is PostgreSQL (bulk loads use COPY there)."""
-    return engine.dialect.name == "postgresql"
-
-
 def ensure_schema(engine: Engine) -> None:
     """Create every warehouse table and index that does not exist yet."""
     metadata.create_all(engine, checkfirst=True)

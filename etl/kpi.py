@@ -111,11 +111,6 @@ def rfm_segment(recency_score: int, frequency_score: int) -> str:
     return "Need attention"
 
 
-def stage_probability(stage: str) -> float:
-    """The chance a deal in this stage is won."""
-    return STAGE_PROBABILITY.get(stage, DEFAULT_STAGE_PROBABILITY)
-
-
 def retention_matrix(cohorts: pd.DataFrame) -> pd.DataFrame:
     """Cohort retention(c, k): active customers of cohort c in month c + k / size of c (month 0).
 

@@ -125,13 +125,6 @@ def has_data() -> bool:
     return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities")
 
 
-def last_source() -> str | None:
-    """The source of the latest successful load."""
-    frame = read(select(etl_runs.c.source).where(etl_runs.c.status == "success")
-                 .order_by(desc(etl_runs.c.run_id)).limit(1))
-    return None if frame.empty else frame.iloc[0, 0]
-
-
 def currency() -> str | None:
     """The ISO currency code of the latest successful load (None when the source did not say)."""
     frame = read(select(etl_runs.c.currency).where(etl_runs.c.status == "success")

@@ -81,10 +81,17 @@ st.dataframe(tables, hide_index=True, height=35 * (len(tables) + 1) + 3, column_
 st.caption("Freshness is the newest event time in each table (order date, ticket opened, ...); tables "
            "without one are blank.")
 
-st.header("Rejected rows")
+st.header("One run, table by table")
 run_ids = runs["run_id"].tolist()
-left, middle, right = st.columns([1, 2, 2])
-run_id = left.selectbox("Run", run_ids, key="ops_rejected_run")
+run_id = st.selectbox("Run", run_ids, key="ops_rejected_run")
+st.dataframe(operations.run_tables(run_id), hide_index=True, column_config={
+    "table_name": "Table", "rows_read": st.column_config.NumberColumn("Read", format="localized"),
+    "rows_loaded": st.column_config.NumberColumn("Loaded", format="localized"),
+    "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
+    "seconds": st.column_config.NumberColumn("Seconds", format="%.2f")})
+
+st.header("Rejected rows")
+middle, right = st.columns(2)
 summary = operations.rejected_summary(run_id)
 if summary.empty:
     st.success(f"Run {run_id} rejected no rows.")

@@ -95,10 +95,12 @@ def test_operations_page_lists_runs_tables_and_rejected_rows(app_on, sqlite_url)
         [1, "success", 25, 19, 6]]
     tables = at.dataframe[1].value.set_index("table")
     assert tables.loc["orders", "rows"] == 5 and tables.loc["mart_order_fulfilment", "rows"] == 5
-    rejected = at.dataframe[2].value
+    per_table = at.dataframe[2].value.set_index("table_name")
+    assert per_table.loc["orders", ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [9, 5, 4]
+    rejected = at.dataframe[3].value
     assert len(rejected) == 6 and set(rejected["table_name"]) == {"orders", "order_lines"}
     at.text_input(key="ops_rejected_search").input("duplicate").run()
-    assert at.dataframe[2].value["source_ref"].tolist() == ["bad/orders:8"]
+    assert at.dataframe[3].value["source_ref"].tolist() == ["bad/orders:8"]
 
 
 def test_pages_say_plainly_what_the_loaded_data_lacks(app_on, five_orders_url):
