@@ -5,6 +5,7 @@ counts where they can be computed: a late purchase order -> the product at stock
 open orders and sales at risk (sales) -> the customers to tell (support).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -74,6 +75,7 @@ class Context:
     products: pd.DataFrame
     on_hand: pd.Series
     departments: dict[str, str | None]
+    read_demand: dict[int, pd.DataFrame] = field(default_factory=dict)
 
     @classmethod
     def read(cls, conn: Connection, as_of: date) -> "Context":
@@ -83,8 +85,16 @@ class Context:
                    {k: facts.department_of_kind(conn, k) for k in kinds})
 
     def demand(self, days: int) -> pd.DataFrame:
-        """Units per day per product and department over the last days (the moving-average forecast)."""
-        return facts.daily_units(self.conn, self.as_of, days)
+        """Units per day per product and department over the last days (the moving-average forecast);
+        read once per evaluation and window, as several rules use it."""
+        if days not in self.read_demand:
+            self.read_demand[days] = facts.daily_units(self.conn, self.as_of, days)
+        return self.read_demand[days]
+
+    @functools.cached_property
+    def open_purchases(self) -> pd.DataFrame:
+        """Purchase-order lines not received yet (see facts.open_purchases)."""
+        return facts.open_purchases(self.conn)
 
 
 def _money(value: float) -> str:
@@ -119,7 +129,7 @@ def shortage_impacts(ctx: Context, product_id: str, short_units: float, demand: 
 
 def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Finding]:
     """Open purchase-order lines past their expected date, and the shortage each one causes."""
-    purchases = facts.open_purchases(ctx.conn)
+    purchases = ctx.open_purchases
     end_of_day = pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
     demand = ctx.demand(rule.demand_days)
     found = []
@@ -150,7 +160,7 @@ def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
     """Products whose forecast demand over the supplier lead time exceeds stock plus open purchase orders."""
     demand = ctx.demand(rule.demand_days)
     per_day = demand.groupby("product_id")["units_per_day"].sum()
-    incoming = facts.open_purchases(ctx.conn).groupby("product_id")["quantity"].sum()
+    incoming = ctx.open_purchases.groupby("product_id")["quantity"].sum()
     lead = facts.supplier_lead_days(ctx.conn)
     found = []
     for product_id, rate in per_day.items():
