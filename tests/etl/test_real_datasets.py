@@ -2,18 +2,17 @@
 
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import mart_daily_sales, mart_order_fulfilment, opportunities, products
 from etl.sources.configured import ConfigSource
-from tests.conftest import POSTGRES_ADMIN_URL, skip_or_fail
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.datasets
 SOURCES = Path(__file__).resolve().parents[2] / "etl" / "sources"
@@ -63,22 +62,13 @@ def test_olist_funnel_loads_leads_deals_sellers_and_english_categories(datasets,
 
 
 @pytest.fixture
-def northwind_url(datasets):
-    """A fresh PostgreSQL database holding the Northwind SQL dump."""
+def northwind_url(datasets, postgres_url):
+    """A fresh PostgreSQL database (the shared postgres_url fixture) holding the Northwind SQL dump."""
     if shutil.which("psql") is None:
         skip_or_fail("psql is not installed")
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"northwind_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        skip_or_fail(f"PostgreSQL is not reachable ({type(error).__name__})")
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-f",
+    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", postgres_url.rsplit("/", 1)[1], "-f",
                     str(datasets / "northwind" / "northwind_postgres.sql")], check=True, capture_output=True)
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return postgres_url
 
 
 @pytest.mark.postgres
