@@ -75,3 +75,33 @@ def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
 def current() -> Filters | None:
     """The filters the sidebar drew on this run (None when the warehouse is empty)."""
     return st.session_state.get(STATE_KEY)
+
+
+def outside_scope(table: str, what: str) -> bool:
+    """When the chosen departments own none of a mart's rows, say which departments do; True in that case.
+
+    Rows belong to the department that records them (tickets to Support, purchase orders to Procurement), so a
+    department filter shows that department's rows and the departments add up to the whole company.
+    """
+    chosen = current()
+    if chosen is None or not chosen.departments or "department_id" not in q.schema.metadata.tables[table].c:
+        return False
+    owners = q.owning_departments(table)
+    if not owners or set(owners) & set(chosen.departments):
+        return False
+    st.info(f"{what} are recorded under {', '.join(sorted(owners.values()))}, which is not among the chosen "
+            "departments: add it to the department filter to see them.")
+    return True
+
+
+def unsplit_note(table: str, what: str) -> str:
+    """A sentence for a section whose mart cannot apply the chosen department or region filter ('' when it
+    applies them all): its figures are then company-wide for that filter."""
+    chosen = current()
+    columns = q.schema.metadata.tables[table].c
+    ignored = [name for name, wanted, column in (("departments", chosen.departments, "department_id"),
+                                                  ("regions", chosen.regions, "region"))
+               if chosen is not None and wanted and column not in columns]
+    if not ignored:
+        return ""
+    return f" {what} are not split by {' or '.join(ignored)}: these figures are company-wide."
