@@ -46,6 +46,12 @@ def times_a_year(value: float | None) -> str:
     return "–" if known(value) is None else f"{value:,.1f}× a year"
 
 
+def money_format(currency: str | None, digits: int = 2) -> str:
+    """A printf format for money in a table column: '£%,.2f'."""
+    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
+    return f"{symbol}%,.{digits}f"
+
+
 def tick_prefix(currency: str | None) -> str:
     """The prefix for a Plotly money axis."""
     return SYMBOLS.get(currency or "", "")

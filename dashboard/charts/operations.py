@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, layout
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout
 from dashboard.formatting import money
 
 
@@ -12,7 +12,7 @@ def cycle_histogram(cycles: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Histogram(x=cycles["cycle_days"], xbins={"size": 0.5}, marker_color=PALETTE[0],
                                  hovertemplate="%{x} days: %{y:,} orders<extra></extra>"))
     fig.update_xaxes(title="days from order to delivery")
-    fig.update_yaxes(title="orders", tickformat=",")
+    fig.update_yaxes(title="orders", **count_axis(largest_bin(cycles["cycle_days"], 40)))
     fig = layout(fig, "Order cycle time")
     fig.update_layout(hovermode="closest")
     return fig
@@ -62,7 +62,7 @@ def late_suppliers(suppliers: pd.DataFrame) -> go.Figure:
         text=[f"{n:,} of {r:,} late ({s:.0%}) · {d:.1f} days late on average"
               for n, r, s, d in zip(data["late"], data["received"], data["late_rate"], data["avg_days_late"])],
         textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_xaxes(title="purchase-order lines received late", tickformat=",d", rangemode="tozero")
+    fig.update_xaxes(title="purchase-order lines received late", **count_axis(data["late"].max()))
     fig = layout(fig, "Suppliers with the most late deliveries", height=max(260, 60 + 34 * len(data)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -115,7 +115,7 @@ def sales_cycle(cycles: pd.DataFrame) -> go.Figure:
         fig.add_histogram(x=part["cycle_days"], name=name, marker_color=colour, opacity=0.75, nbinsx=40)
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title="days from creation to close")
-    fig.update_yaxes(title="deals", tickformat=",")
+    fig.update_yaxes(title="deals", **count_axis(largest_bin(cycles["cycle_days"], 40)))
     fig = layout(fig, "Sales cycle length")
     fig.update_layout(hovermode="closest")
     return fig

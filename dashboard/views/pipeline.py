@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import filters
 from dashboard import queries as q
 from dashboard.charts import operations as charts
-from dashboard.formatting import count, duration, money, percent
+from dashboard.formatting import count, duration, money, money_format, percent
 from dashboard.queries import pipeline
 from etl.kpi import CAPTIONS, MIN_DECIDED_DEALS, ratio
 
@@ -48,6 +48,6 @@ st.caption(CAPTIONS["win_rate"])
 st.dataframe(owners, hide_index=True, column_config={
     "name": "Owner", "won": "Won", "lost": "Lost",
     "win_rate": st.column_config.NumberColumn("Win rate", format="percent"),
-    "won_value": st.column_config.NumberColumn("Won value", format="%.0f")})
+    "won_value": st.column_config.NumberColumn("Won value", format=money_format(currency, 0))})
 st.plotly_chart(charts.sales_cycle(pipeline.cycle_lengths(chosen)), width="stretch")
 st.caption(CAPTIONS["sales_cycle"])

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import filters
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import count, money, percent
+from dashboard.formatting import count, money, money_format, percent
 from dashboard.queries import customers, sales
 from etl.kpi import (
     AT_RISK_SEGMENTS,
@@ -75,8 +75,8 @@ st.dataframe(at_risk[columns], hide_index=True, column_config={
     "customer_id": "Customer", "name": "Name", "region": "Region", "segment": "Segment",
     "recency_days": st.column_config.NumberColumn("Days since last sale", format="%d"),
     "frequency": st.column_config.NumberColumn("Orders", format="%d"),
-    "monetary": st.column_config.NumberColumn("Net revenue", format="%.2f"),
-    "clv": st.column_config.NumberColumn("CLV", format="%.0f"),
+    "monetary": st.column_config.NumberColumn("Net revenue", format=money_format(currency)),
+    "clv": st.column_config.NumberColumn("CLV", format=money_format(currency, 0)),
 })
 st.caption(f"{count(len(at_risk))} customers in the segments {', '.join(AT_RISK_SEGMENTS)}, worth "
            f"{money(at_risk['monetary'].sum(), currency)} in the period.")
@@ -102,5 +102,6 @@ if events.empty:
     st.info("Nothing is recorded for this customer.")
 else:
     st.plotly_chart(charts.timeline(events, currency), width="stretch")
-    st.dataframe(events, hide_index=True, column_config={"date": st.column_config.DateColumn("Date"),
-                                                         "amount": st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(events, hide_index=True, column_config={
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "event": "Event", "detail": "Detail",
+        "amount": st.column_config.NumberColumn("Amount", format=money_format(currency))})
