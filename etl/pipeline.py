@@ -95,7 +95,7 @@ def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: P
     """Load a source into the warehouse and rebuild the marts, holding the writer lock; raises EtlError when the
     run fails. ``origin`` is (source path, data folder), kept so the app can offer the same run again."""
     ensure_schema(engine)
-    with warehouse_lock(engine, wait, _running_note(engine)):
+    with warehouse_lock(engine, wait, running_note(engine)):
         close_abandoned(engine)
         summary = RunSummary(start_run(engine, source, origin), source.name)
         started = time.perf_counter()
@@ -148,7 +148,7 @@ def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None,
     _report(progress, "done", total, total)
 
 
-def _running_note(engine: Engine) -> str:
+def running_note(engine: Engine) -> str:
     """' (run 12 of demo, started 19:40)' for the run that holds the lock, as far as etl_runs tells."""
     with engine.connect() as conn:
         row = conn.execute(select(etl_runs.c.run_id, etl_runs.c.source, etl_runs.c.started_at)

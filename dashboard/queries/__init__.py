@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from etl import schema
 from etl.db import database_url, ensure_schema, get_engine
+from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def data_version() -> int:
     """The id of the latest successful ETL run (0 before the first), the key that invalidates caches."""
     try:
         with engine().connect() as conn:
-            run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+            run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status.in_(LOADED))).scalar()
     except (OperationalError, ProgrammingError):  # the warehouse has no tables yet
         return 0
     return run or 0
@@ -127,7 +128,7 @@ def has_data() -> bool:
 
 def currency() -> str | None:
     """The ISO currency code of the latest successful load (None when the source did not say)."""
-    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status == "success")
+    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status.in_(LOADED))
                  .order_by(desc(etl_runs.c.run_id)).limit(1))
     return None if frame.empty else frame.iloc[0, 0]
 

@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
+from refresh.cli import app
 
 runner = CliRunner()
 
