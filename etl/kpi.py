@@ -60,6 +60,11 @@ def line_cost(lines: Table, products: Table) -> ColumnElement:
     return lines.c.quantity * func.coalesce(lines.c.unit_cost, products.c.unit_cost)
 
 
+CANCELLED = "cancelled"
+"""The order status that counts in no KPI: a cancelled order adds no revenue, cost, order, customer activity,
+delivery or on-time share. Its mart row keeps the order with kind 'cancelled' and zero value."""
+
+
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
     """numerator / denominator, or None when the denominator is zero or missing."""
     if not denominator or numerator is None:
