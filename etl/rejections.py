@@ -27,7 +27,7 @@ RULE_PATTERNS = [  # reason -> rule: the reason without the row's own values
 
 def rules_of(reasons: pd.Series) -> pd.Series:
     """The rule behind each reason (its first part, without the row's values), to count rejected rows by."""
-    rules = reasons.astype(str).str.split("; ").str[0]
+    rules = reasons.astype(str).str.split(r"; (?!the first row)", regex=True).str[0]  # a duplicate's reason has "; "
     for pattern, replacement in RULE_PATTERNS:
         rules = rules.str.replace(pattern, replacement, regex=True)
     return rules.str.slice(0, 300)
@@ -64,7 +64,7 @@ def verdict(tables: list[TableRejections]) -> str | None:
         return f"{dependent:,} rows rejected because rows they refer to were rejected earlier by the source's rules"
     rules = rules_of(worst.root)
     top = rules.value_counts()
-    example = worst.root[rules == top.index[0]].iloc[0].split("; ")[0]
+    example = re.split(r"; (?!the first row)", worst.root[rules == top.index[0]].iloc[0])[0]
     line = f"{len(worst.root):,} {worst.table} rows rejected ({top.iloc[0]:,} for: {example})"
     if dependent:
         cost = ", ".join(f"{t.dependent:,} {t.table}" for t in tables if t.dependent)
