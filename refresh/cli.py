@@ -12,14 +12,17 @@ from rich.table import Table
 
 from alerts.cli import print_summary as print_alert_summary
 from etl import status as warehouse_status
-from etl.db import database_url, get_engine, masked
+from etl.db import PROJECT_ROOT, database_url, get_engine, masked
 from etl.errors import EtlError
 from etl.pipeline import RunSummary
+from etl.reference import reference_markdown
+from etl.reference import write as write_reference
 from forecasting.cli import print_summary as print_forecast_summary
 from refresh.orchestrator import Request, run_refresh
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
 console = Console()
+DOCS_SOURCES = PROJECT_ROOT / "docs" / "sources.md"
 
 
 @app.command()
@@ -141,6 +144,17 @@ def _tables_table(tables) -> Table:
         age = "" if not latest else f"{(now - t.latest).days:,}"
         table.add_row(t.table, f"{t.rows:,}", f"{t.rejected_last_run:,}", f"{t.rejected_all_runs:,}", latest, age)
     return table
+
+
+@app.command()
+def reference(write: bool = typer.Option(False, "--write", help="Rewrite the reference section of docs/sources.md.")
+              ) -> None:
+    """Print the warehouse reference (every table and column) generated from etl/schema.py, or write it."""
+    if write:
+        changed = write_reference(DOCS_SOURCES)
+        console.print(f"{DOCS_SOURCES}: {'reference updated' if changed else 'already up to date'}.")
+        return
+    print(reference_markdown())
 
 
 def main() -> None:
