@@ -53,7 +53,11 @@ def get_engine(url: str | None = None) -> Engine:
 
 def _sqlite_engine(url: str, path: str | None) -> Engine:
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise EtlError(f"Cannot reach the warehouse at {url} (its folder cannot be created: {error.strerror}): "
+                           "fix --db / DATABASE_URL.") from None
     engine = create_engine(url, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
