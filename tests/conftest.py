@@ -82,3 +82,11 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def warehouse(request, tmp_path):
+    """An empty warehouse on each backend in turn: the same test must give the same outcome on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.db'}"
+    return request.getfixturevalue("postgres_url")

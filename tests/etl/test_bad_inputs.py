@@ -81,14 +81,6 @@ ROW_CASES = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def warehouse(request, tmp_path):
-    """An empty warehouse on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'warehouse.db'}"
-    return request.getfixturevalue("postgres_url")
-
-
 def write_data(folder: Path, files: dict[str, str] | None = None, paths: dict[str, str] | None = None) -> Path:
     """The CSV files and the config in a data folder; returns the config's path."""
     folder.mkdir(exist_ok=True)
