@@ -56,7 +56,7 @@ northwind-db:  ## load the Northwind SQL dump into the PostgreSQL database "nort
 DATASETS ?= ../shared/datasets
 # Load one public dataset into its own warehouse, data/<dataset>.db, then open the app on it.
 define dataset_app
-	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml $(2)
+	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml --accept-rejects $(2)
 	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/app.py
 endef
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 
 from etl.db import ensure_schema, masked
 from etl.errors import EtlError
@@ -127,18 +127,18 @@ def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None,
         _refuse_emptying(engine, tables, checked)
     summary.warning = verdict(found)
     with engine.begin() as conn:
-        if replace:  # bulk-load empty tables, then build their indexes once instead of row by row
+        if replace:
             clear(conn, CANONICAL_TABLES)
-            for table in tables:
-                for index in table.indexes:
-                    index.drop(conn)
+        empty = [t for t in tables if replace or _is_empty(conn, t)]
+        for table in empty:  # bulk-load empty tables, then build their indexes once instead of row by row
+            for index in table.indexes:
+                index.drop(conn)
         for i, table in enumerate(tables):
             _report(progress, f"load {table.name}", len(tables) + i, total)
-            _load_table(conn, summary, table, raw[table.name], checked[table.name], replace)
-        if replace:
-            for table in tables:
-                for index in table.indexes:
-                    index.create(conn)
+            _load_table(conn, summary, table, raw[table.name], checked[table.name], table in empty)
+        for table in empty:
+            for index in table.indexes:
+                index.create(conn)
         _save_cursors(conn, summary.run_id, source)
         _report(progress, "build marts", total - 1, total)
         summary.marts = build_marts(conn)
@@ -146,6 +146,10 @@ def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None,
         summary.seconds = time.perf_counter() - started
         finish_run(conn, summary.run_id, summary.status, summary.counts(), describe(summary))
     _report(progress, "done", total, total)
+
+
+def _is_empty(conn: Connection, table) -> bool:
+    return conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
 
 
 def running_note(engine: Engine) -> str:
@@ -205,9 +209,10 @@ def _existing_keys(engine: Engine) -> dict[str, pd.Index]:
 
 
 def _load_table(conn: Connection, summary: RunSummary, table, raw: RawTable, result: Validated,
-                replace: bool) -> None:
+                empty: bool) -> None:
+    """Write a table's accepted rows (plain inserts into an empty table) and its rejected rows."""
     started = time.perf_counter()
-    mode = "insert" if replace else "keep" if raw.on_conflict == "keep" else "upsert"
+    mode = "insert" if empty else "keep" if raw.on_conflict == "keep" else "upsert"
     changed = write(conn, table, result.accepted, mode)
     rejected = [raw.rejected]
     if len(result.reasons):

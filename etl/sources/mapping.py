@@ -7,6 +7,8 @@ import string
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 from sqlalchemy import Float, Integer, Table
 
 from etl.errors import EtlError
@@ -130,10 +132,14 @@ def _transform(values: pd.Series, spec: ColumnSpec, target, decimal: str) -> pd.
 
 
 def _number_text(values: pd.Series, decimal: str) -> pd.Series:
-    text = values.where(values.isna(), values.astype(str).str.replace(r"\s", "", regex=True))
+    """Numbers as text without blanks (and with '.' as the decimal mark); Arrow's kernels, not a Python loop."""
+    text = pyarrow.array(values.where(values.isna(), values.astype(str)), type=pyarrow.string(), from_pandas=True)
+    text = pyarrow.compute.utf8_trim_whitespace(text)
+    if pyarrow.compute.any(pyarrow.compute.match_substring_regex(text, r"\s")).as_py():  # "1 234": rare
+        text = pyarrow.compute.replace_substring_regex(text, pattern=r"\s", replacement="")
     if decimal == ",":
-        text = text.where(text.isna(), text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    return text
+        text = pyarrow.compute.replace_substring(pyarrow.compute.replace_substring(text, ".", ""), ",", ".")
+    return pd.Series(pd.array(text, dtype="str"), index=values.index)
 
 
 def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimals: dict[str, str],
