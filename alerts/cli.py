@@ -31,7 +31,8 @@ def print_summary(result: Evaluation) -> None:
 
 def no_rule_applies(held: dict[str, int]) -> str:
     """Why nothing was evaluated: the warehouse is empty, or holds only data no rule reads (deals, ...)."""
-    rows = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in held.items() if n)
+    words = {"opportunities": "deals", "social_mentions": "social mentions"}
+    rows = ", ".join(f"{n:,} {words.get(table, table)}" for table, n in held.items() if n)
     if not rows:
         return "the warehouse holds no data yet; nothing evaluated."
     return (f"no rule applies to what the warehouse holds ({rows}): the rules read orders, stock, purchase orders "

@@ -261,9 +261,19 @@ def _report(progress: Progress | None, label: str, done: int, total: int) -> Non
         progress(label, done, total)
 
 
+TABLE_WORDS = {"opportunities": "deals", "order_lines": "order lines", "purchase_orders": "purchase-order lines",
+               "social_mentions": "social mentions", "inventory": "stock snapshots"}
+
+
+def held(summary: RunSummary) -> str:
+    """What the run's tables hold after it, in words: '8,800 deals, 85 customers, ...' ('no rows' when none)."""
+    parts = [f"{s.loaded + s.unchanged:,} {TABLE_WORDS.get(s.table, s.table)}" for s in summary.tables
+             if s.loaded + s.unchanged]
+    return ", ".join(parts) or "no rows"
+
+
 def describe(summary: RunSummary) -> str:
     """What a run loaded, in one line: tables with their rows, unchanged and rejected rows, the root cause."""
-    loaded = ", ".join(f"{s.loaded + s.unchanged:,} {s.table}" for s in summary.tables if s.loaded + s.unchanged)
-    text = (f"{loaded or 'no rows'}; {summary.rows_loaded:,} new or changed, {summary.rows_unchanged:,} unchanged, "
+    text = (f"{held(summary)}; {summary.rows_loaded:,} new or changed, {summary.rows_unchanged:,} unchanged, "
             f"{summary.rows_rejected:,} rejected, in {summary.seconds:.1f} s")
     return text + (f". {summary.warning}" if summary.warning else "")

@@ -14,7 +14,7 @@ from alerts.cli import print_summary as print_alert_summary
 from etl import status as warehouse_status
 from etl.db import PROJECT_ROOT, database_url, get_engine, masked
 from etl.errors import EtlError
-from etl.pipeline import RunSummary
+from etl.pipeline import RunSummary, held
 from etl.reference import reference_markdown
 from etl.reference import write as write_reference
 from forecasting.cli import print_summary as print_forecast_summary
@@ -89,8 +89,7 @@ def _print_summary(summary: RunSummary, url: str) -> None:
     totals = [summary.rows_read, summary.rows_loaded, summary.rows_unchanged, summary.rows_rejected]
     table.add_row("[bold]total", *(f"[bold]{n:,}" for n in totals), f"[bold]{summary.seconds:.2f}")
     console.print(table)
-    held = ", ".join(f"{s.loaded + s.unchanged:,} {s.table}" for s in summary.tables if s.loaded + s.unchanged)
-    console.print(f"Loaded: {held or 'no rows'}.")
+    console.print(f"Loaded: {held(summary)}.")
     marts = ", ".join(f"{name} {rows:,}" for name, rows in summary.marts.items())
     console.print(f"Marts rebuilt: {marts}")
     console.print(f"Warehouse: {masked(url)}")
