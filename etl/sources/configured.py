@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from etl.db import masked
 from etl.errors import EtlError
 from etl.schema import metadata
 from etl.sources import REJECTED_COLUMNS, RawTable, payloads
@@ -208,9 +209,12 @@ def _brief(error: Exception) -> str:
 def _read_sql(where: str, spec: SqlInput) -> pd.DataFrame:
     try:
         engine = create_engine(spec.url)
+    except ImportError as error:
+        raise EtlError(f"{where}.sql.url: the database driver for '{masked(spec.url)}' is not installed ({error}): "
+                       "install requirements.txt (psycopg for PostgreSQL, PyMySQL for MySQL and MariaDB).") from None
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise EtlError(f"{where}.sql.url: '{spec.url}' is not a usable database URL ({error}): use a SQLAlchemy "
-                       "URL such as postgresql+psycopg://user@host/db.") from None
+        raise EtlError(f"{where}.sql.url: '{masked(spec.url)}' is not a usable database URL ({masked(str(error))}): "
+                       "use a SQLAlchemy URL such as postgresql+psycopg://user@host/db.") from None
     try:
         with engine.connect() as conn:
             result = conn.execute(text(spec.query))

@@ -259,3 +259,13 @@ def test_the_same_rows_are_rejected_with_the_same_reasons_on_both_backends(tmp_p
     assert [(t, ref) for t, ref, _ in outcomes[0][0]] == [
         ("customers", "customers.csv:3"), ("order_lines", "lines.csv:3"), ("order_lines", "lines.csv:5"),
         ("order_lines", "lines.csv:6"), ("orders", "orders.csv:3")]
+
+
+def test_a_missing_database_driver_is_one_sentence_naming_what_to_install(warehouse, tmp_path):
+    config = write_data(tmp_path / "data")
+    config.write_text(config.read_text().replace('customers: {files: {path: "customers.csv"}}', (
+        'customers: {sql: {url: "mysql+mysqldb://reader:topsecret@127.0.0.1/crm", query: "SELECT 1"}}')))
+    with pytest.raises(EtlError) as error:
+        run_pipeline(ConfigSource(config), get_engine(warehouse))
+    assert "inputs.customers.sql.url: the database driver for 'mysql+mysqldb://reader:***@127.0.0.1/crm' is not " \
+           "installed (No module named 'MySQLdb'): install requirements.txt" in str(error.value)
