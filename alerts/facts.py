@@ -10,15 +10,18 @@ from etl.schema import (
     customers,
     departments,
     etl_runs,
+    interactions,
     inventory,
     mart_inventory,
     mart_order_fulfilment,
     mart_procurement,
     mart_tickets,
+    opportunities,
     order_lines,
     orders,
     products,
     purchase_orders,
+    social_mentions,
     suppliers,
 )
 
@@ -30,6 +33,12 @@ def data_day(conn: Connection) -> date | None:
                      select(func.max(mart_procurement.c.ordered_date))).subquery()
     latest = conn.execute(select(func.max(days.c.day))).scalar()
     return None if latest is None else pd.Timestamp(latest).date()
+
+
+def held_rows(conn: Connection) -> dict[str, int]:
+    """Rows of the tables no alert rule reads (deals, customers, interactions, mentions), when no rule applies."""
+    tables = [opportunities, customers, interactions, social_mentions]
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
 
 
 def department_of_kind(conn: Connection, kind: str) -> str | None:

@@ -75,6 +75,11 @@ def known(value: float | None) -> float | None:
     return None if value is None or pd.isna(value) else value
 
 
+CANCELLED = "cancelled"
+"""The order status that counts in no KPI: a cancelled order adds no revenue, cost, order, customer activity,
+delivery or on-time share. Its mart row keeps the order with kind 'cancelled' and zero value."""
+
+
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
     """numerator / denominator, or None when either is missing or the denominator is zero."""
     numerator, denominator = known(numerator), known(denominator)

@@ -122,3 +122,11 @@ def pytest_sessionfinish(session):
     root = warehouses.shared_root(session.config._tmp_path_factory.getbasetemp())
     with contextlib.suppress(Exception):  # the server is not there: nothing was created
         warehouses.drop_postgres(root)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def warehouse(request, tmp_path):
+    """An empty warehouse on each backend in turn: the same test must give the same outcome on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.db'}"
+    return request.getfixturevalue("postgres_url")
