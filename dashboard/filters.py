@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.formatting import count
+from dashboard.queries import Filters, operations
 
 DEFAULT_DAYS = 90
 STATE_KEY = "filters"
@@ -64,12 +65,34 @@ NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, th
 
 
 def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
-    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop."""
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop.
+    Otherwise say in one line what the loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
         st.info(missing)
         st.stop()
+    exclusions = data_exclusions()
+    if exclusions:
+        st.caption(exclusions)
     return chosen
+
+
+def data_exclusions() -> str:
+    """'The loaded data leaves out 7,741 source rows: exact duplicate 5,268; ... (see Data operations).', or ''
+    when nothing was rejected."""
+    summary = operations.rejected_summary()
+    if summary.empty:
+        return ""
+    by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
+    rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
+    more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
+    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {rules}{more}. Every one is kept with "
+            "its reason under Data operations.")
+
+
+def _short(rule: str) -> str:
+    """A rejection rule's name without its explanation: 'stock note (price 0, ...): ...' -> 'stock note'."""
+    return rule.split(":")[0].split(" (")[0].strip()
 
 
 def current() -> Filters | None:
