@@ -30,7 +30,7 @@ etl: $(RUNTIME)  ## run the ETL: make etl ARGS="--source demo --scale 2"
 	$(BIN)/python -m etl run $(ARGS)
 
 test: $(DEV) services  ## the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(DEV)  ## ruff
 	$(BIN)/ruff check .
