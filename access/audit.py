@@ -27,7 +27,8 @@ def record(db: Engine | Connection, actor: str, action: str, target: str | None 
 
 
 def trail(engine: Engine, limit: int = 500, actor: str | None = None, action: str | None = None) -> pd.DataFrame:
-    """The newest events first: event_id, at, actor, action, target, outcome, detail."""
+    """The newest events first: event_id, at, actor, action, target, outcome, detail (target and detail
+    are '' where empty)."""
     statement = select(audit_log).order_by(desc(audit_log.c.at), desc(audit_log.c.event_id)).limit(limit)
     if actor:
         statement = statement.where(audit_log.c.actor == actor)
@@ -37,4 +38,4 @@ def trail(engine: Engine, limit: int = 500, actor: str | None = None, action: st
         rows = conn.execute(statement).mappings().all()
     frame = pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])
     frame["at"] = pd.to_datetime(frame["at"], format="ISO8601")
-    return frame
+    return frame.fillna({"target": "", "detail": ""})

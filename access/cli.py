@@ -101,8 +101,9 @@ def ensure_admin(db: str | None = DB) -> None:
         return
     password = users.random_password()
     users.add_user(engine, "admin", "admin", (), password, _actor())
-    console.print(f"Created the user admin with the password  {password}  (shown only this once: sign in with it, "
-                  "then set your own with python -m access reset-password admin).")
+    console.print("Created the user admin. Its password, shown only this once:", soft_wrap=True)
+    console.print(f"    {password}", soft_wrap=True)
+    console.print("Sign in with it, then set your own: python -m access reset-password admin", soft_wrap=True)
 
 
 @app.command("audit")
@@ -112,8 +113,7 @@ def show_audit(limit: int = typer.Option(50, help="How many events, newest first
     """The newest events of the audit trail."""
     table = Table("When", "Who", "What", "Target", "Outcome", "Detail")
     for e in audit.trail(get_engine(database_url(db)), limit, user).itertuples():
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", Text(e.actor), e.action, Text(e.target or ""), e.outcome,
-                      Text(e.detail or ""))
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", Text(e.actor), e.action, Text(e.target), e.outcome, Text(e.detail))
     console.print(table)
 
 
