@@ -181,6 +181,13 @@ def principal(conn: Connection, username: str, session_id: str | None = None) ->
     return Principal(username, role, tuple(depts), session_id)
 
 
+def principal_of(engine: Engine, username: str) -> Principal:
+    """The principal of a user, read from the warehouse (no password check: for sessions and tests)."""
+    with engine.connect() as conn:
+        _require(conn, username)
+        return principal(conn, username)
+
+
 def end_sessions(conn: Connection, username: str, reason: str, now: datetime) -> None:
     """End every open session of a user."""
     conn.execute(update(user_sessions).where(user_sessions.c.username == username, user_sessions.c.ended_at.is_(None))
