@@ -42,8 +42,8 @@ USER, PASSWORD = "browser", "a password for the browser test"
 
 def sign_in(page) -> None:
     """Sign in through the form, as a person does."""
-    page.get_by_label("Username").fill(USER)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("textbox", name="Username").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
