@@ -38,6 +38,8 @@ SPECIAL = {  # tables whose rows belong to a department through another column o
     "alert_impacts": "alert_id IN (SELECT cockpit_visible_alerts())",
     "alert_events": "alert_id IN (SELECT cockpit_visible_alerts())",
     "rejected_rows": "coalesce(current_setting('cockpit.role', true), '') IN ('admin', 'analyst')",
+    "inventory": "false",  # stock belongs to no department: only roles that see every department see it
+    "mart_inventory": "false",
 } | {t.name: "series_id IN (SELECT 'department:' || d FROM unnest(cockpit_departments()) AS d)"
      for t in FORECAST_TABLES if "series_id" in t.c}
 WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (append only), alert actions

@@ -112,6 +112,8 @@ def test_alerts_forecasts_and_rejected_rows_follow_the_scope(postgres_url, app_r
     series = select(forecast_series.c.series_id)
     assert rows(reader, series, None) == [("department:D1",), ("department:D2",), ("total",)]
     assert rows(reader, series, ("D1",)) == [("department:D1",)]
+    stock = text("SELECT count(*) FROM mart_inventory")
+    assert rows(reader, stock, None)[0][0] > 0 and rows(reader, stock, ("D1", "D2", "SUP", "PRC", "LOG")) == [(0,)]
     rejected = text("SELECT count(*) FROM rejected_rows")
     assert rows(reader, rejected, None, "analyst")[0][0] > 0
     assert rows(reader, rejected, None, "executive") == [(0,)] == rows(reader, rejected, ("D1",), "manager")
