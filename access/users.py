@@ -161,7 +161,7 @@ def _check_sign_in(conn: Connection, username: str, password: str, now: datetime
         return (f"Too many failed sign-ins: this account is locked until {row['locked_until']:%H:%M}. "
                 "Try again then, or ask an administrator.")
     if not _verify(row["password_hash"], password):
-        _count_failure(conn, username, row["failed_attempts"] + 1, now)
+        _count_failure(conn, username, now)
         return REFUSED
     if row["is_disabled"]:
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account disabled", now)
@@ -194,12 +194,13 @@ def end_sessions(conn: Connection, username: str, reason: str, now: datetime) ->
                  .values(ended_at=now, end_reason=reason))
 
 
-def _count_failure(conn: Connection, username: str, failures: int, now: datetime) -> None:
-    locked = failures >= MAX_FAILURES
-    conn.execute(update(users).where(users.c.username == username).values(
-        failed_attempts=0 if locked else failures, locked_until=now + LOCKOUT if locked else None))
+def _count_failure(conn: Connection, username: str, now: datetime) -> None:
+    """Count a failed sign-in (an atomic increment: parallel guesses are all counted); lock at the limit."""
+    mine = users.c.username == username
+    conn.execute(update(users).where(mine).values(failed_attempts=users.c.failed_attempts + 1))
     audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "wrong password", now)
-    if locked:
+    if conn.execute(select(users.c.failed_attempts).where(mine)).scalar() >= MAX_FAILURES:
+        conn.execute(update(users).where(mine).values(failed_attempts=0, locked_until=now + LOCKOUT))
         audit.record(conn, username, "account_locked", username, audit.REFUSED,
                      f"{MAX_FAILURES} failed sign-ins: locked for {LOCKOUT.seconds // 60} minutes", now)
 

@@ -40,7 +40,7 @@ def _sign_in_form() -> None:
         st.info("No user exists yet: create one with `python -m access add-user NAME --role admin` "
                 "(make run creates admin and prints its password).")
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_username", autocomplete="username")
+        username = st.text_input("Username", key="sign_in_username", autocomplete="username", max_chars=64)
         password = st.text_input("Password", type="password", key="sign_in_password",
                                  autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")

@@ -158,3 +158,15 @@ def test_admin_adds_a_manager_and_sees_it_in_the_trail(app_on, full_url):
     trail = at.dataframe[1].value
     assert trail[["actor", "action", "target", "detail"]].values.tolist()[0] == [
         "test-admin", "user_added", "mia", "role manager, departments D2"]
+
+
+def test_the_form_locks_an_account_after_five_failures(full_url, monkeypatch):
+    users.add_user(get_engine(full_url), "eve", "executive", (), "eve's long secret", "tests")
+    at = fresh(full_url, monkeypatch)
+    at.run()
+    for attempt in [*["guess"] * 5, "eve's long secret"]:
+        at.text_input(key="sign_in_username").input("eve")
+        at.text_input(key="sign_in_password").input(attempt)
+        at.button[0].click().run()
+    assert at.error[0].value.startswith("Too many failed sign-ins: this account is locked until ")
+    assert not at.metric and not at.sidebar.multiselect
