@@ -170,3 +170,19 @@ def test_the_form_locks_an_account_after_five_failures(full_url, monkeypatch):
         at.button[0].click().run()
     assert at.error[0].value.startswith("Too many failed sign-ins: this account is locked until ")
     assert not at.metric and not at.sidebar.multiselect
+
+
+def test_hostile_names_stay_text_on_the_alerts_and_admin_pages(app_on, sqlite_url):
+    from tests.dashboard.hostile import HOSTILE, hostile_frames, markup_leaks
+
+    engine = get_engine(sqlite_url)
+    run_pipeline(FrameSource("hostile", hostile_frames(), currency="GBP"), engine)
+    evaluate(engine, load_config())
+    with pytest.raises(users.AccessError):
+        users.authenticate(engine, HOSTILE[0][:64], "guess")  # a hostile name typed into the form
+    at = app_on(sqlite_url, "admin")
+    at.switch_page("views/alerts.py").run()
+    assert "@Slow" in at.dataframe[0].value["title"].iloc[0]  # the engine wrote the supplier's name
+    assert at.get("plotly_chart") and markup_leaks(at) == []
+    at.switch_page("views/admin.py").run()
+    assert not at.exception and markup_leaks(at) == []
