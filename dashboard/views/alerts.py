@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from access import audit
+from access import audit, rls
 from alerts.engine import act
 from dashboard import auth, filters, safe
 from dashboard import queries as q
@@ -63,8 +63,9 @@ if principal.may("act_on_alerts"):
     if acknowledge or resolve or comment:
         action = "acknowledge" if acknowledge else "resolve" if resolve else "comment"
         try:
-            act(q.engine(), int(picked), action, principal.username, note or None)
-            audit.record(q.engine(), principal.username, f"alert_{action}", f"alert {int(picked)}", detail=note or None)
+            with rls.scoped(q.engine(), scope, principal.role) as conn:  # on PostgreSQL the policies check it too
+                act(conn, int(picked), action, principal.username, note or None)
+                audit.record(conn, principal.username, f"alert_{action}", f"alert {int(picked)}", detail=note or None)
             st.cache_data.clear()
             st.rerun()
         except ValueError as error:

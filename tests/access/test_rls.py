@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from access import rls
 from access.cli import app
 from alerts.config import load_config
-from alerts.engine import evaluate
+from alerts.engine import act, evaluate
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alerts, forecast_runs, forecast_series, mart_order_fulfilment, metadata, orders
@@ -118,9 +118,14 @@ def test_alerts_forecasts_and_rejected_rows_follow_the_scope(postgres_url, app_r
     assert rows(reader, rejected, None, "analyst")[0][0] > 0
     assert rows(reader, rejected, None, "executive") == [(0,)] == rows(reader, rejected, ("D1",), "manager")
     with rls.scoped(reader, ("D2",), "manager") as conn:  # a manager's alert action passes the policy
-        assert conn.execute(text("UPDATE alerts SET status = 'acknowledged' WHERE alert_id = 1")).rowcount == 1
+        act(conn, 1, "acknowledge", "mia", "on it")
     with rls.scoped(reader, ("D9",), "manager") as conn:  # out of scope: the row is not there to update
         assert conn.execute(text("UPDATE alerts SET status = 'resolved' WHERE alert_id = 1")).rowcount == 0
+    with pytest.raises(ProgrammingError, match="row-level security"), rls.scoped(reader, ("D9",), "manager") as conn:
+        act(conn, 1, "comment", "mia", "not mine")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM alerts WHERE alert_id = 1")).scalar() == "acknowledged"
+        assert conn.execute(text("SELECT count(*) FROM alert_events WHERE actor = 'mia'")).scalar() == 1
     for forbidden in ("DELETE FROM orders", "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log",
                       "INSERT INTO departments VALUES ('X', 'X', 'other')"):
         with pytest.raises(ProgrammingError, match="permission denied"), rls.scoped(reader, None, "admin") as conn:
