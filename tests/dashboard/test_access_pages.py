@@ -158,6 +158,10 @@ def test_admin_adds_a_manager_and_sees_it_in_the_trail(app_on, full_url):
     trail = at.dataframe[1].value
     assert trail[["actor", "action", "target", "detail"]].values.tolist()[0] == [
         "test-admin", "user_added", "mia", "role manager, departments D2"]
+    at.get("download_button")[0].click().run()
+    downloads = audit.trail(get_engine(full_url), action="download")
+    assert downloads[["actor", "target"]].values.tolist() == [["test-admin", "audit-trail.csv"]]
+    assert downloads["detail"].iloc[0] == f"{len(trail):,} rows"
 
 
 def test_the_form_locks_an_account_after_five_failures(full_url, monkeypatch):
