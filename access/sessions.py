@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from access import audit
 from access.roles import Principal
@@ -18,6 +19,7 @@ from access.users import principal
 from etl.schema import user_sessions, users
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute, not on every rerun
+BUSY_MS, SQLITE_TIMEOUT_MS = 200, 60_000  # the touch waits 0.2 s for SQLite's write lock; etl.db's engines 60 s
 
 
 def idle_limit() -> timedelta:
@@ -60,10 +62,27 @@ def resume(engine: Engine, token: str, now: datetime | None = None) -> Principal
             _end(conn, row["session_id"], "expired", now)
             audit.record(conn, row["username"], "session_expired", row["username"], at=now)
             return None
-        if now - row["last_seen_at"] > TOUCH_EVERY:
-            conn.execute(update(user_sessions).where(user_sessions.c.session_id == row["session_id"])
+        signed_in = principal(conn, row["username"], token)
+    if now - row["last_seen_at"] > TOUCH_EVERY:
+        _touch(engine, row["session_id"], now)
+    return signed_in
+
+
+def _touch(engine: Engine, session_id: str, now: datetime) -> None:
+    """Note the session as used; best effort: while an ETL load holds SQLite's write lock, skip it, not wait."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_MS}")
+        try:
+            conn.execute(update(user_sessions).where(user_sessions.c.session_id == session_id)
                          .values(last_seen_at=now))
-        return principal(conn, row["username"], token)
+            conn.commit()
+        except OperationalError:
+            conn.rollback()
+        finally:
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_TIMEOUT_MS}")
 
 
 def end(engine: Engine, token: str, now: datetime | None = None) -> None:

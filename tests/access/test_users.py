@@ -137,3 +137,12 @@ def test_user_changes_are_in_the_audit_trail(engine):
         ["admin", "user_disabled", "ann", ""], ["admin", "user_enabled", "ann", ""],
         ["admin", "password_reset", "ann", ""]]
     assert [a.username for a in users.accounts(engine)] == ["ann", "mia"]
+
+
+def test_a_busy_warehouse_does_not_hold_up_a_session(engine):
+    live = sessions.start(engine, users.authenticate(engine, "mia", PASSWORD, T0), T0)
+    with engine.connect() as loader:  # an ETL load holding SQLite's write lock
+        loader.exec_driver_sql("BEGIN IMMEDIATE")
+        assert sessions.resume(engine, live.session_id, T0 + timedelta(minutes=5)) == live  # the touch is skipped
+        loader.rollback()
+    assert sessions.resume(engine, live.session_id, T0 + timedelta(minutes=34)) is None  # idle since 09:00
