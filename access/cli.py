@@ -4,6 +4,7 @@ import functools
 import getpass
 import os
 from collections.abc import Callable
+from datetime import datetime
 
 import typer
 from rich.console import Console
@@ -56,13 +57,24 @@ def add_user(name: str, role: str = typer.Option(None, "--role", help=f"One of {
                   f"{', departments ' + ', '.join(department) if department else ''}).")
 
 
+@app.command("change-user")
+@_one_sentence
+def change_user(name: str, role: str = typer.Option(None, "--role", help=f"One of {', '.join(ROLES)}; none: no data."),
+                department: list[str] = typer.Option([], "--department", help="A manager's department (repeatable)."),
+                db: str | None = DB) -> None:
+    """Give a user another role or other departments (their open sessions follow at the next click)."""
+    users.change_user(get_engine(database_url(db)), name, role, tuple(department), _actor())
+    console.print(f"{name} is now {role or 'without a role'}{': ' + ', '.join(department) if department else ''}.")
+
+
 @app.command("list-users")
 @_one_sentence
 def list_users(db: str | None = DB) -> None:
     """Every user with role, departments, state and last sign-in."""
     table = Table("User", "Role", "Departments", "State", "Last sign-in")
     for a in users.accounts(get_engine(database_url(db))):
-        state = "disabled" if a.is_disabled else f"locked until {a.locked_until:%H:%M}" if a.locked_until else "active"
+        locked = a.locked_until is not None and a.locked_until > datetime.now()
+        state = "disabled" if a.is_disabled else f"locked until {a.locked_until:%H:%M}" if locked else "active"
         table.add_row(Text(a.username), a.role or "—", Text(", ".join(a.departments) or "—"), state,
                       f"{a.last_sign_in_at:%Y-%m-%d %H:%M}" if a.last_sign_in_at else "never")
     console.print(table)

@@ -27,12 +27,15 @@ def test_add_list_disable_and_reset(sqlite_url):
     listing = invoke(sqlite_url, "list-users").output
     assert re.search(r"eve\s+│\s+executive\s+│\s+—\s+│\s+active\s+│\s+never", listing)
     assert re.search(r"mia\s+│\s+manager\s+│\s+D1, D2\s+│\s+active", listing)
+    changed = invoke(sqlite_url, "change-user", "mia", "--role", "manager", "--department", "D3")
+    assert changed.exit_code == 0 and "mia is now manager: D3." in changed.output
+    assert re.search(r"mia\s+│\s+manager\s+│\s+D3\s+│", invoke(sqlite_url, "list-users").output)
     assert invoke(sqlite_url, "disable-user", "mia").exit_code == 0
     assert "disabled" in invoke(sqlite_url, "list-users").output
     assert invoke(sqlite_url, "reset-password", "eve", password="the next secret").exit_code == 0
     assert users.authenticate(get_engine(sqlite_url), "eve", "the next secret").role == "executive"
     trail = invoke(sqlite_url, "audit").output
-    assert trail.count("cli:") == 4 and "password_reset" in trail and "user_disabled" in trail
+    assert trail.count("cli:") == 5 and "password_reset" in trail and "user_disabled" in trail
 
 
 def test_the_password_is_asked_twice_without_echo(sqlite_url):
