@@ -18,14 +18,14 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def _apply(action, *args) -> None:
+def _apply(done: str, action, *args) -> None:
     """Run a user change as the signed-in admin; a refusal is shown as its one sentence."""
     try:
         action(engine, *args, admin.username)
     except users.AccessError as error:
         st.error(str(error))
         return
-    _done(f"Done: {action.__name__.replace('_', ' ')} {safe.md(args[0])}.")
+    _done(f"{done}: {safe.md(args[0])}.")
 
 
 if "admin_done" in st.session_state:
@@ -51,7 +51,7 @@ with add, st.form("admin_add", clear_on_submit=True):
     password = st.text_input("Password", type="password", key="admin_new_password",
                              help=f"At least {users.MIN_PASSWORD} characters; the user can be given a new one later.")
     if st.form_submit_button("Add user"):
-        _apply(users.add_user, username.strip(), role, tuple(departments), password)
+        _apply("Added", users.add_user, username.strip(), role, tuple(departments), password)
 
 picked_names = [a.username for a in accounts]
 with change:
@@ -64,18 +64,18 @@ with change:
                                      default=list(account.departments), format_func=lambda d: names.get(d, d),
                                      key=f"admin_departments:{picked}")
         if st.form_submit_button("Save role and departments"):
-            _apply(users.change_user, picked, role, tuple(departments))
+            _apply("Saved the role and departments of", users.change_user, picked, role, tuple(departments))
     if picked != admin.username:
         if account.is_disabled and st.button("Enable this user", key="admin_enable"):
-            _apply(users.set_disabled, picked, False)
+            _apply("Enabled", users.set_disabled, picked, False)
         if not account.is_disabled and st.button("Disable this user", key="admin_disable"):
-            _apply(users.set_disabled, picked, True)
+            _apply("Disabled (their sessions have ended)", users.set_disabled, picked, True)
 
 with reset, st.form("admin_reset", clear_on_submit=True):
     whom = st.selectbox("User", picked_names, key="admin_reset_user")
     password = st.text_input("New password", type="password", key="admin_reset_password")
     if st.form_submit_button("Set password"):
-        _apply(users.reset_password, whom, password)
+        _apply("New password set (their sessions have ended)", users.reset_password, whom, password)
 
 st.header("Audit trail")
 left, right = st.columns(2)

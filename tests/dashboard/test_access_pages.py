@@ -153,7 +153,7 @@ def test_admin_adds_a_manager_and_sees_it_in_the_trail(app_on, full_url):
     at.multiselect(key="admin_new_departments").set_value(["D2"])
     at.text_input(key="admin_new_password").input("mia's long secret")
     next(b for b in at.button if b.label == "Add user").click().run()
-    assert not at.exception and at.success[0].value == "Done: add user mia."
+    assert not at.exception and at.success[0].value == "Added: mia."
     assert users.authenticate(get_engine(full_url), "mia", "mia's long secret").departments == ("D2",)
     trail = at.dataframe[1].value
     assert trail[["actor", "action", "target", "detail"]].values.tolist()[0] == [
@@ -190,3 +190,24 @@ def test_hostile_names_stay_text_on_the_alerts_and_admin_pages(app_on, sqlite_ur
     assert at.get("plotly_chart") and markup_leaks(at) == []
     at.switch_page("views/admin.py").run()
     assert not at.exception and markup_leaks(at) == []
+
+
+def test_admin_changes_disables_and_resets_a_user(app_on, full_url):
+    engine = get_engine(full_url)
+    users.add_user(engine, "mia", "manager", ("D1",), "mia's long secret", "tests")
+    at = app_on(full_url, "admin")
+    at.switch_page("views/admin.py").run()
+    at.selectbox(key="admin_user").set_value("mia").run()
+    at.multiselect(key="admin_departments:mia").set_value(["D1", "D2"])
+    next(b for b in at.button if b.label == "Save role and departments").click().run()
+    assert at.success[0].value == "Saved the role and departments of: mia."
+    next(b for b in at.button if b.label == "Disable this user").click().run()
+    with pytest.raises(users.AccessError, match="disabled"):
+        users.authenticate(engine, "mia", "mia's long secret")
+    at.selectbox(key="admin_reset_user").set_value("mia")
+    at.text_input(key="admin_reset_password").input("short")
+    next(b for b in at.button if b.label == "Set password").click().run()
+    assert at.error[0].value == "The password has 5 characters: use at least 10."
+    actions = audit.trail(engine, actor="test-admin")["action"].tolist()
+    assert actions[:2] == ["user_disabled", "user_changed"]
+    assert users.principal_of(engine, "mia").departments == ("D1", "D2")
