@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import APP, signed_in
 from tests.dashboard.matrix import PAGES, WAREHOUSES, matrix_filters
 
 BAD_TEXT = ("nan", "None", "inf", "NaT")
@@ -43,6 +43,7 @@ def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch
     url = matrix_warehouse(name)
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)  # an admin: every page opens
     failures = {}
     for label, state in matrix_filters(url):
         for key, value in state.items():
