@@ -16,9 +16,12 @@ Scope = tuple[str, ...] | None
 
 def effective(principal: Principal | None, chosen: Iterable[str] = ()) -> Scope:
     """The departments a query may read: chosen ∩ allowed; all allowed when nothing is chosen; () for none."""
-    if principal is None:
-        return ()
-    allowed, picked = principal.allowed(), tuple(sorted(set(chosen)))
+    return narrow(() if principal is None else principal.allowed(), chosen)
+
+
+def narrow(allowed: Scope, chosen: Iterable[str] = ()) -> Scope:
+    """chosen ∩ allowed; all allowed when nothing is chosen (None: every department); () for none."""
+    picked = tuple(sorted(set(chosen)))
     if allowed is None:
         return picked or None
     if not picked:

@@ -52,7 +52,7 @@ def _cli(*args: str) -> None:
 
 def _config(dataset: str, url: str, *extra: str) -> None:
     _cli("etl", "run", "--db", url, "--source", f"etl/sources/{dataset}.yaml", "--data-dir",
-         str(DATASETS / dataset), "--skip-forecast", *extra)
+         str(DATASETS / dataset), "--skip-forecast", "--accept-rejects", *extra)
 
 
 def _demo_frames(drop: tuple[str, ...] = ()) -> dict:

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.filters import DEPARTMENTS
 from tests.dashboard.conftest import APP, signed_in
-from tests.dashboard.matrix import PAGES, WAREHOUSES, matrix_filters
+from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters
 
 BAD_TEXT = ("nan", "None", "inf", "NaT")
 
@@ -54,3 +55,24 @@ def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch
             failures[label] = problems[:3]
     assert not failures, f"{name}/{page}: {failures}"
 
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("admin", "operations")])
+@pytest.mark.parametrize("name", ["demo", "online_retail"])
+def test_page_draws_for_a_manager_of_one_department(name, page, matrix_warehouse, monkeypatch):
+    url = matrix_warehouse(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    department = busiest_department(url)  # Sales South on the demo, UK Sales on Online Retail
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url, "manager", (department,))
+    failures = {}
+    for label, state in matrix_filters(url):
+        if set(state.get(DEPARTMENTS, [])) - {department}:
+            continue  # the sidebar does not offer a manager other departments
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.switch_page(f"views/{page}.py").run()
+        problems = _problems(at)
+        if problems:
+            failures[label] = problems[:3]
+    assert not failures, f"{name}/{page} as manager of {department}: {failures}"
