@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.formatting import count
 from dashboard.queries import Filters, operations
@@ -90,8 +90,8 @@ def data_exclusions() -> str:
     by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
     rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
     more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
-    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {rules}{more}. Every one is kept with "
-            "its reason under Data operations.")
+    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {safe.md(rules)}{more}. Every one "
+            "is kept with its reason under Data operations.")
 
 
 def _short(rule: str) -> str:
@@ -121,7 +121,8 @@ def outside_scope(table: str, what: str) -> bool:
     owners = q.owning_departments(table)
     if not owners or set(owners) & set(chosen.scope):
         return False
-    st.info(f"{what} are recorded under {', '.join(sorted(owners.values()))}, which is not among the departments "
+    st.info(f"{what} are recorded under {safe.md(', '.join(sorted(owners.values())))}, which is not among the "
+            "departments "
             "shown here.")
     return True
 

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, layout
 from dashboard.formatting import money, tick_prefix
+from dashboard.safe import plot_columns
 
 
 def revenue_trend(daily: pd.DataFrame, currency: str | None, start, end) -> go.Figure:
@@ -29,7 +30,7 @@ def revenue_trend(daily: pd.DataFrame, currency: str | None, start, end) -> go.F
 
 def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> go.Figure:
     """Net revenue per department as horizontal bars, labelled with the gross margin %."""
-    data = by_department.sort_values("net_revenue")
+    data = plot_columns(by_department.sort_values("net_revenue"), ["department"])
     margin = data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)
     prefix = tick_prefix(currency)
     fig = go.Figure(go.Bar(

@@ -2,6 +2,7 @@
 
 Warehouses: the small demo, Online Retail, the CRM sample, Olist, Northwind (a PostgreSQL warehouse), an
 empty one, and CRM-only and ERP-only cuts of the demo (tests/warehouses.py builds each once per session).
+The hostile warehouse names everything with markup (tests/dashboard/hostile.py); no page may render it.
 Filters: the default view, each department alone, each region alone, a full year, a period without data and
 a single day. Each page must draw without an exception or an error box and without "nan", "None" or "inf"
 on a card or in a table cell; tests/dashboard/test_invariants.py checks the figures themselves.
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import DEPARTMENTS
 from tests.dashboard.conftest import APP, signed_in
+from tests.dashboard.hostile import markup_leaks
 from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters
 
 BAD_TEXT = ("nan", "None", "inf", "NaT")
@@ -35,7 +37,7 @@ def _problems(at: AppTest) -> list[str]:
     problems += [f"card {m.label}: {m.value}" for m in at.metric if any(b in str(m.value) for b in BAD_TEXT)]
     for table in at.dataframe:
         problems += [f"table cell {cell}" for cell in _bad_cells(table.value)]
-    return problems
+    return problems + markup_leaks(at)
 
 
 @pytest.mark.parametrize("page", PAGES)
