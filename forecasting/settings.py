@@ -21,8 +21,8 @@ class Settings:
     min_prophet_days: int = 90
     max_zero_share: float = 0.5
     changepoint_prior_scales: tuple[float, ...] = (0.1,)
-    prophet_levels: tuple[str, ...] = ("total", "department", "category", "region")
-    product_series: int = 50  # the product x region series with the most units over the last year
+    prophet_levels: tuple[str, ...] = ("total", "department")
+    product_series: int = 20  # the product x region series with the most units over the last year
     batch_series: int = 25  # series written per transaction (a crashed run resumes after the last batch)
 
     def with_overrides(self, **overrides) -> "Settings":
