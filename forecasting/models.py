@@ -44,8 +44,10 @@ def shutdowns(history: pd.DataFrame, closed: set[int], max_zero_share: float = 0
     run_id = (quiet != quiet.shift()).cumsum()
     days = []
     for _, run in data[quiet].groupby(run_id[quiet]):
-        if (~run["ds"].dt.day_of_week.isin(closed)).sum() >= MIN_SHUTDOWN_DAYS and run["ds"].min() > data["ds"].min():
-            days += list(run["ds"])
+        open_days = run["ds"][~run["ds"].dt.day_of_week.isin(closed)]
+        if len(open_days) >= MIN_SHUTDOWN_DAYS and run["ds"].min() > data["ds"].min():
+            # from its first to its last trading day: a closed Saturday at either end belongs to no shutdown
+            days += list(pd.date_range(open_days.min(), open_days.max(), freq="D"))
     return days
 
 
