@@ -61,9 +61,9 @@ def last_complete_day(conn: Connection, last) -> pd.Timestamp:
     return last - pd.Timedelta(days=1) if len(final) and final.iloc[0] < usual else last
 
 
-def load_series(engine: Engine, levels: tuple[str, ...], product_series: int = 50) -> list[Series]:
+def load_series(engine: Engine, levels: tuple[str, ...], top_products: int = 10) -> list[Series]:
     """Daily net revenue for the total and each member of the requested levels (mart_daily_sales), and daily
-    units of the busiest product x region pairs (mart_daily_product_sales); every series runs to the last
+    units of the busiest products in each of their regions (mart_daily_product_sales); every series runs to the last
     complete day, so the parts of a breakdown line up with the whole."""
     s = mart_daily_sales
     with engine.connect() as conn:
@@ -79,20 +79,19 @@ def load_series(engine: Engine, levels: tuple[str, ...], product_series: int = 5
                                 .group_by(column, s.c.sales_date)).all()
             for member, part in pd.DataFrame(rows, columns=["member", "ds", "y"]).groupby("member"):
                 found.append(Series(f"{level}:{member}", level, str(member), _history(part[["ds", "y"]].values, end)))
-        if "product" in levels and product_series > 0:
-            found += _product_series(conn, end, product_series)
+        if "product" in levels and top_products > 0:
+            found += _product_series(conn, end, top_products)
     return found
 
 
 def _product_series(conn: Connection, end: pd.Timestamp, count: int) -> list[Series]:
-    """The ``count`` product x region pairs with the most units sold over the last 365 days, as unit series."""
+    """Unit series of the ``count`` products with the most units sold over the last 365 days, one per region
+    they sell in (so a product's forecasts cover all of its demand)."""
     p = mart_daily_product_sales
-    units = func.sum(p.c.units)
-    top = (select(p.c.product_id, p.c.region).where(p.c.sales_date > (end - pd.Timedelta(days=365)).date())
-           .group_by(p.c.product_id, p.c.region).order_by(desc(units), p.c.product_id, p.c.region).limit(count)
-           .subquery())
+    top = (select(p.c.product_id).where(p.c.sales_date > (end - pd.Timedelta(days=365)).date())
+           .group_by(p.c.product_id).order_by(desc(func.sum(p.c.units)), p.c.product_id).limit(count).subquery())
     rows = conn.execute(select(p.c.product_id, p.c.region, p.c.sales_date, p.c.units)
-                        .join(top, (top.c.product_id == p.c.product_id) & (top.c.region == p.c.region))).all()
+                        .join(top, top.c.product_id == p.c.product_id)).all()
     frame = pd.DataFrame(rows, columns=["product_id", "region", "ds", "y"])
     return [Series(f"product:{product}@{region}", "product", str(product), _history(part[["ds", "y"]].values, end),
                    str(region)) for (product, region), part in frame.groupby(["product_id", "region"])]
@@ -112,7 +111,7 @@ def run_forecasts(engine: Engine, settings: Settings, workers: int | None = None
     the same load and settings instead of starting over."""
     ensure_schema(engine)
     run_id = _start_or_resume(engine, settings)
-    series = load_series(engine, settings.levels, settings.product_series)
+    series = load_series(engine, settings.levels, settings.top_products)
     done = store.stored_ids(engine, run_id)
     todo = [s for s in series if s.series_id not in done]
     calendar = next((s.history for s in series if s.level == "total"), None)

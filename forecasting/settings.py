@@ -22,7 +22,7 @@ class Settings:
     max_zero_share: float = 0.5
     changepoint_prior_scales: tuple[float, ...] = (0.1,)
     prophet_levels: tuple[str, ...] = ("total", "department")
-    product_series: int = 20  # the product x region series with the most units over the last year
+    top_products: int = 10  # products with the most units over the last year: one series per region each
     batch_series: int = 25  # series written per transaction (a crashed run resumes after the last batch)
 
     def with_overrides(self, **overrides) -> "Settings":
