@@ -54,12 +54,22 @@ def candidates(settings: Settings, prophet_too: bool) -> dict[str, Model]:
     models: dict[str, Model] = {"seasonal_naive": seasonal_naive, "moving_average_28": moving_average, "ets": WarmETS()}
     if prophet_too:
         for cps in settings.changepoint_prior_scales:
-            models[f"prophet@{cps:g}"] = WarmProphet(ProphetParams(cps, holidays_country=settings.holidays_country))
+            models[f"prophet@{cps:g}"] = WarmProphet(ProphetParams(cps, holidays_country=settings.holidays_country),
+                                                     settings.prophet_warm_start)
     return models
 
 
+_CALENDARS: dict[tuple, Calendar] = {}  # per process: product series share the business's calendar
+
+
 def _calendar(source: pd.DataFrame, day: pd.Timestamp) -> Calendar:
-    return Calendar.of(source[source["ds"] <= day])
+    """The calendar the source showed up to ``day`` (computed once per source and day in a process)."""
+    key = (len(source), source["ds"].iloc[0], source["ds"].iloc[-1], float(source["y"].sum()), day)
+    if key not in _CALENDARS:
+        if len(_CALENDARS) > 10_000:
+            _CALENDARS.clear()
+        _CALENDARS[key] = Calendar.of(source[source["ds"] <= day])
+    return _CALENDARS[key]
 
 
 def _window(data: pd.DataFrame, origin: pd.Timestamp, horizon: int, calendar: Calendar) -> Window:

@@ -26,29 +26,42 @@ def daily(history: pd.DataFrame) -> pd.DataFrame:
 
 def closed_weekdays(history: pd.DataFrame, share: float = 0.9, min_weeks: int = 4) -> set[int]:
     """Weekdays (0 = Monday) without sales on at least 90% of their dates: days the business does not trade."""
-    data = daily(history)
+    return _closed(daily(history), share, min_weeks)
+
+
+def _closed(data: pd.DataFrame, share: float = 0.9, min_weeks: int = 4) -> set[int]:
     if len(data) < 7 * min_weeks:
         return set()
-    zero_share = (data["y"] == 0).groupby(data["ds"].dt.day_of_week).mean()
-    return {int(day) for day, value in zero_share.items() if value >= share}
+    zero_share = (data["y"].to_numpy() == 0).astype(float)
+    weekday = data["ds"].dt.day_of_week.to_numpy()
+    return {day for day in range(7) if (weekday == day).any() and zero_share[weekday == day].mean() >= share}
 
 
 def shutdowns(history: pd.DataFrame, closed: set[int], max_zero_share: float = 0.2) -> list[pd.Timestamp]:
-    """Days inside runs of at least 3 trading days in a row without a sale (a dense series only: in a sparse
-    one, quiet runs are the normal case, not a closure)."""
-    data = daily(history)
-    trading = ~data["ds"].dt.day_of_week.isin(closed)
-    if not trading.any() or float((data.loc[trading, "y"] == 0).mean()) > max_zero_share:
+    """Days inside runs of at least 3 trading days in a row without a sale, from the run's first to its last
+    trading day (a dense series only: in a sparse one, quiet runs are the normal case, not a closure)."""
+    return _shutdowns(daily(history), closed, max_zero_share)
+
+
+def _shutdowns(data: pd.DataFrame, closed: set[int], max_zero_share: float = 0.2) -> list[pd.Timestamp]:
+    y, ds = data["y"].to_numpy(), data["ds"].to_numpy()
+    trading = ~np.isin(data["ds"].dt.day_of_week.to_numpy(), list(closed))
+    if not trading.any() or float((y[trading] == 0).mean()) > max_zero_share:
         return []
-    quiet = data["y"] == 0
-    run_id = (quiet != quiet.shift()).cumsum()
+    quiet = y == 0
+    run = np.cumsum(np.r_[True, quiet[1:] != quiet[:-1]])
+    open_quiet = quiet & trading
+    runs = pd.DataFrame({"run": run[open_quiet], "ds": ds[open_quiet]}).groupby("run")["ds"].agg(["min", "max", "size"])
+    starts = pd.Series(ds).groupby(run).min()
     days = []
-    for _, run in data[quiet].groupby(run_id[quiet]):
-        open_days = run["ds"][~run["ds"].dt.day_of_week.isin(closed)]
-        if len(open_days) >= MIN_SHUTDOWN_DAYS and run["ds"].min() > data["ds"].min():
-            # from its first to its last trading day: a closed Saturday at either end belongs to no shutdown
-            days += list(pd.date_range(open_days.min(), open_days.max(), freq="D"))
+    for number, first, last, size in runs.itertuples():
+        if size >= MIN_SHUTDOWN_DAYS and starts[number] > ds[0]:  # a quiet start is no shutdown: data began later
+            days += list(pd.date_range(first, last, freq="D"))
     return days
+
+
+def _days(values) -> np.ndarray:
+    return np.array(sorted(values), dtype="datetime64[ns]")
 
 
 @dataclass(frozen=True)
@@ -61,20 +74,22 @@ class Calendar:
     @classmethod
     def of(cls, history: pd.DataFrame) -> "Calendar":
         """The calendar a dense history shows."""
-        closed = closed_weekdays(history)
-        return cls(frozenset(closed), frozenset(shutdowns(history, closed)))
+        data = daily(history)
+        closed = _closed(data)
+        return cls(frozenset(closed), frozenset(_shutdowns(data, closed)))
 
     def closures(self, days: pd.DatetimeIndex) -> np.ndarray:
         """True for days the business will not trade: a closed weekday, or a day it was shut a year before
         (the same calendar window, 24 Dec - 3 Jan on Online Retail)."""
         weekday = np.isin(days.day_of_week, list(self.closed_weekdays))
-        year_before = days - pd.DateOffset(years=1)
-        return weekday | np.isin(year_before, list(self.shut_days))
+        year_before = (days - pd.DateOffset(years=1)).to_numpy(dtype="datetime64[ns]")
+        return weekday | np.isin(year_before, _days(self.shut_days))
 
     def trading(self, days: pd.Series | pd.DatetimeIndex) -> np.ndarray:
         """True for days the business traded (or will): not a closed weekday, not a shutdown day."""
         days = pd.DatetimeIndex(days)
-        return ~np.isin(days.day_of_week, list(self.closed_weekdays)) & ~np.isin(days, list(self.shut_days))
+        return (~np.isin(days.day_of_week, list(self.closed_weekdays))
+                & ~np.isin(days.to_numpy(dtype="datetime64[ns]"), _days(self.shut_days)))
 
 
 def future(history: pd.DataFrame, horizon: int) -> pd.DatetimeIndex:
@@ -153,8 +168,8 @@ class WarmProphet:
     starts from the previous fit's parameters (Prophet's documented warm start), which saves work when the
     same series is fitted at successive origins."""
 
-    def __init__(self, params: ProphetParams = ProphetParams()):
-        self.params = params
+    def __init__(self, params: ProphetParams = ProphetParams(), warm: bool = True):
+        self.params, self.warm = params, warm
         self.init: dict | None = None
 
     def _model(self, days: int):
@@ -178,7 +193,7 @@ class WarmProphet:
             model.fit(train, init=self.init) if self.init else model.fit(train)
         except (RuntimeError, ValueError):  # the warm start does not fit this window's features: start cold
             model = self._model(len(history)).fit(train)
-        self.init = warm_start_params(model)
+        self.init = warm_start_params(model) if self.warm else None
         ahead = model.predict(pd.DataFrame({"ds": future(history, horizon)}))["yhat"].to_numpy()
         return np.clip(ahead, 0, None)
 

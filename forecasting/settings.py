@@ -21,6 +21,7 @@ class Settings:
     min_prophet_days: int = 90
     max_zero_share: float = 0.5
     changepoint_prior_scales: tuple[float, ...] = (0.1,)
+    prophet_warm_start: bool = True  # each origin's fit starts from the previous one's parameters
     prophet_levels: tuple[str, ...] = ("total", "department")
     top_products: int = 10  # products with the most units over the last year: one series per region each
     batch_series: int = 25  # series written per transaction (a crashed run resumes after the last batch)
