@@ -22,7 +22,7 @@ from tests.dashboard.conftest import APP
 from tests.etl.test_online_retail import CONFIG, raw_lines
 from tests.fixtures import full_frames
 
-QUICK = Settings(horizon_days=14, holidays_country=None, levels=("total", "department", "region", "product"),
+QUICK = Settings(horizon_days=28, holidays_country=None, levels=("total", "department", "region", "product"),
                  prophet_levels=(), top_products=2, scored_origins=3, selection_origins=2)
 DEMO = {"seed": 3, "end_date": date(2025, 6, 30), "scale": 0.2}
 NO_SALES = "This warehouse holds no sales orders, so there is nothing to forecast"
