@@ -96,10 +96,11 @@ Targets on the total: as-deployed MASE <= 0.75 x seasonal naive's: **{ratio:.2f}
 
 ## Cheaper fits, same accuracy
 
-The total alone, one process, in the same run: Prophet's `seasonality_prior_scale` grid (1 and 10 gave the
-same results) is gone, and of `changepoint_prior_scale` 0.01 / 0.1 only 0.1 is kept (0.1 was chosen at every
-origin); each origin's Prophet fit starts from the previous origin's parameters (Prophet's warm start), and
-ETS re-estimates its smoothing parameters once a quarter, filtering in between.
+The total alone, one process, in the same run. Before: Prophet's `changepoint_prior_scale` searched over
+0.01 and 0.1 and every fit started cold. After: 0.1 alone (the grid's other value moves the as-deployed scores
+by about 0.02 MASE) and each origin's fit starts from the previous origin's parameters (Prophet's warm start).
+The old `seasonality_prior_scale` grid (1 and 10 gave the same results) is gone in both. ETS re-estimates its
+smoothing parameters once a quarter and only filters at the origins in between.
 
 | fits | seconds | sMAPE | MASE | inside 80% band |
 |---|---:|---:|---:|---:|

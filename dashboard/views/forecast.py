@@ -15,7 +15,7 @@ NO_SERIES = ("This warehouse holds no sales orders, so there is nothing to forec
              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the load.")
 
 
-def narrowed(options, level: str, chosen):
+def narrowed(options, level: str, chosen, names: dict):
     """The level's series within the sidebar's departments or regions, and a note when none of them is there."""
     mine = options[options["level"] == level]
     wanted = {"department": chosen.departments, "region": chosen.regions, "product": chosen.regions}.get(level, ())
@@ -25,7 +25,8 @@ def narrowed(options, level: str, chosen):
     within = mine[mine[column].isin(wanted)]
     if within.empty:
         return mine, (f"None of the {LEVEL_NAMES[level].split(' ')[0].lower()} in the sidebar's filter "
-                      f"({', '.join(wanted)}) has sales to forecast, so all of them are listed.")
+                      f"({', '.join(names.get(w, w) for w in wanted)}) has sales to forecast, so all of them are "
+                      "listed.")
     return within, None
 
 
@@ -49,7 +50,8 @@ if chosen.departments and "department" not in levels:
             "adds them), so the departments in the sidebar's filter cannot be shown apart.")
 level = st.selectbox("Forecast of", levels, index=levels.index(default), format_func=LEVEL_NAMES.get,
                      key="forecast_level")
-candidates, note = narrowed(options, level, chosen)
+departments = q.department_options()
+candidates, note = narrowed(options, level, chosen, dict(zip(departments["department_id"], departments["name"])))
 if note:
     st.info(note)
 labels = dict(zip(candidates["series_id"], candidates["label"]))

@@ -20,6 +20,7 @@ from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
 from tests.dashboard.conftest import APP
 from tests.etl.test_online_retail import CONFIG, raw_lines
+from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture
 from tests.fixtures import full_frames
 
 QUICK = Settings(horizon_days=28, holidays_country=None, levels=("total", "department", "region", "product"),
@@ -118,7 +119,8 @@ def test_demo_each_department_shows_its_own_series_or_says_why_not(demo, monkeyp
         expected = demo_daily(tables, "department_id", department).reindex(actual.index, fill_value=0.0)
         np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=0.01)
     else:
-        assert at.info[0].value == (f"None of the departments in the sidebar's filter ({department}) has sales "
+        name = tables["departments"].set_index("department_id").loc[department, "name"]
+        assert at.info[0].value == (f"None of the departments in the sidebar's filter ({name}) has sales "
                                     "to forecast, so all of them are listed.")
 
 
@@ -204,3 +206,12 @@ def test_empty_crm_only_and_erp_only_warehouses(tmp_path_factory, monkeypatch):
     expected = demo_daily(erp).reindex(actual.index, fill_value=0.0)
     assert actual.index.max() == pd.Timestamp("2025-01-20") and (actual == 0).any()
     np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
+
+
+@pytest.mark.postgres
+def test_northwind_from_postgresql_draws_its_well_known_total(northwind_url, tmp_path_factory, monkeypatch):  # noqa: F811
+    source = ConfigSource(CONFIG.parent / "northwind.yaml", variables={"northwind_url": northwind_url})
+    url = _warehouse(tmp_path_factory, "northwind", source)
+    at = open_forecast(url, monkeypatch, start="1996-07-04", end="1998-05-06")
+    assert round(actual_line(at).sum(), 2) == 1_265_793.04  # Northwind's total of sales after discounts
+    assert_meets_forecast(at)
