@@ -520,8 +520,8 @@ CANONICAL_TABLES = [
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
-               mart_invoices, mart_tickets, mart_opportunities]
-FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
+               mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
+FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
 
 

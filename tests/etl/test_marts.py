@@ -63,3 +63,15 @@ def test_marts_are_rebuilt_not_appended(five_orders_url):
     run_pipeline(five_orders_source(), get_engine(five_orders_url))
     with get_engine(five_orders_url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(mart_order_fulfilment)).scalar() == 5
+
+
+def test_product_mart_has_units_sold_and_net_revenue_per_day_product_and_region(five_orders_url):
+    from etl.schema import mart_daily_product_sales
+
+    with get_engine(five_orders_url).connect() as conn:
+        rows = conn.execute(select(mart_daily_product_sales)).all()
+    found = {(str(r.sales_date)[:10], r.product_id, r.region): (r.units, r.net_revenue) for r in rows}
+    # tests/fixtures.py: C1 is North, C2 South, the guest order O3 North; the return O4 sells no units
+    assert found == {("2025-01-06", "P1", "North"): (10, 100.0), ("2025-01-06", "P2", "North"): (1, 45.0),
+                     ("2025-01-07", "P2", "South"): (2, 100.0), ("2025-01-08", "P1", "North"): (3, 30.0),
+                     ("2025-01-15", "P1", "North"): (0, -20.0), ("2025-01-20", "P1", "South"): (5, 40.0)}
