@@ -62,13 +62,16 @@ units = level == "product"
 prefix = "" if units else tick_prefix(q.currency())
 predicted = forecast.points(run_id, series_id)
 last = series["history_end"].date()
-start, end = min(chosen.start, last), max(chosen.end, last)
+start, end = min(chosen.start, last), last
 actual = charts.actual_days(forecast.history(level, series["member"], series["region"], start, end), start, end)
 title = f"{labels[series_id]}: {'units' if units else 'net revenue'}, next {horizon} days"
 st.plotly_chart(charts.forecast(actual, predicted, series["closures"], prefix, title), width="stretch")
 if chosen.end < last or chosen.start > last:
     st.caption(f"Actual days shown from {start:%Y-%m-%d} to {end:%Y-%m-%d}, so that they meet the forecast, "
                f"which starts after the last complete day ({last:%Y-%m-%d}).")
+elif chosen.end > last:
+    st.caption(f"The data's last day ({chosen.end:%Y-%m-%d}) is partial (its orders stop early in the day), so it "
+               "is left out of the actuals and forecast instead.")
 backtests = forecast.backtest_summary(run_id, series_id)
 st.markdown(forecast_sentence(backtests, series["model"], horizon))
 gap = series["reconciliation_gap"]
