@@ -136,11 +136,14 @@ class WarmETS:
         model = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal="add", seasonal_periods=period,
                                      initialization_method="heuristic")
         end = pd.Timestamp(history["ds"].max())
-        if self.fixed is None or (end - self.estimated_at).days >= self.REESTIMATE_DAYS:
-            fitted = model.fit(use_brute=False)
-            self.fixed, self.estimated_at = {k: float(fitted.params[k]) for k in self.FIXED}, end
-        else:
-            fitted = model.fit(optimized=False, **self.fixed)
+        try:
+            if self.fixed is None or (end - self.estimated_at).days >= self.REESTIMATE_DAYS:
+                fitted = model.fit(use_brute=False)
+                self.fixed, self.estimated_at = {k: float(fitted.params[k]) for k in self.FIXED}, end
+            else:
+                fitted = model.fit(optimized=False, **self.fixed)
+        except (ValueError, np.linalg.LinAlgError):  # a degenerate history (e.g. constant): the average stands in
+            return moving_average(history, horizon, calendar)
         days = future(history, horizon)
         open_days = ~np.isin(days.day_of_week, list(calendar.closed_weekdays))
         ahead = np.zeros(horizon)
