@@ -72,9 +72,10 @@ sequential on 2 cores.
 |---|---:|---:|---:|
 {rows}
 
-Projection to {PROJECTED:,} series from the measured cost per series ({per_series:.2f} s on one core) and the
-best parallel efficiency measured here ({efficiency:.0%} of linear): minutes on N workers (Dask workers of one
-core each; scheduler overhead at many workers is not measured here).
+Projection to {PROJECTED:,} series from the cost per series in the sequential run ({per_series:.2f} s, on a
+core shared with other work: an idle core is faster) and the best parallel efficiency measured here
+({efficiency:.0%} of linear): minutes on N workers (Dask workers of one core each; the scheduler's overhead at
+many workers is not measured here).
 
 | workers | minutes |
 |---:|---:|

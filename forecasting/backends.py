@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from forecasting.settings import Settings
 
 BACKENDS = ("local", "dask")
 CHUNK = 4  # series per task: fewer round trips to the scheduler, still a fair spread over the workers
+SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -64,7 +66,9 @@ def run_local(series: list[Series], settings: Settings, calendar: pd.DataFrame |
         for chunk in _chunks(series):
             yield from fit_chunk(chunk, settings, calendar)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
+    for name in SINGLE_THREADED:  # as Dask does for its workers: one BLAS thread per process, not one per core
+        os.environ.setdefault(name, "1")
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(fit_chunk, chunk, settings, calendar) for chunk in _chunks(series)]
         for future in as_completed(futures):
             yield from future.result()
