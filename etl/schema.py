@@ -317,6 +317,16 @@ mart_order_fulfilment = Table(
     Index("ix_mart_order_fulfilment_date", "order_date", "department_id"),
 )
 
+mart_daily_product_sales = Table(  # product grain: the forecaster's product x region series
+    "mart_daily_product_sales", metadata,
+    Column("sales_date", Date, primary_key=True),
+    _key("product_id", primary=True),
+    Column("region", String(100), primary_key=True),
+    Column("units", Float, nullable=False),  # units on sale lines (the demand stock must meet)
+    Column("net_revenue", Float, nullable=False),
+    Index("ix_mart_daily_product_sales_product", "product_id", "region", "sales_date"),
+)
+
 # ------------------------------------------------------------------------------------------------ forecasts
 forecast_runs = Table(
     "forecast_runs", metadata,
@@ -366,6 +376,14 @@ forecast_backtests = Table(
     Column("smape", Float),
     Column("mase", Float),
     Column("coverage", Float),
+)
+
+forecast_product_series = Table(  # which product and region a product-level series is (level "product")
+    "forecast_product_series", metadata,
+    Column("run_id", Integer, ForeignKey("forecast_runs.run_id"), primary_key=True),
+    Column("series_id", String(200), primary_key=True),
+    _key("product_id", nullable=False),
+    Column("region", String(100), nullable=False),
 )
 
 mart_procurement = Table(
@@ -551,8 +569,8 @@ CANONICAL_TABLES = [
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
-               mart_invoices, mart_tickets, mart_opportunities]
-FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
+               mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
+FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
 ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]
 

@@ -1,4 +1,4 @@
-"""Charts of the overview and the forecast page."""
+"""Charts of the overview."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,21 +44,3 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     fig.update_layout(hovermode="closest")
     return fig
 
-
-def forecast(history: pd.DataFrame, predicted: pd.DataFrame, currency: str | None, title: str) -> go.Figure:
-    """Actual daily net revenue, then the forecast with its 80% band."""
-    prefix = tick_prefix(currency)
-    fig = go.Figure()
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat_upper"], mode="lines", line={"width": 0},
-                    hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat_lower"], mode="lines", line={"width": 0},
-                    fill="tonexty", fillcolor="rgba(37, 99, 235, 0.18)", name="80% band",
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>lower</extra>")
-    fig.add_scatter(x=history["sales_date"], y=history["net_revenue"], mode="lines", name="Actual",
-                    line={"color": "#334155", "width": 1.5},
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>actual</extra>")
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat"], mode="lines", name="Forecast",
-                    line={"color": PALETTE[0], "width": 2.5, "dash": "dash"},
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>forecast</extra>")
-    fig.update_yaxes(tickprefix=prefix, tickformat="~s", rangemode="tozero")
-    return layout(fig, title, height=400)
