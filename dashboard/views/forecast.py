@@ -25,8 +25,8 @@ def narrowed(options, level: str, chosen, names: dict):
     within = mine[mine[column].isin(wanted)]
     if within.empty:
         return mine, (f"None of the {LEVEL_NAMES[level].split(' ')[0].lower()} in the sidebar's filter "
-                      f"({safe.md(', '.join(names.get(w, w) for w in wanted))}) has sales to forecast, so all of them are "
-                      "listed.")
+                      f"({safe.md(', '.join(names.get(w, w) for w in wanted))}) has sales to forecast, so all of "
+                      "them are listed.")
     return within, None
 
 
