@@ -52,6 +52,15 @@ def money_format(currency: str | None, digits: int = 2) -> str:
     return f"{symbol}%,.{digits}f"
 
 
+def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
+    """An alert impact's amount in words: money in the currency, or a count with its unit; blank when none."""
+    if known(amount) is None:
+        return ""
+    if unit == "currency":
+        return money(amount, currency, compact=False)
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+
+
 def tick_prefix(currency: str | None) -> str:
     """The prefix for a Plotly money axis."""
     return SYMBOLS.get(currency or "", "")

@@ -7,7 +7,7 @@ from alerts.engine import act
 from dashboard import auth, filters, safe
 from dashboard import queries as q
 from dashboard.charts import alerts as charts
-from dashboard.formatting import count, money
+from dashboard.formatting import count, impact_amount, money, money_format
 from dashboard.queries import alerts
 
 st.title("Alerts")
@@ -37,8 +37,11 @@ if listing.empty:
 st.dataframe(listing[["alert_id", "severity", "status", "title", "origin", "impact_amount", "as_of"]],
              hide_index=True, column_config={
                  "alert_id": "Alert", "severity": "Severity", "status": "Status", "title": "What",
-                 "origin": "Starts in", "impact_amount": st.column_config.NumberColumn("At risk", format="%.2f"),
+                 "origin": "Starts in",
+                 "impact_amount": st.column_config.NumberColumn("At risk", format=money_format(currency)),
                  "as_of": st.column_config.DateColumn("Data day")})
+st.caption("Alerts describe the data's latest day: the sidebar's period and regions do not narrow them, its "
+           "departments do (an alert counts where it starts and everywhere it reaches).")
 
 titles = dict(zip(listing["alert_id"], listing["title"]))
 picked = st.selectbox("Alert", list(titles), format_func=lambda a: f"#{a} {titles[a]}", key="alert_picked")
@@ -49,8 +52,9 @@ st.markdown(f"**{alert['severity'].title()}** · {safe.md(alert['status'])} · s
 chain = alerts.impacts(picked, scope)
 if len(chain) > 1:
     st.plotly_chart(charts.impact_chain(chain), width="stretch")
-st.dataframe(chain[["step", "area", "department", "description", "amount", "unit"]], hide_index=True,
-             column_config={"amount": st.column_config.NumberColumn(format="%.2f")})
+st.dataframe(chain.assign(amount=[impact_amount(a, u, currency) for a, u in zip(chain["amount"], chain["unit"])])[
+    ["step", "area", "department", "description", "amount"]], hide_index=True, column_config={
+    "step": "Step", "area": "Area", "department": "Department", "description": "What happens", "amount": "Amount"})
 
 if principal.may("act_on_alerts"):
     with st.form("alert_action", clear_on_submit=True):
@@ -72,6 +76,6 @@ if principal.may("act_on_alerts"):
             st.error(str(error)[0].upper() + str(error)[1:] + ".")
 
 st.markdown("**History**")
-st.dataframe(alerts.history(picked, scope), hide_index=True, column_config={
+st.dataframe(alerts.history(picked, scope).fillna({"comment": ""}), hide_index=True, column_config={
     "at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"), "actor": "Who", "action": "What",
     "comment": "Comment"})

@@ -28,6 +28,8 @@ def test_alerts_page_shows_the_chain_and_keeps_who_acted(app_on, sqlite_url):
     assert chain["area"].tolist() == ["origin", "procurement", "logistics", "sales", "sales", "support"]
     assert chain["department"].tolist() == ["Procurement", "Procurement", "Logistics", "Sales North", "Sales South",
                                             "Support"]
+    # tests/fixtures.py incident_frames: 3.5 Widgets short, 67.05 and 7.95 of sales at risk, C1's one order
+    assert chain["amount"].tolist()[2:] == ["3.5 units", "£67", "£8", "1 orders"]
     at.text_input(key="alert_comment").input("chasing the supplier")  # inside the form: sent with the button
     next(b for b in at.button if b.label == "Acknowledge").click().run()
     assert at.dataframe[0].value["status"].tolist() == ["acknowledged"]
