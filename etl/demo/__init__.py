@@ -54,6 +54,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
         "opportunities": activity.opportunities(rng, company, t_start, t_end, scale),
         "tickets": activity.tickets(rng, orders, t_end),
         "social_mentions": activity.social_mentions(rng, company, orders, t_start, t_end, scale),
+        "brands": activity.brands(),
     }
     return {t.name: tables[t.name][[c.name for c in t.columns]].reset_index(drop=True) for t in CANONICAL_TABLES}
 
