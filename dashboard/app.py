@@ -13,6 +13,8 @@ pages = [
     st.Page("views/retention.py", title="Customer retention", icon=":material/group:"),
     st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
     st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:"),
+    st.Page("views/social.py", title="Social CRM", icon=":material/forum:"),
+    st.Page("views/geography.py", title="Geography", icon=":material/public:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
     st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
     st.Page("views/operations.py", title="Data operations", icon=":material/database:"),

@@ -67,8 +67,20 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create every warehouse table and index that does not exist yet."""
+    """Create every warehouse table and index that does not exist yet, and add the columns a newer version
+    added to a table that does (they are all nullable), so a warehouse loaded by an older version still works."""
     metadata.create_all(engine, checkfirst=True)
+    inspector = inspect(engine)
+    missing = [(t, c) for t in metadata.sorted_tables
+               for present in [{c["name"] for c in inspector.get_columns(t.name)}]
+               for c in t.columns if c.name not in present and c.nullable]
+    if not missing:
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        for table, column in missing:
+            conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} "
+                                 f"{column.type.compile(dialect=engine.dialect)}")
 
 
 def has_table(engine: Engine, name: str) -> bool:

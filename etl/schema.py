@@ -175,6 +175,7 @@ orders = Table(
     Column("shipped_at", DateTime),
     Column("delivered_at", DateTime),
     Column("region", String(100)),  # ship-to region; guest sales have no customer to take it from
+    Column("country", String(100)),  # ship-to country, where the source says (the maps use it before the customer's)
     Index("ix_orders_ordered", "ordered_at"),
     Index("ix_orders_customer", "customer_id"),
     Index("ix_orders_department", "department_id"),

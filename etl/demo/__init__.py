@@ -43,7 +43,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
     t_start, t_end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(hours=23, minutes=59)
     orders = activity.finish_orders(erp["orders"], pd.Timestamp(end))
     return_orders, return_lines = activity.returns(rng, orders, erp["order_lines"], pd.Timestamp(end))
-    orders = pd.concat([orders, return_orders], ignore_index=True)
+    orders = pd.concat([orders, return_orders], ignore_index=True).assign(country="United Kingdom")
     lines = pd.concat([erp["order_lines"], return_lines], ignore_index=True)
     tables = {
         "departments": company.departments, "employees": company.employees, "customers": company.customers,
