@@ -70,13 +70,13 @@ def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Findin
     causes = _causes(ctx, posters["customer_id"].tolist(), rule.cause_days).merge(posters, on="customer_id")
     late, ticketed = int((causes["late"] > 0).sum()), int((causes["open_tickets"] > 0).sum())
     why = (f" Of the {len(causes)} customers who posted, {late} had a late delivery in the {rule.cause_days} days "
-           f"before and {ticketed} have an open ticket." if len(causes) else "")
+           f"before and {ticketed} {'has' if ticketed == 1 else 'have'} an open ticket." if len(causes) else "")
     impacts = [Impact("support", ctx.departments["support"], "mentions", "negative",
                       f"{len(causes)} customers complained in public: {int(causes['late'].sum())} late deliveries, "
                       f"{int(causes['open_tickets'].sum())} open tickets among them", len(causes), "customers")]
     impacts += [Impact("support", ctx.departments["support"], "customer", c.customer_id,
-                       f"answer {c.customer_id}: {c.mentions} negative mentions, {int(c.late)} late deliveries, "
-                       f"{int(c.open_tickets)} open tickets", float(c.mentions), "mentions")
+                       f"answer {c.customer_id}: {c.mentions} negative mentions; late deliveries {int(c.late)}, "
+                       f"open tickets {int(c.open_tickets)}", float(c.mentions), "mentions")
                 for c in causes.sort_values(["late", "open_tickets"], ascending=False).itertuples()]
     for department, group in causes.groupby("department_id", dropna=False):
         impacts.append(Impact("sales", None if pd.isna(department) else department, "department",
