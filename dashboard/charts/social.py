@@ -19,7 +19,7 @@ def _bucket(daily: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     span = (daily["posted_date"].max() - daily["posted_date"].min()).days if len(daily) else 0
     if span <= 42:
         return daily.rename(columns={"posted_date": "period"}), "day"
-    week = daily["posted_date"] - pd.to_timedelta(daily["posted_date"].dt.weekday, unit="D")
+    week = daily["posted_date"] - pd.to_timedelta(daily["posted_date"].dt.day_of_week, unit="D")
     counts = ["mentions", "positive", "neutral", "negative"]
     return daily.assign(period=week).groupby(["period", "brand"], as_index=False)[counts].sum(), "week"
 
@@ -49,13 +49,15 @@ def voice(by_brand: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
 
 
 def sentiment_trend(daily: pd.DataFrame, colours: dict[str, str], measure: str) -> go.Figure:
-    """Net sentiment or the brand-health index per day (or week) and brand, as lines."""
+    """Net sentiment or the brand-health index per day (or week) and brand, as lines; days with under a tenth of
+    the median mentions per day and brand are left out."""
     data, unit = _bucket(daily)
     if measure == "net_sentiment":
         values, title = net_sentiment(data["positive"], data["negative"], data["mentions"]), "Net sentiment"
     else:
         values, title = brand_health(data["positive"], data["negative"]), "Brand-health index"
-    data = data.assign(value=values)
+    thin = data["mentions"] < 0.1 * data["mentions"].median()  # a handful of mentions says little: left out
+    data = data.assign(value=values.where(~thin))
     fig = go.Figure()
     for brand, rows in data.groupby("brand"):
         fig.add_scatter(x=rows["period"], y=rows["value"], mode="lines+markers", name=brand,
