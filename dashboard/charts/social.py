@@ -49,14 +49,14 @@ def voice(by_brand: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
 
 
 def sentiment_trend(daily: pd.DataFrame, colours: dict[str, str], measure: str) -> go.Figure:
-    """Net sentiment or the brand-health index per day (or week) and brand, as lines; days with under a tenth of
+    """Net sentiment or the brand-health index per day (or week) and brand, as lines; days with under a third of
     the median mentions per day and brand are left out."""
     data, unit = _bucket(daily)
     if measure == "net_sentiment":
         values, title = net_sentiment(data["positive"], data["negative"], data["mentions"]), "Net sentiment"
     else:
         values, title = brand_health(data["positive"], data["negative"]), "Brand-health index"
-    thin = data["mentions"] < 0.1 * data["mentions"].median()  # a handful of mentions says little: left out
+    thin = data["mentions"] < 0.3 * data["mentions"].median()  # a handful of mentions says little: left out
     data = data.assign(value=values.where(~thin))
     fig = go.Figure()
     for brand, rows in data.groupby("brand"):

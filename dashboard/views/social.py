@@ -41,7 +41,7 @@ left.caption(CAPTIONS["share_of_voice"])
 right.plotly_chart(charts.sentiment_trend(daily, colours, "net_sentiment"), width="stretch")
 right.caption(CAPTIONS["net_sentiment"])
 st.plotly_chart(charts.sentiment_trend(daily, colours, "brand_health"), width="stretch")
-st.caption(CAPTIONS["brand_health"] + " Days (or weeks) with under a tenth of the usual mentions of a brand are left "
+st.caption(CAPTIONS["brand_health"] + " Days (or weeks) with under a third of the usual mentions of a brand are left "
            "out of both lines. " + CAPTIONS["sentiment_source"])
 
 st.subheader("What they talk about")
