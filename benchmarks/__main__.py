@@ -5,7 +5,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import etl_load, forecast_speed, pages, real_data
+from benchmarks import etl_load, forecast_speed, pages, real_data, sentiment
 from benchmarks.databases import fresh_postgres, fresh_sqlite, postgres_available
 from etl.db import get_engine
 from forecasting.runner import run_forecasts
@@ -132,6 +132,7 @@ def main() -> None:
     print(f"Forecasts: {speed['series']} series, sequential {speed['sequential']:.1f} s, "
           f"parallel {speed['parallel']:.1f} s", flush=True)
     sections.append(forecast_speed_section(speed))
+    sections.append(sentiment.section(sentiment.measure()))
     header = (f"# Benchmarks\n\nWritten by `make bench` on {datetime.now():%Y-%m-%d %H:%M}; "
               f"Python {sys.version.split()[0]} on {platform.machine()}, 2 cores. Each figure stands beside a "
               "baseline measured in the same run.\n")
