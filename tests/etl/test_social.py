@@ -9,10 +9,12 @@ from sqlalchemy import select, text
 from etl.db import ensure_schema, get_engine
 from etl.errors import EtlError
 from etl.kpi import brand_health, net_sentiment, share_of_voice
+from etl.pipeline import run_pipeline
 from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
 from etl.sentiment import choose, score_mentions, time_split, without_names
 from etl.sources.configured import ConfigSource
 from tests.conftest import TWITTER_CONFIG
+from tests.etl.test_pipeline import snapshot
 
 
 def table(url: str, statement) -> pd.DataFrame:
@@ -25,6 +27,7 @@ def raw_tweets(datasets) -> pd.DataFrame:
         return pd.read_csv(file, dtype=str, keep_default_na=False)
 
 
+@pytest.mark.datasets
 def test_every_tweet_is_accounted_for(twitter_url, datasets):
     raw = raw_tweets(datasets)
     runs = table(twitter_url, text("SELECT table_name, rows_read, rows_loaded, rows_rejected FROM etl_run_tables"))
@@ -45,6 +48,7 @@ def test_every_tweet_is_accounted_for(twitter_url, datasets):
     assert len(brands) == 6 and brands[brands == 1].index.tolist() == ["United"]
 
 
+@pytest.mark.datasets
 def test_the_learned_model_is_chosen_and_states_its_accuracy(twitter_url):
     scorer = table(twitter_url, select(mart_sentiment_scorer)).iloc[0]
     assert scorer["scorer"] == "model" and scorer["labelled"] == 14_485
@@ -54,6 +58,7 @@ def test_the_learned_model_is_chosen_and_states_its_accuracy(twitter_url):
     assert counts.values.tolist() == [["person", 14_485]]  # every tweet keeps its person's label
 
 
+@pytest.mark.datasets
 def test_a_bad_time_zone_stops_the_run_with_one_sentence(tmp_path, datasets):
     config = tmp_path / "tweets.yaml"
     config.write_text(TWITTER_CONFIG.read_text().replace("timezone: America/New_York", "timezone: Mars/Olympus"))
@@ -114,3 +119,17 @@ def test_an_older_warehouse_gets_the_new_columns(sqlite_url):
     with engine.connect() as conn:
         columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(orders)")]
     assert columns[-1] == "country"
+
+
+@pytest.mark.datasets
+def test_a_rerun_of_the_same_tweets_changes_nothing(sqlite_url, datasets, tmp_path):
+    part = raw_tweets(datasets).iloc[11_879:12_100]  # where the file's repeated ids start
+    part.to_csv(tmp_path / "Tweets.csv.gz", index=False)
+    exact, repeated = part.duplicated().sum(), part["tweet_id"].duplicated().sum()
+    engine = get_engine(sqlite_url)
+    first = run_pipeline(ConfigSource(TWITTER_CONFIG, tmp_path), engine)
+    stats = {t.table: (t.read, t.loaded, t.rejected) for t in first.tables}
+    assert stats["social_mentions"] == (221, 221 - repeated, repeated) and exact > 0 and repeated > exact
+    before = snapshot(engine)
+    run_pipeline(ConfigSource(TWITTER_CONFIG, tmp_path), engine)
+    assert snapshot(engine) == before
