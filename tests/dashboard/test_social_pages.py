@@ -149,3 +149,16 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
     assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
     assert len(at.get("plotly_chart")) == 5  # countries, places, late bars, late map, mentions
     assert Path(APP).parent.joinpath("static", "countries.geojson").exists()
+
+
+@pytest.mark.postgres
+def test_both_pages_on_postgresql(monkeypatch, postgres_url):
+    from tests.social_fixtures import social_source
+
+    run_pipeline(social_source(), get_engine(postgres_url))
+    at = open_page(monkeypatch, postgres_url, "social", dept=["D1"])
+    assert metrics(at) == {"Mentions": ("3", ""), "Share of voice (Acme)": ("100.0%", ""),
+                           "Net sentiment": ("66.7%", ""), "Brand-health index": ("100.0%", "")}
+    at = open_page(monkeypatch, postgres_url, "geography")
+    assert at.dataframe[0].value["net_revenue"].tolist() == [265.0, 30.0]
+    assert "2 mentions with coordinates" in at.caption[-1].value
