@@ -47,7 +47,7 @@ def _causes(ctx: Context, people: list[str], cause_days: int) -> pd.DataFrame:
     f, t = mart_order_fulfilment, mart_tickets
     since, year = ctx.as_of - timedelta(days=cause_days), ctx.as_of - timedelta(days=364)
     orders = ctx.conn.execute(
-        select(f.c.customer_id, func.count().filter(f.c.order_date >= since, ~f.c.is_on_time),
+        select(f.c.customer_id, func.count().filter(f.c.kind == "sale", f.c.order_date >= since, ~f.c.is_on_time),
                func.coalesce(func.sum(f.c.net_revenue).filter(f.c.order_date >= year), 0.0))
         .where(f.c.customer_id.in_(people), f.c.order_date <= ctx.as_of).group_by(f.c.customer_id)).all()
     tickets = ctx.conn.execute(select(t.c.customer_id, func.count())

@@ -47,3 +47,31 @@ def test_no_alert_without_enough_history(sqlite_url):
     frames["social_mentions"] = mentions[mentions["posted_at"] >= pd.Timestamp("2024-12-01")]
     found, _ = negative_alert(sqlite_url, frames)
     assert found.empty  # the mentions start after the 8-week baseline would: the rule cannot judge a spike
+
+
+def test_on_the_demo_the_christmas_rush_raises_a_spike_traced_to_late_deliveries(sqlite_url):
+    """Mid-December the demo's logistics slow down: late parcels, complaints. The causes in the alert are
+    checked against the generated orders and tickets with pandas."""
+    from datetime import date
+
+    from etl.sources.demo import DemoSource
+
+    raw = {name: table.frame for name, table in DemoSource(seed=42, end_date=date(2024, 12, 15)).extract().items()}
+    found, chain = negative_alert(sqlite_url, raw)
+    assert len(found) == 1 and found.iloc[0]["title"].startswith("Negative mentions spike")
+    with get_engine(sqlite_url).connect() as conn:
+        posters = pd.read_sql("SELECT DISTINCT customer_id FROM mart_mentions WHERE label = 'negative' AND "
+                              "posted_date >= '2024-12-09' AND customer_id IS NOT NULL", conn)["customer_id"]
+    orders = raw["orders"]
+    recent = orders[orders["customer_id"].isin(posters) & (orders["ordered_at"] >= pd.Timestamp("2024-11-15"))
+                    & (orders["kind"] == "sale")]
+    late = recent[recent["delivered_at"] > recent["promised_at"]].groupby("customer_id").size()
+    tickets = raw["tickets"]
+    open_tickets = tickets[tickets["customer_id"].isin(posters) & tickets["resolved_at"].isna()]
+    assert (f"Of the {len(posters)} customers who posted, {len(late)} had a late delivery in the 30 days before and "
+            f"{open_tickets['customer_id'].nunique()} ") in found.iloc[0]["message"]
+    assert len(late) > len(posters) / 2  # most of the complaints follow a late delivery
+    support = chain[chain["area"] == "support"]
+    assert support.iloc[0]["description"].startswith(f"{len(posters)} customers complained in public: "
+                                                     f"{late.sum()} late deliveries, {len(open_tickets)} open tickets")
+    assert set(chain[chain["area"] == "sales"]["department_id"]) <= set(raw["departments"]["department_id"])
