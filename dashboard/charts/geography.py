@@ -34,7 +34,7 @@ def revenue_choropleth(countries: pd.DataFrame, currency: str | None) -> go.Figu
         text=[f"{c}: {money(v, currency)}" for c, v in zip(mapped["country"], mapped["net_revenue"])],
         hovertemplate="%{text}<extra></extra>",
         colorbar={"title": "Net revenue", "tickvals": ticks, "ticktext": [money(10.0 ** t, currency) for t in ticks]}))
-    return _geo(fig, "Net revenue by country", fit=False)
+    return _geo(fig, "Net revenue by country", fit=len(mapped) <= 3)  # one home market: zoom in on it
 
 
 def places(points: pd.DataFrame, currency: str | None) -> go.Figure:
@@ -54,8 +54,7 @@ def late_rate_map(regions: pd.DataFrame) -> go.Figure:
     data = regions.dropna(subset=["latitude", "longitude"])
     rate = data["late"] / data["delivered"]
     fig = go.Figure(go.Scattergeo(
-        lat=data["latitude"], lon=data["longitude"], mode="markers+text", text=data["region"],
-        textposition="top center",
+        lat=data["latitude"], lon=data["longitude"], mode="markers", text=data["region"],
         marker={"size": 14 + 30 * np.sqrt(data["delivered"] / data["delivered"].max()), "color": rate,
                 "colorscale": "OrRd", "cmin": 0, "cmax": max(float(rate.max()), 0.05), "showscale": True,
                 "colorbar": {"title": "Late", "tickformat": ".0%"}, "line": {"width": 0.5, "color": "#334155"}},
