@@ -489,7 +489,7 @@ mart_mentions = Table(  # one row per mention with its effective sentiment (the 
     Index("ix_mart_mentions_date", "posted_date", "department_id"),
 )
 
-mart_mention_terms = Table(  # the distinct words of each mention, handles, links and stop words left out
+mart_mention_terms = Table(  # the distinct words of each negative mention, handles, links and stop words left out
     "mart_mention_terms", metadata,
     _key("mention_id", primary=True),
     Column("term", String(60), primary_key=True),

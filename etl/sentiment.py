@@ -2,7 +2,8 @@
 
 Pure code: texts and labels in, labels and scores out. ``choose`` measures both scorers on a time split of the
 labelled mentions (learn from the earlier 70%, test on the later 30%) and picks the one that agrees with people
-more often; ``score_mentions`` keeps people's labels and lets the chosen scorer label the rest.
+more often; ``score_mentions`` keeps people's labels and lets the chosen scorer, exactly as measured, label the
+rest (the stated accuracy is the accuracy of the model in use, not of a refit one).
 """
 
 import html
@@ -85,6 +86,14 @@ def model_scores(model, texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.array(classes, dtype=object)[probabilities.argmax(axis=1)], column["positive"] - column["negative"]
 
 
+def per_distinct(texts: pd.Series, scorer) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores from ``scorer`` run once per distinct text (templated or retweeted texts repeat)."""
+    distinct = pd.Series(texts.fillna("").unique())
+    labels, scores = scorer(distinct)
+    position = pd.Index(distinct).get_indexer(texts.fillna(""))
+    return np.asarray(labels, dtype=object)[position], np.asarray(scores, dtype=float)[position]
+
+
 def time_split(labelled: pd.DataFrame, share: float = TRAIN_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The earlier ``share`` of the labelled mentions (by posted_at, then mention_id) and the later rest."""
     ordered = labelled.sort_values(["posted_at", "mention_id"], kind="stable")
@@ -98,19 +107,21 @@ def agreement(truth, predicted) -> tuple[float, float]:
             float(f1_score(truth, predicted, labels=list(LABELS), average="macro", zero_division=0)))
 
 
-def choose(labelled: pd.DataFrame, brands: list[str]) -> Evaluation:
-    """Measure the model and the lexicon on the later 30% of the labelled mentions; the more accurate is used."""
+def choose(labelled: pd.DataFrame, brands: list[str]) -> tuple[Evaluation, object | None]:
+    """Measure the model (learned from the earlier 70% of the labelled mentions) and the lexicon on the later 30%;
+    the more accurate is used, and with it the model exactly as measured (None when the lexicon wins)."""
     train, test = time_split(labelled)
     if len(labelled) < MIN_LABELLED or train["label"].nunique() < 2 or test.empty:
-        return Evaluation("lexicon", LEXICON_METHOD, len(labelled), 0, 0, None, None, None, None, None)
+        return Evaluation("lexicon", LEXICON_METHOD, len(labelled), 0, 0, None, None, None, None, None), None
     lex_accuracy, lex_f1 = agreement(test["label"], lexicon(test["text"], brands)[0])
-    accuracy, f1 = agreement(test["label"], model_scores(fit_model(train["text"], train["label"]), test["text"])[0])
+    model = fit_model(train["text"], train["label"])
+    accuracy, f1 = agreement(test["label"], model_scores(model, test["text"])[0])
     split_at = pd.Timestamp(test["posted_at"].iloc[0])
     if accuracy >= lex_accuracy:
         return Evaluation("model", MODEL_METHOD, len(labelled), len(train), len(test), split_at, accuracy, f1,
-                          lex_accuracy, lex_f1)
+                          lex_accuracy, lex_f1), model
     return Evaluation("lexicon", LEXICON_METHOD, len(labelled), len(train), len(test), split_at, lex_accuracy,
-                      lex_f1, lex_accuracy, lex_f1)
+                      lex_f1, lex_accuracy, lex_f1), None
 
 
 def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFrame, Evaluation]:
@@ -121,7 +132,7 @@ def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFr
     frame = mentions.copy()
     frame["label"] = frame["label"].where(frame["label"].isin(LABELS))
     person = frame["label"].notna()
-    evaluation = choose(frame[person], brands)
+    evaluation, model = choose(frame[person], brands)
     sign = frame.loc[person, "label"].map(SIGN)
     given = frame.loc[person, "sentiment"].astype(float)
     frame.loc[person, "sentiment"] = given.where(given.notna(), sign * frame.loc[person, "label_confidence"]
@@ -129,11 +140,8 @@ def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFr
     frame.loc[person, "label_source"] = "person"
     rest = ~person
     if rest.any():
-        if evaluation.scorer == "model":
-            labels, scores = model_scores(fit_model(frame.loc[person, "text"], frame.loc[person, "label"]),
-                                          frame.loc[rest, "text"])
-        else:
-            labels, scores = lexicon(frame.loc[rest, "text"], brands)
+        labels, scores = per_distinct(frame.loc[rest, "text"], lambda texts: model_scores(model, texts)
+                                      if model is not None else lexicon(texts, brands))
         frame.loc[rest, "label"], frame.loc[rest, "sentiment"] = labels, np.round(scores, 4)
         frame.loc[rest, "label_source"] = evaluation.scorer
     frame["sentiment"] = frame["sentiment"].astype(float).clip(-1, 1)

@@ -1,4 +1,5 @@
-"""Social marts: each mention with its effective sentiment, the words it uses, and how the scorer was chosen.
+"""Social marts: each mention with its effective sentiment, the words of the negative ones, and how the scorer
+was chosen.
 
 Runs at the end of ``build_marts`` inside the load's transaction. The canonical ``social_mentions`` keeps what
 the source said (people's labels); ``mart_mentions`` adds the scorer's labels for the rest, so a rerun of the
@@ -85,7 +86,7 @@ def build_social(conn: Connection) -> dict[str, int]:
     scored, evaluation = score_mentions(mentions, sorted(names))
     mart = mention_mart(scored, own, tracked)
     write(conn, mart_mentions, mart, "insert")
-    words = terms(mart, names)
+    words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
     write(conn, mart_mention_terms, words, "insert")
     conn.execute(insert(mart_sentiment_scorer).values(
         scorer=evaluation.scorer, method=evaluation.method, labelled=evaluation.labelled,

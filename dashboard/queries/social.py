@@ -40,11 +40,11 @@ def topics(filters: Filters) -> pd.DataFrame:
     return read(_filtered(statement, filters).group_by(m.c.topic).order_by(desc("mentions"), m.c.topic))
 
 
-def top_terms(filters: Filters, label: str, limit: int = 15) -> pd.DataFrame:
-    """The words most used in mentions with this label: term, mentions; most used first."""
+def negative_terms(filters: Filters, limit: int = 15) -> pd.DataFrame:
+    """The words most used in negative mentions: term, mentions; most used first."""
     t = mart_mention_terms
     statement = (select(t.c.term, func.count().label("mentions"))
-                 .select_from(t.join(m, m.c.mention_id == t.c.mention_id)).where(m.c.label == label))
+                 .select_from(t.join(m, m.c.mention_id == t.c.mention_id)))
     return read(_filtered(statement, filters).group_by(t.c.term).order_by(desc("mentions"), t.c.term).limit(limit))
 
 

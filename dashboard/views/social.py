@@ -45,7 +45,7 @@ st.caption(CAPTIONS["brand_health"] + " Days (or weeks) with under a third of th
            "out of both lines. " + CAPTIONS["sentiment_source"])
 
 st.subheader("What they talk about")
-topics, negative_terms = social.topics(chosen), social.top_terms(chosen, "negative")
+topics, negative_terms = social.topics(chosen), social.negative_terms(chosen)
 left, right = st.columns(2)
 if topics.empty:
     left.info("The mentions in this period carry no topics.")

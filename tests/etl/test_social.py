@@ -98,7 +98,7 @@ def test_the_scorer_splits_by_time_and_keeps_people_labels():
                           "label": ["positive"] * 20 + ["negative"] * 20})
     train, test = time_split(frame)
     assert len(train) == 28 and train["posted_at"].max() < test["posted_at"].min()
-    assert choose(frame.head(10), []).scorer == "lexicon"  # too few labels to learn from
+    assert choose(frame.head(10), [])[0].scorer == "lexicon"  # too few labels to learn from
     frame = frame.assign(label_source="person", label_confidence=0.5, sentiment=None)
     frame.loc[0, ["label", "label_source"]] = [None, None]
     scored, evaluation = score_mentions(frame, [])
