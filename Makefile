@@ -38,12 +38,14 @@ lint: $(DEV)  ## ruff
 bench: $(DEV) services  ## benchmarks, written to docs/benchmarks.md
 	$(BIN)/python -m benchmarks
 
-services:  ## what the tests need: Chromium for browser tests, the local PostgreSQL server
+services:  ## what the tests need: Chromium for browser tests, the local PostgreSQL and MariaDB servers
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Chromium could not be installed: the browser tests will skip outside CI."
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
 		(pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) 2>/dev/null \
 		|| echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL tests will skip outside CI."
+	@mysqladmin -h 127.0.0.1 -u root ping >/dev/null 2>&1 || (/etc/init.d/mariadb start && sleep 2) >/dev/null 2>&1 \
+		|| echo "MariaDB is not running on 127.0.0.1:3306: the MySQL example test will skip outside CI."
 
 clean:  ## remove the virtualenv and the local warehouse
 	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm
@@ -56,7 +58,7 @@ northwind-db:  ## load the Northwind SQL dump into the PostgreSQL database "nort
 DATASETS ?= ../shared/datasets
 # Load one public dataset into its own warehouse, data/<dataset>.db, then open the app on it.
 define dataset_app
-	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml $(2)
+	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml --accept-rejects $(2)
 	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/app.py
 endef
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from alerts import notify
 from alerts.config import AlertConfig
 from alerts.detect import DETECTORS, Context, Finding
-from alerts.facts import data_day
+from alerts.facts import data_day, held_rows
 from alerts.social import SOCIAL_DETECTORS
 from etl.db import ensure_schema
 from etl.schema import alert_events, alert_impacts, alerts
@@ -27,6 +27,7 @@ class Evaluation:
     resolved: int = 0
     notified: int = 0
     failed: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # when nothing was evaluated: the rows no rule reads
 
 
 def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -> Evaluation:
@@ -36,6 +37,7 @@ def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -
     with engine.begin() as conn:
         result.as_of = data_day(conn)
         if result.as_of is None:
+            result.held = held_rows(conn)
             return result
         context = Context.read(conn, result.as_of)
         findings = {f.fingerprint: f for rule in config.rules if rule.enabled

@@ -11,7 +11,7 @@ from dashboard.queries import _read_cached
 from etl.db import PROJECT_ROOT, get_engine
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
-PAGES = ["overview", "retention", "efficiency", "pipeline", "social", "geography", "forecast", "operations"]
+PAGES = sorted(p.stem for p in (PROJECT_ROOT / "dashboard" / "views").glob("*.py"))
 
 
 def _recorder(engine):

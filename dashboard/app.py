@@ -1,19 +1,26 @@
 """The BI cockpit: routes to the pages and draws the shared sidebar filters. Nothing else lives here."""
 
+import logging
+import uuid
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard import queries as q
 from dashboard.filters import draw_sidebar
 
+log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+deals_only = not q.has_rows("mart_order_fulfilment") and q.has_rows("mart_opportunities")  # a CRM-only warehouse
+mentions_only = not q.has_rows("mart_order_fulfilment") and not deals_only and q.has_rows("mart_mentions")
 pages = [
-    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:", default=True),
+    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:",
+            default=not (deals_only or mentions_only)),
     st.Page("views/retention.py", title="Customer retention", icon=":material/group:"),
     st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
-    st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:"),
-    st.Page("views/social.py", title="Social CRM", icon=":material/forum:"),
+    st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:", default=deals_only),
+    st.Page("views/social.py", title="Social CRM", icon=":material/forum:", default=mentions_only),
     st.Page("views/geography.py", title="Geography", icon=":material/public:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
     st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
@@ -21,4 +28,10 @@ pages = [
 ]
 navigation = st.navigation(pages)
 draw_sidebar()
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # anything unexpected: one sentence and a reference for the user, the traceback in the log
+    reference = uuid.uuid4().hex[:8]
+    log.exception("page %s failed (reference %s)", navigation.title, reference)
+    st.error(f"This page could not be drawn because of an unexpected error (reference {reference}). The details "
+             "are in the server log under that reference; please pass it on to whoever runs the cockpit.")

@@ -247,6 +247,10 @@ etl_runs = Table(
     Column("rows_loaded", Integer),
     Column("rows_rejected", Integer),
     Column("message", Text),
+    Column("rows_unchanged", Integer),  # rows identical to those already loaded: read = loaded + unchanged + rejected
+    Column("source_path", String(1000)),  # "demo" or the config file: what the app offers to run again
+    Column("data_dir", String(1000)),
+    Column("refreshed_at", DateTime),  # when forecasts and alerts finished after this load
 )
 
 etl_run_tables = Table(
@@ -257,6 +261,7 @@ etl_run_tables = Table(
     Column("rows_loaded", Integer, nullable=False),
     Column("rows_rejected", Integer, nullable=False),
     Column("seconds", Float, nullable=False),
+    Column("rows_unchanged", Integer),
 )
 
 etl_cursors = Table(
@@ -276,6 +281,7 @@ rejected_rows = Table(
     Column("reason", Text, nullable=False),
     Column("payload", Text),
     Index("ix_rejected_rows_run", "run_id", "table_name"),
+    Column("rule", String(300)),  # the reason without the row's own values: what rejected rows are counted by
 )
 
 # ---------------------------------------------------------------------------------------------------- marts

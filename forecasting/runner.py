@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 
 from etl.db import ensure_schema
+from etl.runs import LOADED
 from etl.schema import (
     etl_runs,
     forecast_backtests,
@@ -163,7 +164,7 @@ def run_forecasts(engine: Engine, settings: Settings, workers: int | None = None
 
 def _start(engine: Engine, settings: Settings) -> int:
     with engine.begin() as conn:
-        etl_run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+        etl_run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status.in_(LOADED))).scalar()
         result = conn.execute(insert(forecast_runs).values(
             etl_run_id=etl_run, started_at=datetime.now(), status="running", horizon_days=settings.horizon_days,
             settings=json.dumps(asdict(settings))))

@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from etl import schema
 from etl.db import database_url, ensure_schema, get_engine
+from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
 
 log = logging.getLogger(__name__)
@@ -72,24 +73,32 @@ def _prepared(url: str) -> Engine:
 
 
 def data_version() -> int:
-    """The id of the latest successful ETL run (0 before the first), the key that invalidates caches."""
+    """The id of the latest successful ETL run (0 before the first)."""
+    return cache_key()[0]
+
+
+def cache_key() -> tuple[int, int, int]:
+    """What invalidates cached results: the latest loaded run (it commits with its rows, so every committed load
+    changes it), and the latest run and the number of finished runs (so run bookkeeping is seen at once)."""
+    r = etl_runs
     try:
         with engine().connect() as conn:
-            run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+            row = conn.execute(select(func.max(r.c.run_id).filter(r.c.status.in_(LOADED)), func.max(r.c.run_id),
+                                      func.count(r.c.finished_at))).one()
     except (OperationalError, ProgrammingError):  # the warehouse has no tables yet
-        return 0
-    return run or 0
+        return 0, 0, 0
+    return row[0] or 0, row[1] or 0, row[2] or 0
 
 
 def read(statement: Select) -> pd.DataFrame:
     """Run a statement (cached per data version) and return a frame with its date columns parsed."""
     compiled = statement.compile(dialect=engine().dialect)
     params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in compiled.params.items()))
-    return _read_cached(database_url(), data_version(), compiled.string, params, statement)
+    return _read_cached(database_url(), cache_key(), compiled.string, params, statement)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _read_cached(url: str, version: int, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
+def _read_cached(url: str, version: tuple, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
     """Cached on (url, version, sql, params); the statement itself is not hashed."""
     with _prepared(url).connect() as conn:
         frame = pd.DataFrame(conn.execute(_statement).mappings().all(),
@@ -127,7 +136,7 @@ def has_data() -> bool:
 
 def currency() -> str | None:
     """The ISO currency code of the latest successful load (None when the source did not say)."""
-    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status == "success")
+    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status.in_(LOADED))
                  .order_by(desc(etl_runs.c.run_id)).limit(1))
     return None if frame.empty else frame.iloc[0, 0]
 
@@ -136,6 +145,15 @@ def department_options() -> pd.DataFrame:
     """Every department: department_id, name, kind; sorted by name."""
     return read(select(departments.c.department_id, departments.c.name, departments.c.kind)
                 .order_by(departments.c.name))
+
+
+def owning_departments(table_name: str) -> dict[str, str]:
+    """The departments that own rows of a mart: department_id -> name."""
+    table = schema.metadata.tables[table_name]
+    frame = read(select(table.c.department_id, func.coalesce(departments.c.name, table.c.department_id).label("name"))
+                 .select_from(table.outerjoin(departments, departments.c.department_id == table.c.department_id))
+                 .distinct())
+    return dict(zip(frame["department_id"], frame["name"]))
 
 
 def region_options() -> list[str]:
@@ -156,12 +174,16 @@ def date_bounds() -> tuple[date, date] | None:
     return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
 
 
-def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
-    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
-    column = table.c[date_column]
-    statement = statement.where(column >= filters.start, column <= filters.end)
+def where_scope(statement: Select, table, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' departments and regions (where the mart has them)."""
     if filters.departments and "department_id" in table.c:
         statement = statement.where(table.c.department_id.in_(filters.departments))
     if filters.regions and "region" in table.c:
         statement = statement.where(table.c.region.in_(filters.regions))
     return statement
+
+
+def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
+    column = table.c[date_column]
+    return where_scope(statement.where(column >= filters.start, column <= filters.end), table, filters)

@@ -28,9 +28,13 @@ if open_alerts:
     st.page_link("views/alerts.py", label=f"{open_alerts} open alerts need attention", icon=":material/notifications:")
 
 with_lead_in = replace(chosen, start=chosen.start - timedelta(days=6))  # a full week behind the first average
-st.plotly_chart(charts.revenue_trend(sales.daily_revenue(with_lead_in), currency, chosen.start), width="stretch")
+st.plotly_chart(charts.revenue_trend(sales.daily_revenue(with_lead_in), currency, chosen.start, chosen.end),
+                width="stretch")
 st.caption(CAPTIONS["net_revenue"])
 
 by_department = sales.revenue_by_department(chosen)
-st.plotly_chart(charts.revenue_by_department(by_department, currency), width="stretch")
-st.caption(f"{CAPTIONS['gross_margin']} Returns in the period: {money(now['returns'], currency)}.")
+if by_department.empty:
+    st.info("The chosen departments and regions record no sales in this period.")
+else:
+    st.plotly_chart(charts.revenue_by_department(by_department, currency), width="stretch")
+    st.caption(f"{CAPTIONS['gross_margin']} Returns in the period: {money(now['returns'], currency)}.")
