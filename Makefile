@@ -7,7 +7,7 @@ DEV := $(VENV)/.dev-installed
 ARGS ?=
 
 .PHONY: setup run etl test lint bench services clean northwind-db demo-online-retail demo-crm demo-olist \
-	demo-northwind
+	demo-northwind demo-twitter
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,3 +75,6 @@ demo-olist: $(RUNTIME)  ## the app on the Olist marketing funnel
 
 demo-northwind: $(RUNTIME) northwind-db  ## the app on Northwind, read from its SQL dump in PostgreSQL
 	$(call dataset_app,northwind,)
+
+demo-twitter: $(RUNTIME)  ## the app on Twitter US Airline Sentiment, 14,640 tweets (Social CRM, Geography)
+	$(call dataset_app,twitter_airline_sentiment,--data-dir $(DATASETS)/twitter_airline_sentiment)

@@ -21,7 +21,6 @@ from etl.schema import (
     mart_daily_sales,
     mart_order_fulfilment,
     mart_tickets,
-    social_mentions,
 )
 from forecasting.runner import LEVEL_COLUMN
 
@@ -330,28 +329,6 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
     return found
 
 
-def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Finding]:
-    """Negative mentions in the last days well above their weekly level over the weeks before."""
-    m = social_mentions
-    day = m.c.posted_at
-    window_start = pd.Timestamp(ctx.as_of - timedelta(days=rule.window_days - 1))
-    baseline_start = window_start - pd.Timedelta(weeks=rule.baseline_weeks)
-    end = pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
-    negative = m.c.sentiment < rule.negative_below
-    recent, earlier = (day >= window_start) & (day < end), (day >= baseline_start) & (day < window_start)
-    now, before, people = ctx.conn.execute(select(
-        func.count().filter(negative & recent), func.count().filter(negative & earlier),
-        func.count(func.distinct(m.c.customer_id)).filter(negative & recent))).one()
-    usual = before / rule.baseline_weeks * rule.window_days / 7
-    if now < rule.min_count or now <= rule.factor * usual:
-        return []
-    return [Finding(rule, rule.kind, "mentions", "negative", ctx.departments["marketing"],
-                    f"Negative mentions spike: {now} in {rule.window_days} days",
-                    f"{now} negative mentions against {usual:.1f} usually.", now, rule.factor * usual,
-                    [Impact("support", ctx.departments["support"], "mentions", "negative",
-                            f"{people} customers complained in public", people, "customers")])]
-
-
 def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]:
     """Customers in the top share by net revenue over the last year without a sale for a while."""
     f = mart_order_fulfilment
@@ -382,6 +359,5 @@ def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]
 DETECTORS = {
     "late_purchase_order": late_purchase_orders, "stockout_risk": stockout_risk,
     "metric_threshold": on_time_threshold, "period_change": revenue_drop, "forecast_band": outside_forecast,
-    "support_backlog": support_backlog, "negative_mentions": negative_mentions,
-    "customer_at_risk": customers_at_risk,
+    "support_backlog": support_backlog, "customer_at_risk": customers_at_risk,
 }

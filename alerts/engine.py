@@ -11,6 +11,7 @@ from alerts import notify
 from alerts.config import AlertConfig
 from alerts.detect import DETECTORS, Context, Finding
 from alerts.facts import data_day, held_rows
+from alerts.social import SOCIAL_DETECTORS
 from etl.db import ensure_schema
 from etl.schema import alert_events, alert_impacts, alerts
 
@@ -41,7 +42,7 @@ def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -
             return result
         context = Context.read(conn, result.as_of)
         findings = {f.fingerprint: f for rule in config.rules if rule.enabled
-                    for f in DETECTORS[rule.kind](context, rule)}
+                    for f in (DETECTORS | SOCIAL_DETECTORS)[rule.kind](context, rule)}
         current = {row.fingerprint: row for row in conn.execute(select(alerts).where(alerts.c.status != "resolved"))}
         for fingerprint, finding in findings.items():
             if fingerprint in current:

@@ -16,6 +16,7 @@ from etl.schema import (
     interactions,
     inventory,
     mart_inventory,
+    mart_mentions,
     mart_order_fulfilment,
     mart_procurement,
     mart_tickets,
@@ -33,7 +34,8 @@ def data_day(conn: Connection) -> date | None:
     """The latest day the warehouse has data for: rules look back from it, not from the wall clock."""
     days = union_all(select(func.max(mart_order_fulfilment.c.order_date).label("day")),
                      select(func.max(mart_inventory.c.snapshot_date)), select(func.max(mart_tickets.c.opened_date)),
-                     select(func.max(mart_procurement.c.ordered_date))).subquery()
+                     select(func.max(mart_procurement.c.ordered_date)),
+                     select(func.max(mart_mentions.c.posted_date))).subquery()
     latest = conn.execute(select(func.max(days.c.day))).scalar()
     return None if latest is None else pd.Timestamp(latest).date()
 

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import etl_load, forecast_speed, page_matrix, pages, real_data
+from benchmarks import etl_load, forecast_speed, page_matrix, pages, real_data, sentiment
 from benchmarks.databases import fresh_postgres, fresh_sqlite, postgres_available
 from etl.db import get_engine
 from forecasting.runner import run_forecasts
@@ -146,6 +146,7 @@ def main() -> None:
         speed = forecast_speed.measure(*forecast_speed.product_series(retail_url, count))
         sections.append(forecast_speed.section(speed))
     sections.append(page_matrix.section(page_matrix.measure()))
+    sections.append(sentiment.section(sentiment.measure()))
     header = (f"# Benchmarks\n\nWritten by `make bench` on {datetime.now():%Y-%m-%d %H:%M}; "
               f"Python {sys.version.split()[0]} on {platform.machine()}, 2 cores. Each figure stands beside a "
               "baseline measured in the same run.\n")

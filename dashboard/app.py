@@ -18,11 +18,15 @@ principal = auth.require_sign_in()  # draws the sign-in form and stops until som
 auth.draw_account(principal)
 auth.stop_if_denied(principal)
 deals_only = not q.has_rows("mart_order_fulfilment") and q.has_rows("mart_opportunities")  # a CRM-only warehouse
+mentions_only = not q.has_rows("mart_order_fulfilment") and not deals_only and q.has_rows("mart_mentions")
 pages = [
-    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:", default=not deals_only),
+    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:",
+            default=not (deals_only or mentions_only)),
     st.Page("views/retention.py", title="Customer retention", icon=":material/group:"),
     st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
     st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:", default=deals_only),
+    st.Page("views/social.py", title="Social CRM", icon=":material/forum:", default=mentions_only),
+    st.Page("views/geography.py", title="Geography", icon=":material/public:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
     st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
 ]

@@ -127,3 +127,35 @@ def readable_reason(reason: str) -> str:
     for model, label in sorted(MODEL_LABELS.items(), key=lambda item: -len(item[0])):
         reason = reason.replace(model, label)
     return reason
+
+
+SCORER_NAMES = {"model": "a learned model", "lexicon": "a lexicon"}
+
+
+def scorer_sentence(scorer: pd.Series | None, sources: dict[str, int]) -> str:
+    """Where the period's labels come from, which scorer labels the rest, and how often it agrees with people."""
+    total = sum(sources.values())
+    parts = [f"{label} {count(sources[s])}" for s, label in
+             (("person", "people labelled"), ("model", "the model"), ("lexicon", "the lexicon")) if sources.get(s)]
+    said = f"Of {count(total)} mentions, {', '.join(parts)}." if total else ""
+    if scorer is None:
+        return said
+    used = f" Mentions without a person's label are scored by {SCORER_NAMES[scorer['scorer']]} ({scorer['method']})"
+    if scorer["accuracy"] is None or pd.isna(scorer["accuracy"]):
+        return f"{said}{used}; with fewer than 30 labelled mentions its agreement with people cannot be measured."
+    lexicon = "" if scorer["scorer"] == "lexicon" else (
+        f"; the lexicon agrees on {percent(scorer['lexicon_accuracy'])} (macro-F1 {scorer['lexicon_macro_f1']:.2f})")
+    return (f"{said}{used}: it agrees with people on {percent(scorer['accuracy'])} of the later "
+            f"{count(scorer['test_rows'])} labelled mentions after learning from the earlier "
+            f"{count(scorer['train_rows'])} (macro-F1 {scorer['macro_f1']:.2f}){lexicon}.")
+
+
+def unmapped_sentence(countries: pd.DataFrame, currency: str | None) -> str:
+    """How many countries the map shows, and the revenue of those it cannot (no map id)."""
+    unmapped = countries[countries["map_id"].isna()]
+    said = f"{count(len(countries) - len(unmapped))} of {count(len(countries))} countries on the map."
+    if unmapped.empty:
+        return said + " Every country is on the map."
+    lost, total = unmapped["net_revenue"].sum(), countries["net_revenue"].sum()
+    return (f"{said} Not on the map (not one country, or no country given): {', '.join(unmapped['country'])}, "
+            f"with {money(lost, currency)} of net revenue ({percent(ratio(lost, total))}).")

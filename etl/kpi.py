@@ -185,3 +185,39 @@ def customer_lifetime_value(rfm: pd.DataFrame, period_days: int, margin_rate: fl
     orders_per_year = rfm["frequency"] * 365 / max(period_days, 1)
     margin = 1.0 if margin_rate is None else margin_rate
     return rfm["average_order_value"] * orders_per_year * margin * lifetime
+
+
+# ------------------------------------------------------------------------------------------------ Social CRM
+SOCIAL_CAPTIONS = {
+    "share_of_voice": "Share of voice = a brand's mentions / mentions of all tracked brands.",
+    "net_sentiment": "Net sentiment = (positive - negative mentions) / mentions, from -100% to +100%.",
+    "brand_health": "Brand-health index = positive / (positive + negative mentions); neutral ones do not count.",
+    "mention_response": "First response = the brand's first reply - the mention's time, in hours, over mentions "
+                        "that got a reply.",
+    "sentiment_source": "Each mention's label is a person's where the source has one; otherwise the scorer's "
+                        "(a model learned from people's labels, or the VADER lexicon), chosen by how often it "
+                        "agrees with people on the later 30% of the labelled mentions.",
+}
+CAPTIONS.update(SOCIAL_CAPTIONS)
+
+
+def _share(numerator, denominator):
+    """numerator / denominator for numbers or Series; missing (None or NaN) where the denominator is zero."""
+    if isinstance(denominator, pd.Series):
+        return numerator / denominator.where(denominator != 0)
+    return ratio(numerator, denominator)
+
+
+def share_of_voice(brand_mentions, tracked_mentions):
+    """A brand's mentions / mentions of all tracked brands."""
+    return _share(brand_mentions, tracked_mentions)
+
+
+def net_sentiment(positive, negative, mentions):
+    """(positive - negative) / mentions."""
+    return _share(positive - negative, mentions)
+
+
+def brand_health(positive, negative):
+    """positive / (positive + negative)."""
+    return _share(positive, positive + negative)

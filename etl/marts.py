@@ -29,6 +29,7 @@ from etl.schema import (
     purchase_orders,
     tickets,
 )
+from etl.social import build_social
 from etl.sqlfunc import day_of, days_between, month_index, month_of
 
 UNKNOWN_REGION = "Unknown"
@@ -221,4 +222,5 @@ def build_marts(conn: Connection) -> dict[str, int]:
         columns = [c.name for c in mart.columns]
         conn.execute(insert(mart).from_select(columns, build()))
         counts[mart.name] = conn.execute(select(func.count()).select_from(mart)).scalar_one()
+    counts.update(build_social(conn))
     return counts

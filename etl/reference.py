@@ -24,6 +24,9 @@ MEANINGS = {
                                                  "'cancelled' and value 0)",
         "unknown": "the source does not say"},
     ("departments", "kind"): {kind: "" for kind in DEPARTMENT_KINDS},
+    ("social_mentions", "label"): {"negative": "", "neutral": "", "positive": "",
+                                   "(empty)": "no label: the sentiment scorer labels it (mart_mentions)"},
+    ("social_mentions", "label_source"): {"person": "a person's label, kept as given", "model": "", "lexicon": ""},
 }
 NOTES = {
     ("orders", "delivered_at"): "an order counts as delivered when it has one (and is not cancelled); on time when "

@@ -37,6 +37,10 @@ RULES: dict[tuple[str, str], list[pa.Check]] = {
     ("purchase_orders", "quantity"): [pa.Check.gt(0, error="quantity must be positive")],
     ("tickets", "satisfaction"): [pa.Check.in_range(1, 5, error="satisfaction must be between 1 and 5")],
     ("social_mentions", "sentiment"): [pa.Check.in_range(-1, 1, error="sentiment must be between -1 and 1")],
+    ("social_mentions", "label"): [pa.Check.isin(["negative", "neutral", "positive"],
+                                                 error="label must be negative, neutral or positive")],
+    ("social_mentions", "label_source"): [pa.Check.isin(["person", "model", "lexicon"],
+                                                        error="label_source must be person, model or lexicon")],
 }
 
 

@@ -130,3 +130,26 @@ def warehouse(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'warehouse.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+# ---------------------------------------------------------------------------------------------- Social CRM
+TWITTER_CONFIG = Path(__file__).resolve().parents[1] / "etl" / "sources" / "twitter_airline_sentiment.yaml"
+
+
+@pytest.fixture(scope="session")
+def twitter_url(datasets, tmp_path_factory) -> str:
+    """A SQLite warehouse with the 14,640 airline tweets, loaded once per session (for the page matrix too)."""
+    from etl.sources.configured import ConfigSource
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('twitter') / 'warehouse.db'}"
+    run_pipeline(ConfigSource(TWITTER_CONFIG, datasets / "twitter_airline_sentiment"), get_engine(url))
+    return url
+
+
+@pytest.fixture
+def social_url(sqlite_url: str) -> str:
+    """A SQLite warehouse loaded with the social fixture (tests/social_fixtures.py)."""
+    from tests.social_fixtures import social_source
+
+    run_pipeline(social_source(), get_engine(sqlite_url))
+    return sqlite_url

@@ -138,6 +138,15 @@ BUILDERS: dict[str, tuple[Callable[[str, Path], None], str]] = {  # name -> (bui
 NEEDS_DATASETS = {"online_retail", "crm_sales_opportunities", "olist", "northwind"}
 
 
+def build_twitter(url: str, root: Path) -> None:
+    """Twitter US Airline Sentiment through its shipped config: social mentions only (Social CRM)."""
+    _config("twitter_airline_sentiment", url, "--accept-rejects")  # the 155 duplicates its header documents
+
+
+BUILDERS["twitter_airline_sentiment"] = (build_twitter, "sqlite")
+NEEDS_DATASETS.add("twitter_airline_sentiment")
+
+
 def _create_postgres(name: str) -> str:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

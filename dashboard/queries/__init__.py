@@ -139,8 +139,8 @@ def has_rows(*tables: str) -> bool:
 
 
 def has_data() -> bool:
-    """Whether the warehouse holds anything the pages can show (orders or deals)."""
-    return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities")
+    """Whether the warehouse holds anything the pages can show (orders, deals or social mentions)."""
+    return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities") or has_rows("mart_mentions")
 
 
 def currency() -> str | None:
@@ -173,9 +173,10 @@ def region_options() -> list[str]:
 
 
 def date_bounds() -> tuple[date, date] | None:
-    """First and last day with an order or a deal, or None when there are neither."""
+    """First and last day with an order, a deal or a social mention, or None when there are none."""
     f, o = mart_order_fulfilment, mart_opportunities
-    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date)).subquery()
+    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date),
+                     select(schema.mart_mentions.c.posted_date)).subquery()
     frame = read(select(func.min(days.c.day).label("first"), func.max(days.c.day).label("last")))
     if frame.empty or pd.isna(frame.iloc[0, 0]):
         return None

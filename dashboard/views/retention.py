@@ -8,7 +8,7 @@ from dashboard import auth, filters, safe
 from dashboard import queries as q
 from dashboard.charts import customers as charts
 from dashboard.formatting import count, money, money_format, percent
-from dashboard.queries import customers, sales
+from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
     CAPTIONS,
@@ -105,3 +105,11 @@ else:
     st.dataframe(events, hide_index=True, column_config={
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "event": "Event", "detail": "Detail",
         "amount": st.column_config.NumberColumn("Amount", format=money_format(currency))})
+
+said = social.customer_mentions(picked)  # Social CRM: what this customer said in public, and how it was read
+if not said.empty:
+    st.markdown(f"**Social mentions** ({count(len(said))}): what the customer posted, with its sentiment.")
+    st.dataframe(said, hide_index=True, key="customer_mentions", column_config={
+        "posted_date": st.column_config.DateColumn("Posted"), "brand": "Brand", "platform": "Platform",
+        "label": "Sentiment", "label_source": "Labelled by",
+        "sentiment": st.column_config.NumberColumn("Score", format="%.2f"), "text": "Text"})

@@ -48,7 +48,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
     t_start, t_end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(hours=23, minutes=59)
     orders = activity.finish_orders(erp["orders"], pd.Timestamp(end))
     return_orders, return_lines = activity.returns(rng, orders, erp["order_lines"], pd.Timestamp(end))
-    orders = pd.concat([orders, return_orders], ignore_index=True)
+    orders = pd.concat([orders, return_orders], ignore_index=True).assign(country="United Kingdom")
     lines = pd.concat([erp["order_lines"], return_lines], ignore_index=True)
     tables = {
         "departments": company.departments, "employees": company.employees, "customers": company.customers,
@@ -59,6 +59,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
         "opportunities": activity.opportunities(rng, company, t_start, t_end, scale),
         "tickets": activity.tickets(rng, orders, t_end),
         "social_mentions": activity.social_mentions(rng, company, orders, t_start, t_end, scale),
+        "brands": activity.brands(),
     }
     return {t.name: tables[t.name][[c.name for c in t.columns]].reset_index(drop=True) for t in CANONICAL_TABLES}
 

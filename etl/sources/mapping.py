@@ -4,6 +4,7 @@ Everything here is vectorised over whole columns; the only per-row Python is in 
 """
 
 import string
+import zoneinfo
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,7 @@ def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
         found += [(f"{key}.{k}", getattr(column, k)) for k in ("column", "otherwise") if getattr(column, k)]
         found += [(f"{key}.sequence_within", c) for c in column.sequence_within or []]
         found += [(f"{key}.cases.when.column", cond.column) for case in column.cases or [] for cond in case.when]
+        found += [(f"{key}.empty_when.column", cond.column) for cond in column.empty_when or []]
         if column.template:
             found += [(f"{key}.template", field) for _, field, _, _ in string.Formatter().parse(column.template)
                       if field]
@@ -101,10 +103,17 @@ def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimals: 
                                                          decimals.get(spec.otherwise, ".")))
     if spec.default is not None:
         values = values.where(values.notna(), spec.default)
+    if spec.empty_when:
+        values = values.where(~all_hold(frame, spec.empty_when))
     if spec.format is None:
         return values, pd.Series(dtype=object)
+    if spec.timezone is not None and spec.timezone not in zoneinfo.available_timezones():
+        raise EtlError(f"{where}: key 'columns.{name}.timezone' ({spec.timezone}) is not a time zone: use an IANA "
+                       "name such as America/New_York or Europe/London.")
     try:
-        parsed = pd.to_datetime(values, format=spec.format, errors="coerce")
+        parsed = pd.to_datetime(values, format=spec.format, errors="coerce", utc=spec.timezone is not None)
+        if spec.timezone is not None:  # offsets differ from row to row: one zone's local time, as the warehouse keeps
+            parsed = parsed.dt.tz_convert(spec.timezone).dt.tz_localize(None)
     except ValueError as error:
         raise EtlError(f"{where}: key 'columns.{name}.format' ({spec.format}) is not a usable date format "
                        f"({error}): use strftime codes such as %Y-%m-%d %H:%M:%S.") from None
@@ -122,6 +131,8 @@ def _transform(values: pd.Series, spec: ColumnSpec, target, decimal: str) -> pd.
         values = values.where(values.isna(), values.astype(str).str.strip()).replace("", np.nan)
     if spec.id:
         values = values.where(values.isna(), values.astype(str).str.replace(r"\.0+$", "", regex=True))
+    if spec.extract is not None:
+        values = values.astype(object).where(values.isna(), values.astype(str).str.extract(spec.extract, expand=False))
     if spec.map is not None:
         mapped = values.astype(object).map(lambda v: spec.map.get(str(v), spec.map.get(v)) if pd.notna(v) else None)
         fallback = values if spec.default is None else pd.Series(spec.default, index=values.index, dtype=object)

@@ -8,7 +8,7 @@ from sqlalchemy import select, union
 
 from dashboard.filters import DEPARTMENTS, PERIOD, REGIONS
 from etl.db import get_engine
-from etl.schema import mart_opportunities, mart_order_fulfilment
+from etl.schema import mart_mentions, mart_opportunities, mart_order_fulfilment
 from tests.warehouses import BUILDERS
 
 PAGES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dashboard" / "views").glob("*.py"))
@@ -16,9 +16,10 @@ WAREHOUSES = list(BUILDERS)
 
 
 def _days(url: str) -> list[date]:
-    """Every day with an order or a deal event, sorted."""
+    """Every day with an order, a deal event or a social mention, sorted."""
     f, o = mart_order_fulfilment, mart_opportunities
-    statement = union(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date))
+    statement = union(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date),
+                      select(mart_mentions.c.posted_date))
     engine = get_engine(url)
     with engine.connect() as conn:
         days = pd.to_datetime(pd.Series([r[0] for r in conn.execute(statement)]), format="ISO8601").dropna()

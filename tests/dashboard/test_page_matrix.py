@@ -1,7 +1,8 @@
 """The page matrix: every page, on every kind of warehouse, under every filter a user can choose.
 
 Warehouses: the small demo, Online Retail, the CRM sample, Olist, Northwind (a PostgreSQL warehouse), an
-empty one, and CRM-only and ERP-only cuts of the demo (tests/warehouses.py builds each once per session).
+empty one, CRM-only and ERP-only cuts of the demo, and the airline tweets (social mentions only);
+tests/warehouses.py builds each once per session.
 The hostile warehouse names everything with markup (tests/dashboard/hostile.py); no page may render it.
 Filters: the default view, each department alone, each region alone, a full year, a period without data and
 a single day. Each page must draw without an exception or an error box and without "nan", "None" or "inf"
