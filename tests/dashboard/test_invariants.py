@@ -184,7 +184,11 @@ def test_managers_see_disjoint_parts_that_add_up_and_no_role_sees_nothing(name, 
     bounds = q.date_bounds()
     everything = Filters(bounds[0], bounds[1])
     executive = scoped_figures(everything)
-    managers = [scoped_figures(replace(everything, allowed=(d,))) for d in q.department_options()["department_id"]]
+    departments = q.department_options()["department_id"].tolist()
+    managers = [scoped_figures(replace(everything, allowed=(d,))) for d in departments]
+    for department, manager in zip(departments, managers):  # a manager sees the executive's view of their department
+        filtered = scoped_figures(replace(everything, departments=(department,)))
+        assert {**filtered, "stock_days": 0} == manager, department
     for figure in ("net_revenue", "orders", "open_deals", "tickets"):
         assert sum(m[figure] for m in managers) == pytest.approx(executive[figure], abs=CENT), figure
     assert executive["customers_at_end"] <= sum(m["customers_at_end"] for m in managers)

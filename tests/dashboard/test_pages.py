@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from tests.dashboard.conftest import metrics
@@ -49,6 +50,34 @@ def test_efficiency_page(app_on, full_url):
     low = at.dataframe[0].value
     assert low["product"].tolist() == ["Widget"] and low["on_hand"].tolist() == [10.0]
     assert "1 products under their reorder point" in at.markdown[0].value
+
+
+def test_efficiency_for_one_department_says_who_owns_what_and_keeps_stock_company_wide(app_on, full_url):
+    at = open_page(app_on, full_url, "efficiency")
+    at.sidebar.multiselect(key="filter_departments").set_value(["D1"]).run()
+    shown = metrics(at)
+    # stock is company-wide: turnover = the company's COGS 186 x 365 / 15 / 300, not D1's 96 (tests/fixtures.py)
+    assert shown["Inventory turnover"] == ("15.1× a year", "") and shown["Average stock value"] == ("£300", "")
+    assert "Supplier on time" not in shown and "Tickets" not in shown
+    notes = [i.value.replace("\\", "") for i in at.info]
+    assert "Purchase orders are recorded under Procurement, which is not among the departments shown here." in notes
+    assert "Support tickets are recorded under Support, which is not among the departments shown here." in notes
+    # D1's orders: O1 (2.0 days, on time) and O3 (1.5 days, on time); O2 is D2's
+    assert shown["Median cycle time"] == ("1.8 days", "") and shown["On-time delivery"] == ("100.0%", "")
+
+
+def test_a_month_cut_by_the_period_shows_its_days():
+    from dashboard.charts.operations import month_label
+
+    assert month_label(pd.Timestamp("2011-09-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Sep 2011 (29–30)"
+    assert month_label(pd.Timestamp("2011-10-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Oct 2011"
+    assert month_label(pd.Timestamp("2011-12-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Dec 2011 (1–9)"
+
+
+def test_the_demo_ends_with_the_last_full_day_so_nothing_lies_in_the_future():
+    from etl.demo import last_full_day
+
+    assert last_full_day() == date.today() - pd.Timedelta(days=1)
 
 
 def test_pipeline_page(app_on, full_url):
