@@ -113,7 +113,8 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
 def _steps(request: Request, source, engine, report: Progress) -> Outcome:
     if isinstance(source, ConfigSource) and not request.full_refresh and not source.replace:
         source.previous_cursors = stored_cursors(engine, source.name)
-    origin = (request.source, str(request.data_dir) if request.data_dir else None)
+    path = request.source if request.source == "demo" else str(Path(request.source).resolve())
+    origin = (path, str(Path(request.data_dir).resolve()) if request.data_dir else None)  # as the app lists them
     outcome = Outcome(run_pipeline(source, engine, request.full_refresh,
                                    lambda step, done, total: report(f"load: {step}", done, total),
                                    allow_empty=request.allow_empty, origin=origin))
