@@ -14,7 +14,7 @@ from alerts.engine import Evaluation
 from alerts.engine import evaluate as evaluate_alerts
 from etl.db import database_url, ensure_schema, get_engine, masked
 from etl.errors import EtlError
-from etl.lock import warehouse_lock
+from etl.lock import WarehouseBusyError, warehouse_lock
 from etl.pipeline import RunSummary, run_pipeline, running_note, stored_cursors
 from etl.runs import mark_refreshed
 from etl.sources.configured import ConfigSource
@@ -90,8 +90,7 @@ def open_source(request: Request):
 def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
     """Load, then refresh forecasts and alerts, under one writer lock; progress also goes to the progress file."""
     engine, url = get_engine(request.db), database_url(request.db)
-    source = open_source(request)
-    file = ProgressFile(url, source.name)
+    file = ProgressFile(url, request.source)
 
     def report(step: str, done: int, total: int) -> None:
         file.update(step, done, total)
@@ -99,10 +98,14 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
             progress(step, done, total)
 
     try:
-        report("waiting for the warehouse" if request.wait else "starting", 0, 1)
+        source = open_source(request)
+        file.state["source"] = source.name
         ensure_schema(engine)
         with warehouse_lock(engine, request.wait, running_note(engine)):
+            report("starting", 0, 1)
             outcome = _steps(request, source, engine, report)
+    except WarehouseBusyError:  # the progress file belongs to the run that holds the lock
+        raise
     except EtlError as error:
         file.finish("failed", str(error))
         raise
