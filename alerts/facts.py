@@ -9,6 +9,7 @@ from etl.kpi import line_value
 from etl.schema import (
     customers,
     departments,
+    etl_runs,
     interactions,
     inventory,
     mart_inventory,
@@ -87,6 +88,21 @@ def supplier_lead_days(conn: Connection) -> pd.Series:
     rows = conn.execute(select(p.c.product_id, func.avg(p.c.lead_days)).where(p.c.is_received)
                         .group_by(p.c.product_id)).all()
     return pd.Series(dict(rows), dtype=float)
+
+
+def names(conn: Connection) -> dict[str, dict[str, str]]:
+    """Names for titles: {"department": {id: name}, "customer": {id: name}}."""
+    found = {}
+    for kind, table, key in (("department", departments, departments.c.department_id),
+                             ("customer", customers, customers.c.customer_id)):
+        found[kind] = {k: n for k, n in conn.execute(select(key, table.c.name)) if n}
+    return found
+
+
+def currency(conn: Connection) -> str | None:
+    """The ISO currency code of the latest successful load (None when the source did not say)."""
+    return conn.execute(select(etl_runs.c.currency).where(etl_runs.c.status == "success")
+                        .order_by(etl_runs.c.run_id.desc()).limit(1)).scalar()
 
 
 def product_info(conn: Connection) -> pd.DataFrame:

@@ -4,14 +4,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from etl.kpi import change, ratio
+from etl.kpi import change, known, ratio
 from forecasting.models import MODEL_LABELS
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$"}
 
 
 def money(value: float | None, currency: str | None, compact: bool = True) -> str:
-    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol."""
+    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol; – when
+    unknown."""
+    value = known(value)
     if value is None:
         return "–"
     symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
@@ -26,17 +28,28 @@ def money(value: float | None, currency: str | None, compact: bool = True) -> st
 
 def percent(value: float | None, digits: int = 1) -> str:
     """0.1234 -> '12.3%'."""
-    return "–" if value is None or pd.isna(value) else f"{value * 100:.{digits}f}%"
+    return "–" if known(value) is None else f"{value * 100:.{digits}f}%"
 
 
 def count(value: float | None) -> str:
     """12345 -> '12,345'."""
-    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+    return "–" if known(value) is None else f"{value:,.0f}"
 
 
 def duration(value: float | None, unit: str = "days", digits: int = 1) -> str:
     """3.25 -> '3.2 days'; '–' when unknown."""
-    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f} {unit}"
+    return "–" if known(value) is None else f"{value:,.{digits}f} {unit}"
+
+
+def times_a_year(value: float | None) -> str:
+    """14.83 -> '14.8× a year'; '–' when unknown."""
+    return "–" if known(value) is None else f"{value:,.1f}× a year"
+
+
+def money_format(currency: str | None, digits: int = 2) -> str:
+    """A printf format for money in a table column: '£%,.2f'."""
+    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
+    return f"{symbol}%,.{digits}f"
 
 
 def tick_prefix(currency: str | None) -> str:

@@ -500,6 +500,49 @@ alert_events = Table(
     Index("ix_alert_events_alert", "alert_id"),
 )
 
+# --------------------------------------------------------------------------------------------------- access
+users = Table(
+    "users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200)),  # argon2id (argon2-cffi); NULL: cannot sign in with a password
+    Column("role", String(20)),  # admin, analyst, executive, manager; NULL: signed in but sees nothing
+    Column("is_disabled", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),  # consecutive, reset by a sign-in
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime),
+)
+
+user_departments = Table(
+    "user_departments", metadata,
+    Column("username", String(64), ForeignKey("users.username"), primary_key=True),
+    _key("department_id", primary=True),  # no foreign key: a replace load empties departments
+)
+
+user_sessions = Table(
+    "user_sessions", metadata,
+    Column("session_id", String(64), primary_key=True),  # sha-256 of the token kept in the server-side session
+    Column("username", String(64), ForeignKey("users.username"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(20)),  # signed_out, expired, revoked
+    Index("ix_user_sessions_user", "username"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),  # the signed-in user, the typed username, or "cli:<os user>"
+    Column("action", String(40), nullable=False),  # sign_in, sign_in_failed, download, etl_run, alert_resolve ...
+    Column("target", String(300)),  # what it was done to: a user, a source, an alert, a file name
+    Column("outcome", String(20), nullable=False),  # ok, refused, failed
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
@@ -511,6 +554,7 @@ MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mar
                mart_invoices, mart_tickets, mart_opportunities]
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
+ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]
 
 
 def event_time_column(table: Table) -> Column | None:

@@ -40,7 +40,7 @@ def run(
     db: str | None = typer.Option(None, help="Warehouse URL; default: $DATABASE_URL or sqlite:///data/warehouse.db."),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Empty the canonical tables, then load."),
     seed: int = typer.Option(42, help="Demo: random seed."),
-    end_date: str | None = typer.Option(None, help="Demo: last day of history, YYYY-MM-DD (default today)."),
+    end_date: str | None = typer.Option(None, help="Demo: last day of history, YYYY-MM-DD (default yesterday)."),
     scale: float = typer.Option(1.0, help="Demo: volume multiplier (12 gives about 1.1 million order lines)."),
     data_dir: Path | None = typer.Option(None, help="Config sources: the folder file paths are relative to."),
     var: list[str] = typer.Option([], help="Config sources: NAME=VALUE for a ${NAME} placeholder; repeatable."),

@@ -147,6 +147,15 @@ def department_options() -> pd.DataFrame:
                 .order_by(departments.c.name))
 
 
+def owning_departments(table_name: str) -> dict[str, str]:
+    """The departments that own rows of a mart: department_id -> name."""
+    table = schema.metadata.tables[table_name]
+    frame = read(select(table.c.department_id, func.coalesce(departments.c.name, table.c.department_id).label("name"))
+                 .select_from(table.outerjoin(departments, departments.c.department_id == table.c.department_id))
+                 .distinct())
+    return dict(zip(frame["department_id"], frame["name"]))
+
+
 def region_options() -> list[str]:
     """Regions of orders, customers and deals, sorted."""
     statement = union(select(mart_order_fulfilment.c.region), select(mart_opportunities.c.region),
@@ -164,12 +173,16 @@ def date_bounds() -> tuple[date, date] | None:
     return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
 
 
-def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
-    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
-    column = table.c[date_column]
-    statement = statement.where(column >= filters.start, column <= filters.end)
+def where_scope(statement: Select, table, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' departments and regions (where the mart has them)."""
     if filters.departments and "department_id" in table.c:
         statement = statement.where(table.c.department_id.in_(filters.departments))
     if filters.regions and "region" in table.c:
         statement = statement.where(table.c.region.in_(filters.regions))
     return statement
+
+
+def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
+    column = table.c[date_column]
+    return where_scope(statement.where(column >= filters.start, column <= filters.end), table, filters)

@@ -49,18 +49,21 @@ def procurement_totals(filters: Filters) -> pd.DataFrame:
     return read(where_period(statement, p, "ordered_date", filters))
 
 
-def worst_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
-    """Suppliers by on-time share, worst first: supplier, received, on_time_rate, avg_lead_days, avg_days_late."""
+def late_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
+    """Suppliers with the most lines received late, most first: supplier, received, late, late_rate,
+    avg_days_late (of the late lines), avg_lead_days."""
     p = mart_procurement
     received = func.count().filter(p.c.is_received)
+    late = func.count().filter(p.c.is_on_time.is_not(None) & ~p.c.is_on_time)
     statement = (select(func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
-                        received.label("received"),
-                        (func.count().filter(p.c.is_on_time) * 1.0 / func.nullif(received, 0)).label("on_time_rate"),
-                        func.avg(p.c.lead_days).label("avg_lead_days"),
-                        func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"))
+                        received.label("received"), late.label("late"),
+                        (late * 1.0 / func.nullif(received, 0)).label("late_rate"),
+                        func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"),
+                        func.avg(p.c.lead_days).label("avg_lead_days"))
                  .select_from(p.outerjoin(suppliers, suppliers.c.supplier_id == p.c.supplier_id))
-                 .group_by(p.c.supplier_id, suppliers.c.name).having(received > 0))
-    return read(where_period(statement, p, "ordered_date", filters).order_by("on_time_rate").limit(limit))
+                 .group_by(p.c.supplier_id, suppliers.c.name).having(late > 0))
+    return read(where_period(statement, p, "ordered_date", filters).order_by(desc("late"), desc("late_rate"))
+                .limit(limit))
 
 
 def stock_totals(filters: Filters) -> pd.DataFrame:
@@ -111,10 +114,11 @@ def receivables(filters: Filters) -> pd.DataFrame:
 
 
 def ticket_times(filters: Filters) -> pd.DataFrame:
-    """Per month: month_start, tickets, resolved, avg_first_response_hours, avg_resolution_hours,
-    avg_satisfaction."""
+    """Per month: month_start, tickets, responded (with a first response), resolved, avg_first_response_hours,
+    avg_resolution_hours, avg_satisfaction."""
     t = mart_tickets
     statement = (select(t.c.month_start, func.count().label("tickets"),
+                        func.count(t.c.first_response_hours).label("responded"),
                         func.count().filter(t.c.is_resolved).label("resolved"),
                         func.avg(t.c.first_response_hours).label("avg_first_response_hours"),
                         func.avg(t.c.resolution_hours).label("avg_resolution_hours"),

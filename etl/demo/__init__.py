@@ -25,11 +25,16 @@ def promotion_days(rng: np.random.Generator, start: date, end: date) -> set[date
     return {(mondays[i] + timedelta(days=k)).date() for i in chosen for k in range(7)}
 
 
+def last_full_day() -> date:
+    """Yesterday: the demo's history ends with the last complete day, so no event lies later than now."""
+    return date.today() - timedelta(days=1)
+
+
 def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1.0,
                   incident: SupplierDelay | None = None) -> dict[str, pd.DataFrame]:
     """Every canonical table of the demo company, ordered as ``CANONICAL_TABLES``; ``incident`` makes one
     supplier deliver late (the scenario the alerts are tested on)."""
-    end = end_date or date.today()
+    end = end_date or last_full_day()
     start = end - timedelta(days=HISTORY_DAYS - 1)
     rng = np.random.default_rng(seed)
     company = build_company(rng, start, HISTORY_DAYS, scale)
@@ -58,4 +63,4 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
     return {t.name: tables[t.name][[c.name for c in t.columns]].reset_index(drop=True) for t in CANONICAL_TABLES}
 
 
-__all__ = ["SupplierDelay", "generate_demo"]
+__all__ = ["SupplierDelay", "generate_demo", "last_full_day"]
