@@ -1,5 +1,6 @@
 """``python -m alerts evaluate``: evaluate the alert rules on the warehouse and notify."""
 
+import os
 from pathlib import Path
 
 import typer
@@ -17,6 +18,9 @@ console = Console()
 @app.callback()
 def alerts() -> None:
     """Cross-department alerts: rules, impacts, lifecycle and notifications."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():  # as in scripts and tests: the output's width
+        console.width = int(columns)
 
 
 def print_summary(result: Evaluation) -> None:

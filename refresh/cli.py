@@ -1,6 +1,7 @@
 """Command line: ``python -m etl run`` refreshes the warehouse from a source, ``python -m etl status`` tells what it
 holds."""
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,14 @@ from refresh.orchestrator import Request, run_refresh
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
 console = Console()
 DOCS_SOURCES = PROJECT_ROOT / "docs" / "sources.md"
+
+
+@app.callback()
+def etl() -> None:
+    """Load CRM and ERP data into the warehouse; a set COLUMNS (as in scripts and tests) sets the output's width."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        console.width = int(columns)
 
 
 @app.command()

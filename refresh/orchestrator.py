@@ -19,7 +19,7 @@ from alerts.engine import Evaluation
 from alerts.engine import evaluate as evaluate_alerts
 from etl.db import database_url, ensure_schema, get_engine, masked
 from etl.errors import EtlError
-from etl.lock import warehouse_lock
+from etl.lock import WarehouseBusyError, warehouse_lock
 from etl.pipeline import RunSummary, run_pipeline, running_note, stored_cursors
 from etl.runs import mark_refreshed
 from etl.sources.configured import ConfigSource
@@ -96,8 +96,7 @@ def open_source(request: Request):
 def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
     """Load, then refresh forecasts and alerts, under one writer lock; progress also goes to the progress file."""
     engine, url = get_engine(request.db), database_url(request.db)
-    source = open_source(request)
-    file = ProgressFile(url, source.name)
+    file = ProgressFile(url, request.source)
 
     def report(step: str, done: int, total: int) -> None:
         file.update(step, done, total)
@@ -105,10 +104,14 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
             progress(step, done, total)
 
     try:
-        report("waiting for the warehouse" if request.wait else "starting", 0, 1)
+        source = open_source(request)
+        file.state["source"] = source.name
         ensure_schema(engine)
         with warehouse_lock(engine, request.wait, running_note(engine)):
+            report("starting", 0, 1)
             outcome = _steps(request, source, engine, report)
+    except WarehouseBusyError:  # the progress file belongs to the run that holds the lock
+        raise
     except EtlError as error:
         file.finish("failed", str(error))
         with contextlib.suppress(SQLAlchemyError):  # a warehouse that cannot be reached cannot keep the record
@@ -122,7 +125,8 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
 def _steps(request: Request, source, engine, report: Progress) -> Outcome:
     if isinstance(source, ConfigSource) and not request.full_refresh and not source.replace:
         source.previous_cursors = stored_cursors(engine, source.name)
-    origin = (request.source, str(request.data_dir) if request.data_dir else None)
+    path = request.source if request.source == "demo" else str(Path(request.source).resolve())
+    origin = (path, str(Path(request.data_dir).resolve()) if request.data_dir else None)  # as the app lists them
     outcome = Outcome(run_pipeline(source, engine, request.full_refresh,
                                    lambda step, done, total: report(f"load: {step}", done, total),
                                    allow_empty=request.allow_empty, origin=origin))

@@ -52,7 +52,7 @@ def _cli(*args: str) -> None:
 
 def _config(dataset: str, url: str, *extra: str) -> None:
     _cli("etl", "run", "--db", url, "--source", f"etl/sources/{dataset}.yaml", "--data-dir",
-         str(DATASETS / dataset), "--skip-forecast", "--accept-rejects", *extra)
+         str(DATASETS / dataset), "--skip-forecast", "--accept-rejects", *extra)  # their rejections are documented
 
 
 def _demo_frames(drop: tuple[str, ...] = ()) -> dict:
@@ -95,7 +95,7 @@ def build_northwind(url: str, root: Path) -> None:
     subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", source.rsplit("/", 1)[1], "-f",
                     str(DATASETS / "northwind" / "northwind_postgres.sql")], check=True, capture_output=True)
     _cli("etl", "run", "--db", url, "--source", "etl/sources/northwind.yaml", "--var", f"northwind_url={source}",
-         "--skip-forecast")
+         "--skip-forecast", "--accept-rejects")
 
 
 def build_empty(url: str, root: Path) -> None:

@@ -258,10 +258,11 @@ def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
     """Turn away duplicates and rows that a rule rejects; they are recorded with their reason."""
     reasons = pd.Series(index=rows.frame.index, dtype=object)
     if spec.drop_exact_duplicates:
-        first = rows.frame.groupby(list(rows.frame.columns), dropna=False, sort=False).ngroup()
-        first_position = pd.Series(rows.frame.index, index=rows.frame.index).groupby(first).transform("min")
-        duplicate = first_position != rows.frame.index
-        reasons[duplicate] = [f"exact duplicate of {rows.locate(p)}" for p in first_position[duplicate]]
+        repeated = rows.frame[rows.frame.duplicated(keep=False)]  # one hash pass; then group only the repeats
+        first = repeated.groupby(list(repeated.columns), dropna=False, sort=False).ngroup()
+        first_position = pd.Series(repeated.index, index=repeated.index).groupby(first).transform("min")
+        duplicate = first_position[first_position != repeated.index]
+        reasons[duplicate.index] = [f"exact duplicate of {rows.locate(p)}" for p in duplicate]
     for rule in spec.reject:
         missing = [c.column for c in rule.when if c.column not in rows.frame.columns]
         if missing:

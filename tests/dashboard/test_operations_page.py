@@ -99,3 +99,15 @@ def test_rejected_summary_counts_the_latest_load_by_table_and_reason(sqlite_url,
     summary = operations.rejected_summary()
     assert summary["rows"].sum() == 5 and "kind must be sale or return" not in summary["rule"].tolist()
     assert operations.rejected_summary(1)["rows"].sum() == 6
+
+
+def test_operations_queries_give_the_same_answers_on_postgres(postgres_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    run_pipeline(FrameSource("bad", bad_frames()), get_engine(postgres_url), origin=("demo", None))
+    summary = operations.rejected_summary()
+    assert summary["rows"].sum() == 6 and len(summary) == 6
+    assert summary.set_index("rule").loc["kind must be sale or return", "table_name"] == "orders"
+    assert operations.last_loaded()["source_path"] == "demo"
+    runs = operations.runs()
+    assert runs[["status", "rows_loaded", "rows_unchanged", "rows_rejected"]].values.tolist() == [["warning", 19, 0, 6]]
+    assert operations.run_tables(1).set_index("table_name").loc["orders", "rows_rejected"] == 4
