@@ -22,11 +22,21 @@ def alerts() -> None:
 def print_summary(result: Evaluation) -> None:
     """One line: what the evaluation opened, updated and resolved."""
     if result.as_of is None:
-        console.print("Alerts: the warehouse holds no data yet; nothing evaluated.")
+        console.print(f"Alerts: {no_rule_applies(result.held)}")
         return
     console.print(f"Alerts as of {result.as_of}: {len(result.opened)} opened, {result.updated} updated, "
                   f"{result.resolved} resolved" + (f"; {result.notified} notifications sent, {result.failed} failed"
                                                    if result.notified or result.failed else "") + ".")
+
+
+def no_rule_applies(held: dict[str, int]) -> str:
+    """Why nothing was evaluated: the warehouse is empty, or holds only data no rule reads (deals, ...)."""
+    words = {"opportunities": "deals", "social_mentions": "social mentions"}
+    rows = ", ".join(f"{n:,} {words.get(table, table)}" for table, n in held.items() if n)
+    if not rows:
+        return "the warehouse holds no data yet; nothing evaluated."
+    return (f"no rule applies to what the warehouse holds ({rows}): the rules read orders, stock, purchase orders "
+            "and tickets; nothing evaluated.")
 
 
 @app.command("evaluate")

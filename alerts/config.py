@@ -83,7 +83,7 @@ class NegativeMentions(Rule):
     baseline_weeks: int = 8
     factor: float = 2.0
     min_count: int = 5
-    negative_below: float = -0.3
+    cause_days: int = 30  # late deliveries to the customers who posted are looked for this far back
 
 
 class CustomerAtRisk(Rule):

@@ -21,7 +21,6 @@ from etl.schema import (
     mart_daily_sales,
     mart_order_fulfilment,
     mart_tickets,
-    social_mentions,
 )
 from forecasting.runner import LEVEL_COLUMN
 
@@ -75,6 +74,8 @@ class Context:
     products: pd.DataFrame
     on_hand: pd.Series
     departments: dict[str, str | None]
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    currency: str | None = None
     read_demand: dict[int, pd.DataFrame] = field(default_factory=dict)
 
     @classmethod
@@ -82,7 +83,20 @@ class Context:
         """Read the shared facts."""
         kinds = ("logistics", "support", "procurement", "marketing")
         return cls(conn, as_of, facts.product_info(conn), facts.stock_on_hand(conn),
-                   {k: facts.department_of_kind(conn, k) for k in kinds})
+                   {k: facts.department_of_kind(conn, k) for k in kinds}, facts.names(conn), facts.currency(conn))
+
+    def name(self, kind: str, key: str | None) -> str:
+        """The name of a department, customer or product for a title ('Customer 187' reads as its name)."""
+        if key is None:
+            return "unknown"
+        if kind == "product":
+            known = key in self.products.index and not pd.isna(self.products.loc[key, "name"])
+            return str(self.products.loc[key, "name"]) if known else str(key)
+        return self.names.get(kind, {}).get(key, str(key))
+
+    def money(self, value: float) -> str:
+        """An amount with the data's currency code: 'GBP 1,234.50'."""
+        return f"{self.currency} {value:,.2f}" if self.currency else f"{value:,.2f}"
 
     def demand(self, days: int) -> pd.DataFrame:
         """Units per day per product and department over the last days (the moving-average forecast);
@@ -97,15 +111,11 @@ class Context:
         return facts.open_purchases(self.conn)
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
 def shortage_impacts(ctx: Context, product_id: str, short_units: float, demand: pd.DataFrame,
                      cause: str) -> list[Impact]:
     """From a product that will run short to the sales it costs and the customers to tell."""
     info = ctx.products.loc[product_id] if product_id in ctx.products.index else None
-    name = product_id if info is None or pd.isna(info["name"]) else f"{info['name']} ({product_id})"
+    name = ctx.name("product", product_id)
     price = 0.0 if info is None or pd.isna(info["list_price"]) else float(info["list_price"])
     impacts = [Impact("logistics", ctx.departments["logistics"], "product", product_id,
                       f"{name}: {cause}; about {short_units:,.0f} units short", round(short_units, 2), "units")]
@@ -115,14 +125,15 @@ def shortage_impacts(ctx: Context, product_id: str, short_units: float, demand: 
         share = mine.get(department, 0.0) / mine.sum() if mine.sum() else 0.0
         lost = short_units * share * price
         open_orders = waiting[waiting["department_id"] == department]
-        held = (f"{len(open_orders)} open orders worth {_money(open_orders['value'].sum())} wait for it; "
+        held = (f"{len(open_orders)} open orders worth {ctx.money(open_orders['value'].sum())} wait for it; "
                 if len(open_orders) else "")
         impacts.append(Impact("sales", department, "department", department,
-                              f"{name}: {held}about {_money(lost)} of sales lost while it is out of stock",
+                              f"{name}: {held}about {ctx.money(lost)} of sales lost while it is out of stock",
                               round(lost + open_orders["value"].sum(), 2), "currency"))
     for customer, group in waiting.dropna(subset=["customer_id"]).groupby("customer_id"):
         impacts.append(Impact("support", ctx.departments["support"], "customer", customer,
-                              f"tell {customer} that order {', '.join(group['order_id'])} with {name} may be late",
+                              f"tell {ctx.name('customer', customer)} that order {', '.join(group['order_id'])} with "
+                              f"{name} may be late",
                               float(len(group)), "orders"))
     return impacts
 
@@ -150,7 +161,8 @@ def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Fi
             impacts += shortage_impacts(ctx, po.product_id, per_day * (wait - cover), demand, cause)
         found.append(Finding(rule, rule.kind, "purchase_order", f"{po.po_id}/{po.line_no}", po.department_id,
                              f"Late purchase order {po.po_id} from {po.supplier}" + (
-                                 f": {po.product_id} at risk of a stock-out" if cover < wait else ""),
+                                 f": {ctx.name('product', po.product_id)} at risk of a stock-out"
+                                 if cover < wait else ""),
                              f"Expected {po.expected_at:%d %b %Y}, {days_late:.0f} days late.", days_late,
                              rule.min_days_late, impacts))
     return found
@@ -185,7 +197,8 @@ def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
         cause = (f"needs {need:,.0f} over its {days:.1f}-day lead time by {basis}, has {have:,.0f} on hand "
                  "and on order")
         found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"],
-                             f"Stock-out risk: {product_id}", cause[0].upper() + cause[1:] + ".", need - have, 0.0,
+                             f"Stock-out risk: {ctx.name('product', product_id)}", cause[0].upper() + cause[1:] + ".",
+                             need - have, 0.0,
                              shortage_impacts(ctx, product_id, need - have, demand, cause)))
     return found
 
@@ -209,7 +222,7 @@ def on_time_threshold(ctx: Context, rule: rules.MetricThreshold) -> list[Finding
                    Impact("support", ctx.departments["support"], "department", department,
                           f"{customers_late} customers received a late delivery", customers_late, "customers")]
         found.append(Finding(rule, rule.kind, "department", department, ctx.departments["logistics"] or department,
-                             f"On-time delivery {rate:.0%} in {department}",
+                             f"On-time delivery {rate:.0%} in {ctx.name('department', department)}",
                              f"{rate:.1%} of {delivered} orders delivered on time over the last {rule.window_days} "
                              f"days (floor {rule.below:.0%}).", rate, rule.below, impacts))
     return found
@@ -230,11 +243,12 @@ def revenue_drop(ctx: Context, rule: rules.PeriodChange) -> list[Finding]:
             continue
         change = (now - before) / before
         found.append(Finding(rule, rule.kind, "department", department, department,
-                             f"Revenue down {-change:.0%} in {department}",
-                             f"Net revenue {now:,.2f} over the last {w} days against {before:,.2f} the {w} before.",
+                             f"Revenue down {-change:.0%} in {ctx.name('department', department)}",
+                             f"Net revenue {ctx.money(now)} over the last {w} days against {ctx.money(before)} the "
+                             f"{w} before.",
                              change, -rule.drop_above,
                              [Impact("sales", department, "department", department,
-                                     f"{before - now:,.2f} less net revenue than the {w} days before",
+                                     f"{ctx.money(before - now)} less net revenue than the {w} days before",
                                      round(before - now, 2), "currency")]))
     return found
 
@@ -315,28 +329,6 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
     return found
 
 
-def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Finding]:
-    """Negative mentions in the last days well above their weekly level over the weeks before."""
-    m = social_mentions
-    day = m.c.posted_at
-    window_start = pd.Timestamp(ctx.as_of - timedelta(days=rule.window_days - 1))
-    baseline_start = window_start - pd.Timedelta(weeks=rule.baseline_weeks)
-    end = pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1)
-    negative = m.c.sentiment < rule.negative_below
-    recent, earlier = (day >= window_start) & (day < end), (day >= baseline_start) & (day < window_start)
-    now, before, people = ctx.conn.execute(select(
-        func.count().filter(negative & recent), func.count().filter(negative & earlier),
-        func.count(func.distinct(m.c.customer_id)).filter(negative & recent))).one()
-    usual = before / rule.baseline_weeks * rule.window_days / 7
-    if now < rule.min_count or now <= rule.factor * usual:
-        return []
-    return [Finding(rule, rule.kind, "mentions", "negative", ctx.departments["marketing"],
-                    f"Negative mentions spike: {now} in {rule.window_days} days",
-                    f"{now} negative mentions against {usual:.1f} usually.", now, rule.factor * usual,
-                    [Impact("support", ctx.departments["support"], "mentions", "negative",
-                            f"{people} customers complained in public", people, "customers")])]
-
-
 def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]:
     """Customers in the top share by net revenue over the last year without a sale for a while."""
     f = mart_order_fulfilment
@@ -353,12 +345,12 @@ def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]
     top = frame.nlargest(max(1, int(len(frame) * rule.top_share)), "revenue")
     silent = top[pd.to_datetime(top["last_sale"]) < pd.Timestamp(ctx.as_of - timedelta(days=rule.silent_days))]
     return [Finding(rule, rule.kind, "customer", c.customer_id, c.department_id,
-                    f"Valuable customer quiet: {c.customer_id}",
-                    f"{c.revenue:,.2f} net revenue in the last year, no sale since "
+                    f"Valuable customer quiet: {ctx.name('customer', c.customer_id)}",
+                    f"{ctx.money(c.revenue)} net revenue in the last year, no sale since "
                     f"{pd.Timestamp(c.last_sale):%d %b %Y}.",
                     float((pd.Timestamp(ctx.as_of) - pd.Timestamp(c.last_sale)).days), rule.silent_days,
                     [Impact("sales", c.department_id, "customer", c.customer_id,
-                            f"{c.revenue:,.2f} of yearly revenue at risk", round(c.revenue, 2), "currency"),
+                            f"{ctx.money(c.revenue)} of yearly revenue at risk", round(c.revenue, 2), "currency"),
                      Impact("support", ctx.departments["support"], "customer", c.customer_id,
                             "check in with the customer", None, None)])
             for c in silent.itertuples()]
@@ -367,6 +359,5 @@ def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]
 DETECTORS = {
     "late_purchase_order": late_purchase_orders, "stockout_risk": stockout_risk,
     "metric_threshold": on_time_threshold, "period_change": revenue_drop, "forecast_band": outside_forecast,
-    "support_backlog": support_backlog, "negative_mentions": negative_mentions,
-    "customer_at_risk": customers_at_risk,
+    "support_backlog": support_backlog, "customer_at_risk": customers_at_risk,
 }

@@ -1,6 +1,7 @@
 """The alert lifecycle: evaluate the rules, open what is new, update what persists, resolve what cleared,
 let people acknowledge, resolve and comment, and notify. Every change is an alert_events row."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,7 +10,8 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from alerts import notify
 from alerts.config import AlertConfig
 from alerts.detect import DETECTORS, Context, Finding
-from alerts.facts import data_day
+from alerts.facts import data_day, held_rows
+from alerts.social import SOCIAL_DETECTORS
 from etl.db import ensure_schema
 from etl.schema import alert_events, alert_impacts, alerts
 
@@ -26,6 +28,7 @@ class Evaluation:
     resolved: int = 0
     notified: int = 0
     failed: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # when nothing was evaluated: the rows no rule reads
 
 
 def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -> Evaluation:
@@ -35,10 +38,11 @@ def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -
     with engine.begin() as conn:
         result.as_of = data_day(conn)
         if result.as_of is None:
+            result.held = held_rows(conn)
             return result
         context = Context.read(conn, result.as_of)
         findings = {f.fingerprint: f for rule in config.rules if rule.enabled
-                    for f in DETECTORS[rule.kind](context, rule)}
+                    for f in (DETECTORS | SOCIAL_DETECTORS)[rule.kind](context, rule)}
         current = {row.fingerprint: row for row in conn.execute(select(alerts).where(alerts.c.status != "resolved"))}
         for fingerprint, finding in findings.items():
             if fingerprint in current:
@@ -96,12 +100,13 @@ def _set_status(conn: Connection, alert_id: int, status: str, actor: str, commen
     _event(conn, alert_id, actor, {"acknowledged": "acknowledged", "resolved": "resolved"}[status], comment, now)
 
 
-def act(engine: Engine, alert_id: int, action: str, actor: str, comment: str | None = None) -> None:
-    """A person acknowledges, resolves or comments on an alert; kept in alert_events with who and when."""
+def act(db: Engine | Connection, alert_id: int, action: str, actor: str, comment: str | None = None) -> None:
+    """A person acknowledges, resolves or comments on an alert; kept in alert_events with who and when.
+    Pass a Connection to act inside its transaction (the app's, with the PostgreSQL scope set)."""
     if not actor.strip():
         raise ValueError("say who you are: every change to an alert is kept with its author")
     now = datetime.now()
-    with engine.begin() as conn:
+    with db.begin() if isinstance(db, Engine) else nullcontext(db) as conn:
         if action == "comment":
             _event(conn, alert_id, actor, "commented", comment, now)
         else:

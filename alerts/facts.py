@@ -7,19 +7,25 @@ from sqlalchemy import Connection, func, select, union_all
 
 from etl.kpi import line_value
 from etl.schema import (
+    customers,
     departments,
+    etl_runs,
     forecast_product_series,
     forecast_runs,
     forecasts,
+    interactions,
     inventory,
     mart_inventory,
+    mart_mentions,
     mart_order_fulfilment,
     mart_procurement,
     mart_tickets,
+    opportunities,
     order_lines,
     orders,
     products,
     purchase_orders,
+    social_mentions,
     suppliers,
 )
 
@@ -28,9 +34,16 @@ def data_day(conn: Connection) -> date | None:
     """The latest day the warehouse has data for: rules look back from it, not from the wall clock."""
     days = union_all(select(func.max(mart_order_fulfilment.c.order_date).label("day")),
                      select(func.max(mart_inventory.c.snapshot_date)), select(func.max(mart_tickets.c.opened_date)),
-                     select(func.max(mart_procurement.c.ordered_date))).subquery()
+                     select(func.max(mart_procurement.c.ordered_date)),
+                     select(func.max(mart_mentions.c.posted_date))).subquery()
     latest = conn.execute(select(func.max(days.c.day))).scalar()
     return None if latest is None else pd.Timestamp(latest).date()
+
+
+def held_rows(conn: Connection) -> dict[str, int]:
+    """Rows of the tables no alert rule reads (deals, customers, interactions, mentions), when no rule applies."""
+    tables = [opportunities, customers, interactions, social_mentions]
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
 
 
 def department_of_kind(conn: Connection, kind: str) -> str | None:
@@ -80,6 +93,21 @@ def supplier_lead_days(conn: Connection) -> pd.Series:
     rows = conn.execute(select(p.c.product_id, func.avg(p.c.lead_days)).where(p.c.is_received)
                         .group_by(p.c.product_id)).all()
     return pd.Series(dict(rows), dtype=float)
+
+
+def names(conn: Connection) -> dict[str, dict[str, str]]:
+    """Names for titles: {"department": {id: name}, "customer": {id: name}}."""
+    found = {}
+    for kind, table, key in (("department", departments, departments.c.department_id),
+                             ("customer", customers, customers.c.customer_id)):
+        found[kind] = {k: n for k, n in conn.execute(select(key, table.c.name)) if n}
+    return found
+
+
+def currency(conn: Connection) -> str | None:
+    """The ISO currency code of the latest successful load (None when the source did not say)."""
+    return conn.execute(select(etl_runs.c.currency).where(etl_runs.c.status == "success")
+                        .order_by(etl_runs.c.run_id.desc()).limit(1)).scalar()
 
 
 def product_info(conn: Connection) -> pd.DataFrame:

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from dashboard import auth, safe
 from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.formatting import count
+from dashboard.queries import Filters, operations
 
 DEFAULT_DAYS = 90
 STATE_KEY = "filters"
@@ -37,8 +39,10 @@ def draw_sidebar() -> Filters | None:
         st.session_state.pop(STATE_KEY, None)
         return None
     first, last = bounds
+    principal = auth.current()
+    allowed = () if principal is None else principal.allowed()
     options = q.department_options()
-    names = dict(zip(options["department_id"], options["name"]))
+    names = {d: n for d, n in zip(options["department_id"], options["name"]) if allowed is None or d in allowed}
     regions = q.region_options()
     if PERIOD not in st.session_state:
         _from_url(first, last, list(names), regions)
@@ -51,9 +55,10 @@ def draw_sidebar() -> Filters | None:
         help="Every page shows this period; changes compare it with the period of the same length before it.")
     start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
     chosen = st.sidebar.multiselect("Departments", list(names), format_func=lambda d: names.get(d, d),
-                                    key=DEPARTMENTS, placeholder="All departments")
+                                    key=DEPARTMENTS, placeholder="All departments" if allowed is None else
+                                    "All your departments")
     chosen_regions = st.sidebar.multiselect("Regions", regions, key=REGIONS, placeholder="All regions")
-    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)))
+    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)), allowed)
     st.query_params.from_dict({"start": start.isoformat(), "end": end.isoformat(), "dept": list(filters.departments),
                                "region": list(filters.regions)})
     st.session_state[STATE_KEY] = filters
@@ -64,14 +69,72 @@ NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, th
 
 
 def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
-    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop."""
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop.
+    Otherwise say in one line what the loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
         st.info(missing)
         st.stop()
+    exclusions = data_exclusions()
+    if exclusions:
+        st.caption(exclusions)
     return chosen
+
+
+def data_exclusions() -> str:
+    """'The loaded data leaves out 7,741 source rows: exact duplicate 5,268; ... (see Data operations).', or ''
+    when nothing was rejected."""
+    summary = operations.rejected_summary()
+    if summary.empty:
+        return ""
+    by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
+    rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
+    more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
+    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {safe.md(rules)}{more}. Every one "
+            "is kept with its reason under Data operations.")
+
+
+def _short(rule: str) -> str:
+    """A rejection rule's name without its explanation: 'stock note (price 0, ...): ...' -> 'stock note'."""
+    return rule.split(":")[0].split(" (")[0].strip()
 
 
 def current() -> Filters | None:
     """The filters the sidebar drew on this run (None when the warehouse is empty)."""
     return st.session_state.get(STATE_KEY)
+
+
+def outside_scope(table: str, what: str) -> bool:
+    """When the chosen departments own none of a mart's rows, say which departments do; True in that case.
+
+    Rows belong to the department that records them (tickets to Support, purchase orders to Procurement), so a
+    department filter shows that department's rows and the departments add up to the whole company.
+    """
+    chosen = current()
+    if chosen is None or chosen.scope is None:
+        return False
+    if "department_id" not in q.schema.metadata.tables[table].c:  # company-wide rows (see queries.where_scope)
+        if chosen.allowed is None:
+            return False
+        st.info(f"{what} are company-wide, so only roles that see every department see them.")
+        return True
+    owners = q.owning_departments(table)
+    if not owners or set(owners) & set(chosen.scope):
+        return False
+    st.info(f"{what} are recorded under {safe.md(', '.join(sorted(owners.values())))}, which is not among the "
+            "departments "
+            "shown here.")
+    return True
+
+
+def unsplit_note(table: str, what: str) -> str:
+    """A sentence for a section whose mart cannot apply the chosen department or region filter ('' when it
+    applies them all): its figures are then company-wide for that filter."""
+    chosen = current()
+    columns = q.schema.metadata.tables[table].c
+    ignored = [name for name, wanted, column in (("departments", chosen.departments, "department_id"),
+                                                  ("regions", chosen.regions, "region"))
+               if chosen is not None and wanted and column not in columns]
+    if not ignored:
+        return ""
+    return f" {what} are not split by {' or '.join(ignored)}: these figures are company-wide."

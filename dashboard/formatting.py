@@ -4,14 +4,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from etl.kpi import change, ratio
+from etl.kpi import change, known, ratio
 from forecasting.models import MODEL_LABELS
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$"}
 
 
 def money(value: float | None, currency: str | None, compact: bool = True) -> str:
-    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol."""
+    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol; – when
+    unknown."""
+    value = known(value)
     if value is None:
         return "–"
     symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
@@ -26,17 +28,37 @@ def money(value: float | None, currency: str | None, compact: bool = True) -> st
 
 def percent(value: float | None, digits: int = 1) -> str:
     """0.1234 -> '12.3%'."""
-    return "–" if value is None or pd.isna(value) else f"{value * 100:.{digits}f}%"
+    return "–" if known(value) is None else f"{value * 100:.{digits}f}%"
 
 
 def count(value: float | None) -> str:
     """12345 -> '12,345'."""
-    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+    return "–" if known(value) is None else f"{value:,.0f}"
 
 
 def duration(value: float | None, unit: str = "days", digits: int = 1) -> str:
     """3.25 -> '3.2 days'; '–' when unknown."""
-    return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f} {unit}"
+    return "–" if known(value) is None else f"{value:,.{digits}f} {unit}"
+
+
+def times_a_year(value: float | None) -> str:
+    """14.83 -> '14.8× a year'; '–' when unknown."""
+    return "–" if known(value) is None else f"{value:,.1f}× a year"
+
+
+def money_format(currency: str | None, digits: int = 2) -> str:
+    """A printf format for money in a table column: '£%,.2f'."""
+    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
+    return f"{symbol}%,.{digits}f"
+
+
+def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
+    """An alert impact's amount in words: money in the currency, or a count with its unit; blank when none."""
+    if known(amount) is None:
+        return ""
+    if unit == "currency":
+        return money(amount, currency, compact=False)
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
 
 
 def tick_prefix(currency: str | None) -> str:
@@ -105,3 +127,35 @@ def readable_reason(reason: str) -> str:
     for model, label in sorted(MODEL_LABELS.items(), key=lambda item: -len(item[0])):
         reason = reason.replace(model, label)
     return reason
+
+
+SCORER_NAMES = {"model": "a learned model", "lexicon": "a lexicon"}
+
+
+def scorer_sentence(scorer: pd.Series | None, sources: dict[str, int]) -> str:
+    """Where the period's labels come from, which scorer labels the rest, and how often it agrees with people."""
+    total = sum(sources.values())
+    parts = [f"{label} {count(sources[s])}" for s, label in
+             (("person", "people labelled"), ("model", "the model"), ("lexicon", "the lexicon")) if sources.get(s)]
+    said = f"Of {count(total)} mentions, {', '.join(parts)}." if total else ""
+    if scorer is None:
+        return said
+    used = f" Mentions without a person's label are scored by {SCORER_NAMES[scorer['scorer']]} ({scorer['method']})"
+    if scorer["accuracy"] is None or pd.isna(scorer["accuracy"]):
+        return f"{said}{used}; with fewer than 30 labelled mentions its agreement with people cannot be measured."
+    lexicon = "" if scorer["scorer"] == "lexicon" else (
+        f"; the lexicon agrees on {percent(scorer['lexicon_accuracy'])} (macro-F1 {scorer['lexicon_macro_f1']:.2f})")
+    return (f"{said}{used}: it agrees with people on {percent(scorer['accuracy'])} of the later "
+            f"{count(scorer['test_rows'])} labelled mentions after learning from the earlier "
+            f"{count(scorer['train_rows'])} (macro-F1 {scorer['macro_f1']:.2f}){lexicon}.")
+
+
+def unmapped_sentence(countries: pd.DataFrame, currency: str | None) -> str:
+    """How many countries the map shows, and the revenue of those it cannot (no map id)."""
+    unmapped = countries[countries["map_id"].isna()]
+    said = f"{count(len(countries) - len(unmapped))} of {count(len(countries))} countries on the map."
+    if unmapped.empty:
+        return said + " Every country is on the map."
+    lost, total = unmapped["net_revenue"].sum(), countries["net_revenue"].sum()
+    return (f"{said} Not on the map (not one country, or no country given): {', '.join(unmapped['country'])}, "
+            f"with {money(lost, currency)} of net revenue ({percent(ratio(lost, total))}).")

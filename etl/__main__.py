@@ -1,5 +1,6 @@
-"""``python -m etl``: see etl/cli.py."""
+"""``python -m etl``: the command line of DESIGN.md. A run is a whole refresh (load, forecasts, alerts), so the
+command is the orchestrator's (refresh/cli.py); this entry point is the one file of etl/ that reaches above it."""
 
-from etl.cli import main
+from refresh.cli import main
 
 main()

@@ -6,17 +6,19 @@ Settings resolve as: explicit argument > ``DATABASE_URL`` environment variable >
 
 import functools
 import os
+import re
 import tomllib
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from etl.errors import EtlError
 from etl.schema import metadata
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'warehouse.db'}"
+PASSWORD_IN_URL = re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@")
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -41,7 +43,7 @@ def get_engine(url: str | None = None) -> Engine:
         parsed = make_url(resolved)
     except ArgumentError:
         raise EtlError(
-            f"The database URL '{resolved}' is not valid: use a SQLAlchemy URL such as "
+            f"The database URL '{masked(resolved)}' is not valid: use a SQLAlchemy URL such as "
             "sqlite:///data/warehouse.db or postgresql+psycopg://user@host/db."
         ) from None
     if parsed.get_backend_name() == "sqlite":
@@ -51,7 +53,11 @@ def get_engine(url: str | None = None) -> Engine:
 
 def _sqlite_engine(url: str, path: str | None) -> Engine:
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise EtlError(f"Cannot reach the warehouse at {url} (its folder cannot be created: {error.strerror}): "
+                           "fix --db / DATABASE_URL.") from None
     engine = create_engine(url, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
@@ -67,8 +73,38 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create every warehouse table and index that does not exist yet."""
-    metadata.create_all(engine, checkfirst=True)
+    """Create every warehouse table, index and (nullable) column that does not exist yet; an unreachable
+    warehouse is one sentence."""
+    try:
+        metadata.create_all(engine, checkfirst=True)
+        _add_missing_columns(engine)
+    except (OperationalError, InterfaceError) as error:
+        raise EtlError(f"Cannot reach the warehouse at {masked(str(engine.url))} ({_first_line(error)}): start the "
+                       "database server or fix --db / DATABASE_URL.") from None
+
+
+def _first_line(error: Exception) -> str:
+    orig = getattr(error, "orig", None) or error
+    return masked(str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns a newer version added to an existing table (all nullable), so an older warehouse still opens."""
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        missing = [c for c in table.columns if c.name not in present]
+        if not missing:
+            continue
+        with engine.begin() as conn:
+            for column in missing:
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+
+
+def masked(text: str) -> str:
+    """The text with any password in a URL replaced by ***: for errors, logs, pages and etl_runs."""
+    return PASSWORD_IN_URL.sub(r"\1***@", text)
 
 
 def has_table(engine: Engine, name: str) -> bool:

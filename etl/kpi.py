@@ -17,6 +17,11 @@ STAGE_PROBABILITY = {
 """Chance that a deal in a stage is won: weighted pipeline = sum(expected value x probability) over open deals.
 Stages not listed count as 0.25."""
 DEFAULT_STAGE_PROBABILITY = 0.25
+CLOSED_SINCE_STAGE = "Closed since"
+"""The stage, in a past period's open pipeline, of deals that were open at its end and have closed since (their
+stage at that time is not recorded); they weigh DEFAULT_STAGE_PROBABILITY."""
+MIN_DECIDED_DEALS = 5
+"""An owner's win rate is ranked only from this many won or lost deals ("100% of 1" says nothing)."""
 
 CAPTIONS = {
     "net_revenue": "Net revenue = sales lines' quantity x unit price x (1 - discount), plus returns (negative).",
@@ -30,16 +35,21 @@ CAPTIONS = {
     "change": "Change against the previous period of the same length.",
     "cohorts": "Cohort = month of a customer's first sale; retention(c, k) = customers of cohort c with a sale in "
                "month c + k / customers in c.",
-    "retention_rate": "Retention rate = (E - N) / S: S customers active in the 90 days before the period, E active "
-                      "in its last 90 days, N new in it. Churned = no sale in 90 days.",
+    "retention_rate": "Retention rate = (E - N) / S: S = customers with a sale in the 90 days before the period "
+                      "(the base at its start), E = customers with a sale in the 90 days up to its last day (the base "
+                      "at its end), N = customers in E but not in S (first-time buyers and customers won back). "
+                      "Churned = in S, no sale in the 90 days up to the last day. The 90-day windows are the same "
+                      "whatever the period's length, so the rate always lies between 0% and 100%.",
     "rfm": "RFM: recency (days since last sale), frequency (sale orders) and monetary (net revenue) in the period, "
            "each scored 1-5 by quintile (5 best).",
     "clv": "CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn "
-           "rate, at most 10 years).",
-    "win_rate": "Win rate = won / (won + lost); open deals do not count.",
-    "weighted_pipeline": "Weighted pipeline = expected value x stage probability, over open deals (expected "
-                         "value = amount, or the product's list price when the deal has none).",
-    "sales_cycle": "Sales cycle = closed - created, in days, for won and lost deals.",
+           "rate, at most 10 years). Annual churn = share of the customers with a sale in the 90 days a year before "
+           "the period's end who have no sale in the 90 days up to it.",
+    "win_rate": "Win rate = won / (won + lost) over the deals closed in the period; open deals do not count.",
+    "weighted_pipeline": "Open pipeline = the deals open at the period's end (created by then, or undated, and not "
+                         "closed by then), a snapshot; weighted pipeline = expected value x stage probability over "
+                         "them (expected value = amount, or the product's list price when the deal has none).",
+    "sales_cycle": "Sales cycle = closed - created, in days, for the deals won or lost in the period.",
     "procurement": "Purchase lead time = received - ordered; supplier on time = received by expected date / received.",
     "inventory": "Inventory turnover = COGS / average stock value; days of inventory = 365 / turnover.",
     "dso": "Days sales outstanding = average receivables / invoiced sales x days; order-to-cash = paid - ordered.",
@@ -60,8 +70,19 @@ def line_cost(lines: Table, products: Table) -> ColumnElement:
     return lines.c.quantity * func.coalesce(lines.c.unit_cost, products.c.unit_cost)
 
 
+def known(value: float | None) -> float | None:
+    """The value, or None when it is missing (None, NaN or NA)."""
+    return None if value is None or pd.isna(value) else value
+
+
+CANCELLED = "cancelled"
+"""The order status that counts in no KPI: a cancelled order adds no revenue, cost, order, customer activity,
+delivery or on-time share. Its mart row keeps the order with kind 'cancelled' and zero value."""
+
+
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    """numerator / denominator, or None when the denominator is zero or missing."""
+    """numerator / denominator, or None when either is missing or the denominator is zero."""
+    numerator, denominator = known(numerator), known(denominator)
     if not denominator or numerator is None:
         return None
     return numerator / denominator
@@ -69,6 +90,7 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def change(current: float | None, previous: float | None) -> float | None:
     """Relative change from the previous period, or None when there is nothing to compare with."""
+    current, previous = known(current), known(previous)
     if current is None or not previous:
         return None
     return (current - previous) / abs(previous)
@@ -88,14 +110,13 @@ AT_RISK_SEGMENTS = ("Can't lose them", "At risk")
 
 def inventory_turnover(cogs: float | None, days: int, average_stock_value: float | None) -> float | None:
     """COGS / average stock value, annualised from a period of ``days`` days (None when either is unknown)."""
-    if cogs is None or not average_stock_value:
-        return None
-    return cogs * 365 / days / average_stock_value
+    per_day = ratio(cogs, days * known(average_stock_value) if known(average_stock_value) else None)
+    return None if per_day is None else per_day * 365
 
 
 def days_of_inventory(turnover: float | None) -> float | None:
     """365 / inventory turnover."""
-    return 365 / turnover if turnover else None
+    return ratio(365, turnover)
 
 
 def days_sales_outstanding(open_at_start: float, open_at_end: float, invoiced: float, days: int) -> float | None:
@@ -126,6 +147,27 @@ def retention_rate(start: int, end: int, new: int) -> float | None:
     return ratio(end - new, start)
 
 
+def retention_summary(start: int, end: int, retained: int) -> dict:
+    """The retention cards from the two customer bases: S (start), E (end) and the customers in both.
+
+    N (new or won back) = E - retained and churned = S - retained, so (E - N) / S = retained / S lies in 0..1.
+    """
+    new = end - retained
+    return {"start": start, "end": end, "retained": retained, "new": new, "churned": start - retained,
+            "rate": retention_rate(start, end, new)}
+
+
+MAX_LIFETIME_YEARS = 10.0
+"""Expected lifetime cap: an annual churn rate under 10% (or unknown) counts as 10%."""
+
+
+def expected_lifetime(annual_churn: float | None) -> float:
+    """1 / annual churn rate in years, at most MAX_LIFETIME_YEARS."""
+    if annual_churn is None or annual_churn <= 1 / MAX_LIFETIME_YEARS:
+        return MAX_LIFETIME_YEARS
+    return 1 / annual_churn
+
+
 def rfm_frame(scored: pd.DataFrame, period_end) -> pd.DataFrame:
     """Customers with recency in days, their RFM segment, average order value and own margin rate."""
     frame = scored.copy()
@@ -139,7 +181,43 @@ def customer_lifetime_value(rfm: pd.DataFrame, period_days: int, margin_rate: fl
                             annual_churn: float | None) -> pd.Series:
     """CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn,
     at most 10 years); margin 100% when the source has no costs."""
-    lifetime = min(10.0, 1 / annual_churn) if annual_churn else 10.0
+    lifetime = expected_lifetime(annual_churn)
     orders_per_year = rfm["frequency"] * 365 / max(period_days, 1)
     margin = 1.0 if margin_rate is None else margin_rate
     return rfm["average_order_value"] * orders_per_year * margin * lifetime
+
+
+# ------------------------------------------------------------------------------------------------ Social CRM
+SOCIAL_CAPTIONS = {
+    "share_of_voice": "Share of voice = a brand's mentions / mentions of all tracked brands.",
+    "net_sentiment": "Net sentiment = (positive - negative mentions) / mentions, from -100% to +100%.",
+    "brand_health": "Brand-health index = positive / (positive + negative mentions); neutral ones do not count.",
+    "mention_response": "First response = the brand's first reply - the mention's time, in hours, over mentions "
+                        "that got a reply.",
+    "sentiment_source": "Each mention's label is a person's where the source has one; otherwise the scorer's "
+                        "(a model learned from people's labels, or the VADER lexicon), chosen by how often it "
+                        "agrees with people on the later 30% of the labelled mentions.",
+}
+CAPTIONS.update(SOCIAL_CAPTIONS)
+
+
+def _share(numerator, denominator):
+    """numerator / denominator for numbers or Series; missing (None or NaN) where the denominator is zero."""
+    if isinstance(denominator, pd.Series):
+        return numerator / denominator.where(denominator != 0)
+    return ratio(numerator, denominator)
+
+
+def share_of_voice(brand_mentions, tracked_mentions):
+    """A brand's mentions / mentions of all tracked brands."""
+    return _share(brand_mentions, tracked_mentions)
+
+
+def net_sentiment(positive, negative, mentions):
+    """(positive - negative) / mentions."""
+    return _share(positive - negative, mentions)
+
+
+def brand_health(positive, negative):
+    """positive / (positive + negative)."""
+    return _share(positive, positive + negative)

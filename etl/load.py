@@ -41,18 +41,24 @@ def _quote(conn: Connection, name: str) -> str:
 
 
 def _conflict_clause(conn: Connection, table: Table, mode: str) -> str:
+    """ON CONFLICT on the key: leave the row, or update it only where a value differs (so that an unchanged row
+    counts as no change)."""
     keys = primary_key(table)
     others = [c.name for c in table.columns if c.name not in keys]
     target = ", ".join(_quote(conn, k) for k in keys)
     if not others or mode == "keep":
         return f"ON CONFLICT ({target}) DO NOTHING"
     updates = ", ".join(f"{_quote(conn, c)} = excluded.{_quote(conn, c)}" for c in others)
-    return f"ON CONFLICT ({target}) DO UPDATE SET {updates}"
+    distinct = "IS DISTINCT FROM" if conn.dialect.name == "postgresql" else "IS NOT"
+    table_name = _quote(conn, table.name)
+    differs = " OR ".join(f"{table_name}.{_quote(conn, c)} {distinct} excluded.{_quote(conn, c)}" for c in others)
+    return f"ON CONFLICT ({target}) DO UPDATE SET {updates} WHERE {differs}"
 
 
 def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int:
     """Write the frame's rows: ``insert`` into a table just emptied, or on the primary key ``upsert`` (update the
-    row already there) or ``keep`` (leave the row already there as it is)."""
+    row already there) or ``keep`` (leave the row already there as it is). Returns the rows inserted or changed;
+    the others were already there as they are."""
     if frame.empty:
         return 0
     rows = to_rows(frame, table)
@@ -61,23 +67,23 @@ def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int
     if conn.dialect.name == "postgresql":
         if mode == "insert":
             copy_rows(conn, target, names, rows)
-        else:
-            _copy_upsert(conn, table, rows, names, mode)
-        return len(rows)
+            return len(rows)
+        return _copy_upsert(conn, table, rows, names, mode)
     marks = ", ".join("?" for _ in table.columns)
     conflict = "" if mode == "insert" else _conflict_clause(conn, table, mode)
-    conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)
-    return len(rows)
+    result = conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)
+    return len(rows) if mode == "insert" else result.rowcount
 
 
-def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str, mode: str) -> None:
+def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str, mode: str) -> int:
     target = _quote(conn, table.name)
     staging = _quote(conn, f"staging_{table.name}")
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {staging} (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
     copy_rows(conn, staging, names, rows)
-    conn.exec_driver_sql(
+    result = conn.exec_driver_sql(
         f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} {_conflict_clause(conn, table, mode)}")
     conn.exec_driver_sql(f"DROP TABLE {staging}")
+    return result.rowcount
 
 
 def copy_rows(conn: Connection, target: str, names: str, rows: list[tuple]) -> None:

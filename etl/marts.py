@@ -8,7 +8,7 @@ join one narrow table instead of repeating the work.
 
 from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, select, true
 
-from etl.kpi import DEFAULT_STAGE_PROBABILITY, STAGE_PROBABILITY, line_cost, line_value
+from etl.kpi import CANCELLED, DEFAULT_STAGE_PROBABILITY, STAGE_PROBABILITY, line_cost, line_value
 from etl.schema import (
     customers,
     inventory,
@@ -29,6 +29,7 @@ from etl.schema import (
     purchase_orders,
     tickets,
 )
+from etl.social import build_social
 from etl.sqlfunc import day_of, days_between, month_index, month_of
 
 UNKNOWN_REGION = "Unknown"
@@ -43,19 +44,23 @@ def order_fulfilment_select():
         .group_by(order_lines.c.order_id)
         .subquery("totals")
     )
-    value, cost = func.coalesce(totals.c.value, 0.0), totals.c.cost
+    cancelled = orders.c.status == CANCELLED  # counts in no KPI: zero value, never delivered or on time
+    value = case((cancelled, 0.0), else_=func.coalesce(totals.c.value, 0.0))
+    cost = case((cancelled, 0.0), else_=totals.c.cost)
+    delivered_at = case((cancelled, None), else_=orders.c.delivered_at)
     on_time = case(
-        (orders.c.delivered_at.is_(None) | orders.c.promised_at.is_(None), None),
+        (delivered_at.is_(None) | orders.c.promised_at.is_(None), None),
         (orders.c.delivered_at <= orders.c.promised_at, true()),
         else_=false(),
     )
     return select(
         orders.c.order_id, orders.c.customer_id, orders.c.department_id,
-        func.coalesce(orders.c.region, customers.c.region, literal(UNKNOWN_REGION)), orders.c.kind,
+        func.coalesce(orders.c.region, customers.c.region, literal(UNKNOWN_REGION)),
+        case((cancelled, literal(CANCELLED)), else_=orders.c.kind),
         orders.c.status, day_of(orders.c.ordered_at), month_of(orders.c.ordered_at),
         month_index(orders.c.ordered_at), value, value - cost,
-        days_between(orders.c.ordered_at, orders.c.delivered_at),
-        case((orders.c.delivered_at.is_not(None), true()), else_=false()), on_time,
+        days_between(orders.c.ordered_at, delivered_at),
+        case((delivered_at.is_not(None), true()), else_=false()), on_time,
     ).select_from(
         orders.outerjoin(customers, orders.c.customer_id == customers.c.customer_id)
         .outerjoin(totals, totals.c.order_id == orders.c.order_id)
@@ -80,6 +85,7 @@ def daily_sales_select():
             order_lines.join(f, f.c.order_id == order_lines.c.order_id)
             .join(products, products.c.product_id == order_lines.c.product_id)
         )
+        .where(f.c.kind != CANCELLED)
         .group_by(*keys)
     )
 
@@ -106,7 +112,7 @@ def customer_month_select():
             func.count(case((is_sale, f.c.order_id))).label("orders"),
             func.sum(f.c.net_revenue).label("net_revenue"), func.sum(f.c.gross_margin).label("gross_margin"),
         )
-        .where(f.c.customer_id.is_not(None))
+        .where(f.c.customer_id.is_not(None), f.c.kind != CANCELLED)
         .group_by(f.c.customer_id, f.c.month_start, f.c.month_index)
         .cte("activity")
     )
@@ -216,4 +222,5 @@ def build_marts(conn: Connection) -> dict[str, int]:
         columns = [c.name for c in mart.columns]
         conn.execute(insert(mart).from_select(columns, build()))
         counts[mart.name] = conn.execute(select(func.count()).select_from(mart)).scalar_one()
+    counts.update(build_social(conn))
     return counts

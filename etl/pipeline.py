@@ -8,15 +8,17 @@ failed run is still recorded in etl_runs with its message.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 
-from etl.db import ensure_schema
+from etl.db import ensure_schema, masked
 from etl.errors import EtlError
 from etl.load import clear, write
+from etl.lock import warehouse_lock
 from etl.marts import build_marts
+from etl.rejections import rules_of, split, verdict
+from etl.runs import close_abandoned, fail_run, finish_run, start_run
 from etl.schema import (
     CANONICAL_TABLES,
     etl_cursors,
@@ -27,7 +29,7 @@ from etl.schema import (
     rejected_rows,
 )
 from etl.sources import RawTable, payloads
-from etl.validate import Validated, validate
+from etl.validate import Validated, normal_keys, validate
 
 Progress = Callable[[str, int, int], None]
 """Called with (step label, steps done, steps in all) as the run advances."""
@@ -35,13 +37,14 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class TableStats:
-    """What happened to one table in a run."""
+    """What happened to one table in a run: read = loaded (new or changed) + unchanged + rejected."""
 
     table: str
     read: int
     loaded: int
     rejected: int
     seconds: float
+    unchanged: int = 0
 
 
 @dataclass
@@ -53,6 +56,12 @@ class RunSummary:
     tables: list[TableStats] = field(default_factory=list)
     marts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    warning: str | None = None  # the root cause, when rejections cascade or pass the threshold
+
+    @property
+    def status(self) -> str:
+        """success, or warning when too many rows were rejected."""
+        return "warning" if self.warning else "success"
 
     @property
     def rows_read(self) -> int:
@@ -61,63 +70,114 @@ class RunSummary:
 
     @property
     def rows_loaded(self) -> int:
-        """Rows loaded over all tables."""
+        """Rows inserted or changed over all tables."""
         return sum(t.loaded for t in self.tables)
+
+    @property
+    def rows_unchanged(self) -> int:
+        """Rows that were already in the warehouse as they are."""
+        return sum(t.unchanged for t in self.tables)
 
     @property
     def rows_rejected(self) -> int:
         """Rows rejected over all tables."""
         return sum(t.rejected for t in self.tables)
 
+    def counts(self) -> dict[str, int]:
+        """The row counts stored in etl_runs."""
+        return {"rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "rows_unchanged": self.rows_unchanged,
+                "rows_rejected": self.rows_rejected}
 
-def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: Progress | None = None) -> RunSummary:
-    """Load a source into the warehouse and rebuild the marts; raises EtlError when the run fails."""
+
+def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: Progress | None = None, *,
+                 allow_empty: bool = False, wait: float = 0.0, origin: tuple[str | None, str | None] = (None, None)
+                 ) -> RunSummary:
+    """Load a source into the warehouse and rebuild the marts, holding the writer lock; raises EtlError when the
+    run fails. ``origin`` is (source path, data folder), kept so the app can offer the same run again."""
     ensure_schema(engine)
-    summary = RunSummary(_start_run(engine, source.name, getattr(source, "currency", None)), source.name)
-    started = time.perf_counter()
-    try:
-        raw = source.extract()
-        unknown = sorted(set(raw) - {t.name for t in CANONICAL_TABLES})
-        if unknown:
-            raise EtlError(f"The source {source.name} provides unknown table(s) {', '.join(unknown)}: "
-                           "name only the warehouse's canonical tables (see docs/architecture.md).")
-        replace = full_refresh or getattr(source, "replace", False)
-        tables = [t for t in CANONICAL_TABLES if t.name in raw]
-        total = 2 * len(tables) + 1
-        checked = _validate_all(engine, raw, tables, replace, summary, progress, total)
-        with engine.begin() as conn:
-            if replace:  # bulk-load empty tables, then build their indexes once instead of row by row
-                clear(conn, CANONICAL_TABLES)
-                for table in tables:
-                    for index in table.indexes:
-                        index.drop(conn)
-            for i, table in enumerate(tables):
-                _report(progress, f"load {table.name}", len(tables) + i, total)
-                _load_table(conn, summary, table, raw[table.name], checked[table.name], replace)
-            if replace:
-                for table in tables:
-                    for index in table.indexes:
-                        index.create(conn)
-            _save_cursors(conn, summary.run_id, source)
-            _report(progress, "build marts", total - 1, total)
-            summary.marts = build_marts(conn)
-            _record_tables(conn, summary)
-        summary.seconds = time.perf_counter() - started
-        _report(progress, "done", total, total)
-        _finish_run(engine, summary, "success", _describe(summary))
-        return summary
-    except Exception as error:
-        summary.seconds = time.perf_counter() - started
-        _finish_run(engine, summary, "failed", str(error) or type(error).__name__)
-        if isinstance(error, EtlError):
-            raise
-        raise EtlError(f"The ETL run {summary.run_id} failed ({type(error).__name__}: {error}); the warehouse "
-                       "was left as it was: fix the cause and run again.") from error
+    with warehouse_lock(engine, wait, running_note(engine)):
+        close_abandoned(engine)
+        summary = RunSummary(start_run(engine, source, origin), source.name)
+        started = time.perf_counter()
+        try:
+            _load(source, engine, full_refresh, progress, allow_empty, summary, started)
+            return summary
+        except Exception as error:
+            summary.seconds = time.perf_counter() - started
+            fail_run(engine, summary.run_id, summary.counts(), str(error) or type(error).__name__)
+            if isinstance(error, EtlError):
+                raise
+            raise EtlError(f"The ETL run {summary.run_id} failed ({type(error).__name__}: {masked(str(error))}); the "
+                           "warehouse was left as it was: fix the cause and run again.") from error
 
 
-def _validate_all(engine, raw, tables, replace, summary, progress, total) -> dict[str, Validated]:
+def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None, allow_empty: bool,
+          summary: RunSummary, started: float) -> None:
+    """Extract and validate, then write rows, marts and the run's outcome in one transaction."""
+    raw = source.extract()
+    unknown = sorted(set(raw) - {t.name for t in CANONICAL_TABLES})
+    if unknown:
+        raise EtlError(f"The source {source.name} provides unknown table(s) {', '.join(unknown)}: "
+                       "name only the warehouse's canonical tables (see docs/architecture.md).")
+    replace = full_refresh or getattr(source, "replace", False)
+    tables = [t for t in CANONICAL_TABLES if t.name in raw]
+    total = 2 * len(tables) + 1
+    checked, found = _validate_all(engine, raw, tables, replace, summary, progress, total)
+    if replace and not allow_empty:
+        _refuse_emptying(engine, tables, checked)
+    summary.warning = verdict(found)
+    with engine.begin() as conn:
+        if replace:
+            clear(conn, CANONICAL_TABLES)
+        empty = [t for t in tables if replace or _is_empty(conn, t)]
+        for table in empty:  # bulk-load empty tables, then build their indexes once instead of row by row
+            for index in table.indexes:
+                index.drop(conn)
+        for i, table in enumerate(tables):
+            _report(progress, f"load {table.name}", len(tables) + i, total)
+            _load_table(conn, summary, table, raw[table.name], checked[table.name], table in empty)
+        for table in empty:
+            for index in table.indexes:
+                index.create(conn)
+        _save_cursors(conn, summary.run_id, source)
+        _report(progress, "build marts", total - 1, total)
+        summary.marts = build_marts(conn)
+        _record_tables(conn, summary)
+        summary.seconds = time.perf_counter() - started
+        finish_run(conn, summary.run_id, summary.status, summary.counts(), describe(summary))
+    _report(progress, "done", total, total)
+
+
+def _is_empty(conn: Connection, table) -> bool:
+    return conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+
+
+def running_note(engine: Engine) -> str:
+    """' (run 12 of demo, started 19:40)' for the run that holds the lock, as far as etl_runs tells."""
+    with engine.connect() as conn:
+        row = conn.execute(select(etl_runs.c.run_id, etl_runs.c.source, etl_runs.c.started_at)
+                           .where(etl_runs.c.status == "running").order_by(etl_runs.c.run_id.desc()).limit(1)).first()
+    return f" (run {row.run_id} of {row.source}, started {row.started_at:%Y-%m-%d %H:%M})" if row else ""
+
+
+def _refuse_emptying(engine: Engine, tables, checked: dict[str, Validated]) -> None:
+    """A replace that would leave a table empty that holds rows now must be asked for (--allow-empty)."""
+    emptied = [t for t in tables if checked[t.name].accepted.empty]
+    if not emptied:
+        return
+    with engine.connect() as conn:
+        held = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in emptied}
+    held = {name: rows for name, rows in held.items() if rows}
+    if held:
+        what = ", ".join(f"{name} ({rows:,} rows)" for name, rows in held.items())
+        raise EtlError(f"This full refresh would empty {what}, because the source gave no valid row for it; nothing "
+                       "was changed: check the source, or pass --allow-empty to empty it on purpose.")
+
+
+def _validate_all(engine, raw, tables, replace, summary, progress, total):
+    """Validate every table (parents first); returns the results and what the rejections amount to."""
     keys = {} if replace else _existing_keys(engine)
-    checked = {}
+    checked, found, rejected_keys = {}, [], {}
     for i, table in enumerate(tables):
         _report(progress, f"validate {table.name}", i, total)
         started = time.perf_counter()
@@ -127,10 +187,14 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total) -> dic
         if len(primary_key(table)) == 1:
             key = primary_key(table)[0]
             keys[table.name] = keys.get(table.name, pd.Index([])).append(pd.Index(result.accepted[key])).unique()
-        rejected = len(result.reasons) + len(raw[table.name].rejected)
-        summary.tables.append(TableStats(table.name, raw[table.name].rows_read, len(result.accepted), rejected,
-                                         time.perf_counter() - started))
-    return checked
+            if len(result.reasons) and key in raw[table.name].frame:
+                rejected_keys[table.name] = set(normal_keys(raw[table.name].frame.loc[result.reasons.index, key])
+                                                .dropna().astype(str))
+        by_source = len(raw[table.name].rejected)
+        found.append(split(table.name, raw[table.name].rows_read, by_source, result.reasons, rejected_keys))
+        summary.tables.append(TableStats(table.name, raw[table.name].rows_read, len(result.accepted),
+                                         len(result.reasons) + by_source, time.perf_counter() - started))
+    return checked, found
 
 
 def _parent_tables(table) -> set[str]:
@@ -145,9 +209,11 @@ def _existing_keys(engine: Engine) -> dict[str, pd.Index]:
 
 
 def _load_table(conn: Connection, summary: RunSummary, table, raw: RawTable, result: Validated,
-                replace: bool) -> None:
+                empty: bool) -> None:
+    """Write a table's accepted rows (plain inserts into an empty table) and its rejected rows."""
     started = time.perf_counter()
-    write(conn, table, result.accepted, "insert" if replace else "keep" if raw.on_conflict == "keep" else "upsert")
+    mode = "insert" if empty else "keep" if raw.on_conflict == "keep" else "upsert"
+    changed = write(conn, table, result.accepted, mode)
     rejected = [raw.rejected]
     if len(result.reasons):
         rejected.append(pd.DataFrame({
@@ -157,9 +223,10 @@ def _load_table(conn: Connection, summary: RunSummary, table, raw: RawTable, res
         }))
     rows = pd.concat([r for r in rejected if len(r)], ignore_index=True) if any(len(r) for r in rejected) else None
     if rows is not None:
-        conn.execute(insert(rejected_rows), rows.assign(run_id=summary.run_id, table_name=table.name)
-                     .to_dict("records"))
+        conn.execute(insert(rejected_rows), rows.assign(run_id=summary.run_id, table_name=table.name,
+                                                        rule=rules_of(rows["reason"])).to_dict("records"))
     stats = next(s for s in summary.tables if s.table == table.name)
+    stats.loaded, stats.unchanged = changed, stats.loaded - changed
     stats.seconds += time.perf_counter() - started
 
 
@@ -184,7 +251,8 @@ def stored_cursors(engine: Engine, source_name: str) -> dict[str, str]:
 def _record_tables(conn: Connection, summary: RunSummary) -> None:
     conn.execute(insert(etl_run_tables), [
         {"run_id": summary.run_id, "table_name": s.table, "rows_read": s.read, "rows_loaded": s.loaded,
-         "rows_rejected": s.rejected, "seconds": round(s.seconds, 3)} for s in summary.tables
+         "rows_unchanged": s.unchanged, "rows_rejected": s.rejected, "seconds": round(s.seconds, 3)}
+        for s in summary.tables
     ])
 
 
@@ -193,21 +261,19 @@ def _report(progress: Progress | None, label: str, done: int, total: int) -> Non
         progress(label, done, total)
 
 
-def _start_run(engine: Engine, source: str, currency: str | None) -> int:
-    with engine.begin() as conn:
-        result = conn.execute(insert(etl_runs).values(source=source, currency=currency, started_at=datetime.now(),
-                                                      status="running"))
-        return result.inserted_primary_key[0]
+TABLE_WORDS = {"opportunities": "deals", "order_lines": "order lines", "purchase_orders": "purchase-order lines",
+               "social_mentions": "social mentions", "inventory": "stock snapshots"}
 
 
-def _finish_run(engine: Engine, summary: RunSummary, status: str, message: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(etl_runs).where(etl_runs.c.run_id == summary.run_id).values(
-            finished_at=datetime.now(), status=status, rows_read=summary.rows_read,
-            rows_loaded=summary.rows_loaded if status == "success" else 0,
-            rows_rejected=summary.rows_rejected, message=message[:2000]))
+def held(summary: RunSummary) -> str:
+    """What the run's tables hold after it, in words: '8,800 deals, 85 customers, ...' ('no rows' when none)."""
+    parts = [f"{s.loaded + s.unchanged:,} {TABLE_WORDS.get(s.table, s.table)}" for s in summary.tables
+             if s.loaded + s.unchanged]
+    return ", ".join(parts) or "no rows"
 
 
-def _describe(summary: RunSummary) -> str:
-    return (f"{summary.rows_loaded:,} rows loaded into {len(summary.tables)} tables, "
+def describe(summary: RunSummary) -> str:
+    """What a run loaded, in one line: tables with their rows, unchanged and rejected rows, the root cause."""
+    text = (f"{held(summary)}; {summary.rows_loaded:,} new or changed, {summary.rows_unchanged:,} unchanged, "
             f"{summary.rows_rejected:,} rejected, in {summary.seconds:.1f} s")
+    return text + (f". {summary.warning}" if summary.warning else "")

@@ -141,6 +141,24 @@ social_mentions = Table(
     Column("text", Text),
     Column("sentiment", Float),
     Index("ix_mentions_posted", "posted_at"),
+    # Social CRM: where a label came from (person, model, lexicon), the brand and topic, and where it was posted
+    Column("label", String(10)),  # negative, neutral, positive; given by the source (a person) or NULL
+    Column("label_source", String(10)),  # person, model or lexicon; the scorer fills what the source left empty
+    Column("label_confidence", Float),  # the labeller's confidence, 0..1, where the source says
+    Column("brand", String(100)),
+    Column("topic", String(100)),  # e.g. a negative reason ("Late Flight")
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("location", String(200)),  # free text as the author wrote it
+    Column("author_timezone", String(64)),
+    Column("first_response_at", DateTime),  # the brand's first reply, where the data has replies
+    Index("ix_mentions_brand", "brand"),
+)
+
+brands = Table(  # the brands whose mentions are tracked: the own brand(s) and the competitors
+    "brands", metadata,
+    Column("brand", String(100), primary_key=True),
+    Column("is_own", Boolean, nullable=False),
 )
 
 # ---------------------------------------------------------------------------------------------- ERP facts
@@ -157,6 +175,7 @@ orders = Table(
     Column("shipped_at", DateTime),
     Column("delivered_at", DateTime),
     Column("region", String(100)),  # ship-to region; guest sales have no customer to take it from
+    Column("country", String(100)),  # ship-to country, where the source says (the maps use it before the customer's)
     Index("ix_orders_ordered", "ordered_at"),
     Index("ix_orders_customer", "customer_id"),
     Index("ix_orders_department", "department_id"),
@@ -228,6 +247,10 @@ etl_runs = Table(
     Column("rows_loaded", Integer),
     Column("rows_rejected", Integer),
     Column("message", Text),
+    Column("rows_unchanged", Integer),  # rows identical to those already loaded: read = loaded + unchanged + rejected
+    Column("source_path", String(1000)),  # "demo" or the config file: what the app offers to run again
+    Column("data_dir", String(1000)),
+    Column("refreshed_at", DateTime),  # when forecasts and alerts finished after this load
 )
 
 etl_run_tables = Table(
@@ -238,6 +261,7 @@ etl_run_tables = Table(
     Column("rows_loaded", Integer, nullable=False),
     Column("rows_rejected", Integer, nullable=False),
     Column("seconds", Float, nullable=False),
+    Column("rows_unchanged", Integer),
 )
 
 etl_cursors = Table(
@@ -257,6 +281,7 @@ rejected_rows = Table(
     Column("reason", Text, nullable=False),
     Column("payload", Text),
     Index("ix_rejected_rows_run", "run_id", "table_name"),
+    Column("rule", String(300)),  # the reason without the row's own values: what rejected rows are counted by
 )
 
 # ---------------------------------------------------------------------------------------------------- marts
@@ -464,6 +489,52 @@ mart_opportunities = Table(
     Index("ix_mart_opportunities_created", "created_date"),
 )
 
+# ------------------------------------------------------------------------------------------- social marts
+mart_mentions = Table(  # one row per mention with its effective sentiment (the source's label, else the scorer's)
+    "mart_mentions", metadata,
+    _key("mention_id", primary=True),
+    Column("posted_date", Date, nullable=False),
+    _key("department_id", nullable=False),
+    Column("region", String(100), nullable=False),  # the linked customer's region, else Unknown
+    Column("brand", String(100), nullable=False),  # Unbranded where the source names none
+    Column("is_own_brand", Boolean, nullable=False),
+    Column("is_tracked", Boolean, nullable=False),  # a brand of the brands table (all, when it is empty)
+    Column("platform", String(50), nullable=False),
+    Column("author", String(200)),
+    _key("customer_id"),
+    Column("topic", String(100)),
+    Column("label", String(10), nullable=False),  # negative, neutral, positive
+    Column("label_source", String(10), nullable=False),  # person, model, lexicon
+    Column("sentiment", Float, nullable=False),  # -1..1
+    Column("first_response_hours", Float),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("text", Text),
+    Index("ix_mart_mentions_date", "posted_date", "department_id"),
+)
+
+mart_mention_terms = Table(  # the distinct words of each negative mention, handles, links and stop words left out
+    "mart_mention_terms", metadata,
+    _key("mention_id", primary=True),
+    Column("term", String(60), primary_key=True),
+    Index("ix_mart_mention_terms_term", "term"),
+)
+
+mart_sentiment_scorer = Table(  # how the scorer was chosen on the last load and how often it agrees with people
+    "mart_sentiment_scorer", metadata,
+    Column("scorer", String(10), primary_key=True),  # model or lexicon: the one used for unlabelled mentions
+    Column("method", String(200), nullable=False),
+    Column("labelled", Integer, nullable=False),  # mentions with a person's label
+    Column("train_rows", Integer, nullable=False),
+    Column("test_rows", Integer, nullable=False),  # the later 30% of the labelled mentions (time split)
+    Column("split_at", DateTime),
+    Column("accuracy", Float),  # share of held-out mentions where the scorer agrees with the person; NULL untested
+    Column("macro_f1", Float),
+    Column("lexicon_accuracy", Float),
+    Column("lexicon_macro_f1", Float),
+    Column("scored", Integer, nullable=False),  # mentions the scorer labelled
+)
+
 # --------------------------------------------------------------------------------------------------- alerts
 alerts = Table(
     "alerts", metadata,
@@ -512,17 +583,62 @@ alert_events = Table(
     Index("ix_alert_events_alert", "alert_id"),
 )
 
+# --------------------------------------------------------------------------------------------------- access
+users = Table(
+    "users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200)),  # argon2id (argon2-cffi); NULL: cannot sign in with a password
+    Column("role", String(20)),  # admin, analyst, executive, manager; NULL: signed in but sees nothing
+    Column("is_disabled", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),  # consecutive, reset by a sign-in
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime),
+)
+
+user_departments = Table(
+    "user_departments", metadata,
+    Column("username", String(64), ForeignKey("users.username"), primary_key=True),
+    _key("department_id", primary=True),  # no foreign key: a replace load empties departments
+)
+
+user_sessions = Table(
+    "user_sessions", metadata,
+    Column("session_id", String(64), primary_key=True),  # sha-256 of the token kept in the server-side session
+    Column("username", String(64), ForeignKey("users.username"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(20)),  # signed_out, expired, revoked
+    Index("ix_user_sessions_user", "username"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),  # the signed-in user, the typed username, or "cli:<os user>"
+    Column("action", String(40), nullable=False),  # sign_in, sign_in_failed, download, etl_run, alert_resolve ...
+    Column("target", String(300)),  # what it was done to: a user, a source, an alert, a file name
+    Column("outcome", String(20), nullable=False),  # ok, refused, failed
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
-    interactions, opportunities, tickets, social_mentions,
+    interactions, opportunities, tickets, social_mentions, brands,
 ]
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
                mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
+MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer]  # Social CRM
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
+ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]
 
 
 def event_time_column(table: Table) -> Column | None:

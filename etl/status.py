@@ -4,15 +4,16 @@ import pandas as pd
 from sqlalchemy import Engine, desc, func, select
 
 from etl.db import has_table
+from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, etl_runs, event_time_column, rejected_rows
 
 
 def last_successful_run(engine: Engine) -> int | None:
-    """The id of the latest successful ETL run, or None when the warehouse was never loaded."""
+    """The latest run whose rows are loaded (success or warning), or None when the warehouse was never loaded."""
     if not has_table(engine, etl_runs.name):
         return None
     with engine.connect() as conn:
-        return conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+        return conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status.in_(LOADED))).scalar()
 
 
 def recent_runs(engine: Engine, limit: int = 10) -> pd.DataFrame:

@@ -11,15 +11,23 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, Text
 
 from etl.schema import primary_key
 
 DEPARTMENT_KINDS = ["sales", "marketing", "support", "logistics", "procurement", "finance", "other"]
+ORDER_KINDS = ["sale", "return"]
+ORDER_STATUSES = ["open", "on_hold", "shipped", "delivered", "completed", "returned", "cancelled", "unknown"]
+"""What each allowed value means is documented in etl/reference.py (and docs/sources.md)."""
+LARGEST_NUMBER = 1e15
+"""Numbers beyond +-1e15 are no business amount or quantity; they are rejected so a product of two stays finite."""
+LARGEST_INTEGER = 2**31 - 1  # PostgreSQL's INTEGER
+KEY_FLOAT = r"^(-?\d+)\.0+$"  # '1401.0' as a key: a whole number that passed through a float
 RULES: dict[tuple[str, str], list[pa.Check]] = {
     ("departments", "kind"): [pa.Check.isin(DEPARTMENT_KINDS,
                                             error=f"kind must be one of {', '.join(DEPARTMENT_KINDS)}")],
-    ("orders", "kind"): [pa.Check.isin(["sale", "return"], error="kind must be sale or return")],
+    ("orders", "kind"): [pa.Check.isin(ORDER_KINDS, error="kind must be sale or return")],
+    ("orders", "status"): [pa.Check.isin(ORDER_STATUSES, error=f"status must be one of {', '.join(ORDER_STATUSES)}")],
     ("order_lines", "quantity"): [pa.Check.ne(0, error="quantity must not be zero")],
     ("order_lines", "unit_price"): [pa.Check.ge(0, error="unit_price must not be negative")],
     ("order_lines", "discount"): [pa.Check.in_range(0, 1, error="discount must be between 0 and 1")],
@@ -29,6 +37,10 @@ RULES: dict[tuple[str, str], list[pa.Check]] = {
     ("purchase_orders", "quantity"): [pa.Check.gt(0, error="quantity must be positive")],
     ("tickets", "satisfaction"): [pa.Check.in_range(1, 5, error="satisfaction must be between 1 and 5")],
     ("social_mentions", "sentiment"): [pa.Check.in_range(-1, 1, error="sentiment must be between -1 and 1")],
+    ("social_mentions", "label"): [pa.Check.isin(["negative", "neutral", "positive"],
+                                                 error="label must be negative, neutral or positive")],
+    ("social_mentions", "label_source"): [pa.Check.isin(["person", "model", "lexicon"],
+                                                        error="label_source must be person, model or lexicon")],
 }
 
 
@@ -45,13 +57,67 @@ def conform(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.Series]:
     typed, problems = pd.DataFrame(index=raw.index), []
     for column in table.columns:
         values = raw[column.name] if column.name in raw else pd.Series(None, index=raw.index, dtype=object)
+        if is_key(column):
+            values = normal_keys(values)
         cast = _cast(values, column.type)
         failed = values.notna() & cast.isna()
         if failed.any():
             label = _type_label(column.type)
             problems.append(values[failed].map(lambda v, n=column.name, t=label: f"{n}: cannot read {v!r} as {t}"))
+        out_of_bounds = _beyond_limits(cast, column)
+        if out_of_bounds is not None:
+            problems.append(out_of_bounds)
         typed[column.name] = cast
     return typed, _join_reasons(problems)
+
+
+def is_key(column) -> bool:
+    """Whether a column holds keys: text that is a primary key, a foreign key or named *_id."""
+    return isinstance(column.type, String) and bool(column.primary_key or column.foreign_keys
+                                                     or column.name.endswith("_id"))
+
+
+def normal_keys(values: pd.Series) -> pd.Series:
+    """Keys as text with integer-valued floats written as whole numbers (1401.0 and '1401.0' -> '1401')."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & (values == np.round(values))
+        text = values.astype(object).where(values.notna()).map(repr, na_action="ignore")
+        return text.where(~whole, values[whole].astype("int64").astype(str))
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("floating", "mixed-integer-float", "mixed"):
+        values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v,
+                            na_action="ignore")
+    elif kind not in ("string", "empty"):
+        return values
+    text = values if kind == "string" else values.where(values.isna(), values.astype(str))
+    dotted = text.str.contains(".0", regex=False).fillna(False).astype(bool)  # fast: most keys have no dot
+    if not dotted.any():
+        return text
+    return text.where(~dotted, text[dotted].str.replace(KEY_FLOAT, r"\1", regex=True))
+
+
+def _beyond_limits(cast: pd.Series, column) -> pd.Series | None:
+    """Reasons for values the warehouse cannot hold faithfully: too long, NUL bytes, infinite or absurd numbers."""
+    name, sql_type = column.name, column.type
+    if isinstance(sql_type, Float):
+        bad = cast.notna() & ~(cast.abs() <= LARGEST_NUMBER)
+        reason = f"{name}: {{!r}} is not a finite number within +-1e15: fix the value in the source"
+    elif isinstance(sql_type, Integer):
+        bad = cast.notna() & (cast.abs() > LARGEST_INTEGER)
+        reason = f"{name}: {{!r}} is beyond the largest whole number the warehouse holds ({LARGEST_INTEGER:,})"
+    elif isinstance(sql_type, (String, Text)) and (pd.api.types.is_string_dtype(cast) or cast.dtype == object):
+        text = cast.where(cast.isna(), cast.astype(str))
+        nul = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
+        length = getattr(sql_type, "length", None)
+        long = (text.str.len() > length).fillna(False).astype(bool) if length else nul & False
+        reasons = pd.Series(f"{name}: contains a NUL byte (\\x00), which no database column holds: remove it",
+                            index=cast.index)[nul]
+        reasons = pd.concat([reasons, text[long & ~nul].map(
+            lambda v: f"{name}: {v[:20]!r}... is {len(v):,} characters, longer than the {length} the column holds")])
+        return reasons if len(reasons) else None
+    else:
+        return None
+    return cast[bad].map(reason.format) if bad.any() else None
 
 
 def _cast(values: pd.Series, sql_type) -> pd.Series:

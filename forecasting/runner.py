@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, desc, func, insert, select, update
 
 from etl.db import ensure_schema
+from etl.runs import LOADED
 from etl.schema import (
     etl_runs,
     forecast_runs,
@@ -142,7 +143,7 @@ def _start_or_resume(engine: Engine, settings: Settings) -> int:
     """The latest run if it did not finish and was for the same load and settings; else a new run."""
     chosen = json.dumps(asdict(settings))
     with engine.begin() as conn:
-        etl_run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+        etl_run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status.in_(LOADED))).scalar()
         r = forecast_runs
         latest = conn.execute(select(r.c.run_id, r.c.status, r.c.etl_run_id, r.c.settings)
                               .order_by(desc(r.c.run_id)).limit(1)).first()

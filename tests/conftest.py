@@ -4,6 +4,7 @@ In CI (CI=true) the PostgreSQL, browser and dataset tests must run: a missing se
 of skipping. Elsewhere they skip with a one-line reason.
 """
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -82,3 +83,73 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def matrix_warehouse(tmp_path_factory):
+    """The page matrix's warehouses by name (tests/warehouses.py), built once per session across workers."""
+    from tests import warehouses
+
+    root = warehouses.shared_root(tmp_path_factory.getbasetemp())
+
+    def get(name: str) -> str:
+        if name in warehouses.NEEDS_DATASETS and not warehouses.DATASETS.is_dir():
+            skip_or_fail(f"the datasets folder {warehouses.DATASETS} is not there")
+        if warehouses.BUILDERS[name][1] == "postgres":
+            _require_postgres()
+        return warehouses.warehouse(name, root)
+
+    return get
+
+
+def _require_postgres() -> None:
+    admin = create_engine(POSTGRES_ADMIN_URL)
+    try:
+        with admin.connect():
+            pass
+    except Exception as error:
+        skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({type(error).__name__})")
+    finally:
+        admin.dispose()
+
+
+def pytest_sessionfinish(session):
+    """The controller drops the PostgreSQL databases the page matrix created."""
+    if hasattr(session.config, "workerinput") or os.environ.get("BI_TEST_WAREHOUSES"):
+        return  # a worker, or warehouses deliberately kept across sessions
+    from tests import warehouses
+
+    root = warehouses.shared_root(session.config._tmp_path_factory.getbasetemp())
+    with contextlib.suppress(Exception):  # the server is not there: nothing was created
+        warehouses.drop_postgres(root)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def warehouse(request, tmp_path):
+    """An empty warehouse on each backend in turn: the same test must give the same outcome on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+# ---------------------------------------------------------------------------------------------- Social CRM
+TWITTER_CONFIG = Path(__file__).resolve().parents[1] / "etl" / "sources" / "twitter_airline_sentiment.yaml"
+
+
+@pytest.fixture(scope="session")
+def twitter_url(datasets, tmp_path_factory) -> str:
+    """A SQLite warehouse with the 14,640 airline tweets, loaded once per session (for the page matrix too)."""
+    from etl.sources.configured import ConfigSource
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('twitter') / 'warehouse.db'}"
+    run_pipeline(ConfigSource(TWITTER_CONFIG, datasets / "twitter_airline_sentiment"), get_engine(url))
+    return url
+
+
+@pytest.fixture
+def social_url(sqlite_url: str) -> str:
+    """A SQLite warehouse loaded with the social fixture (tests/social_fixtures.py)."""
+    from tests.social_fixtures import social_source
+
+    run_pipeline(social_source(), get_engine(sqlite_url))
+    return sqlite_url

@@ -9,7 +9,7 @@ returns them as text).
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     desc,
+    false,
     func,
     literal,
     select,
@@ -31,8 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from access.scope import Scope, narrow, restrict
 from etl import schema
 from etl.db import database_url, ensure_schema, get_engine
+from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
 
 log = logging.getLogger(__name__)
@@ -40,18 +43,25 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar's global filters: an inclusive date range, departments and regions (empty = all)."""
+    """The sidebar's global filters: an inclusive date range, departments and regions (empty = all), and the
+    departments the signed-in user may see (``allowed``: None for every department, () for none)."""
 
     start: date
     end: date
     departments: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    allowed: Scope = None
+
+    @property
+    def scope(self) -> Scope:
+        """The departments every query reads: the chosen ones within the allowed (see access.scope.narrow)."""
+        return narrow(self.allowed, self.departments)
 
     def previous(self) -> "Filters":
-        """The period of the same length just before this one, with the same departments and regions."""
+        """The period of the same length just before this one, with the same departments, regions and scope."""
         length = self.end - self.start
         end = self.start - timedelta(days=1)
-        return Filters(end - length, end, self.departments, self.regions)
+        return replace(self, start=end - length, end=end)
 
 
 def engine() -> Engine:
@@ -72,24 +82,32 @@ def _prepared(url: str) -> Engine:
 
 
 def data_version() -> int:
-    """The id of the latest successful ETL run (0 before the first), the key that invalidates caches."""
+    """The id of the latest successful ETL run (0 before the first)."""
+    return cache_key()[0]
+
+
+def cache_key() -> tuple[int, int, int]:
+    """What invalidates cached results: the latest loaded run (it commits with its rows, so every committed load
+    changes it), and the latest run and the number of finished runs (so run bookkeeping is seen at once)."""
+    r = etl_runs
     try:
         with engine().connect() as conn:
-            run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status == "success")).scalar()
+            row = conn.execute(select(func.max(r.c.run_id).filter(r.c.status.in_(LOADED)), func.max(r.c.run_id),
+                                      func.count(r.c.finished_at))).one()
     except (OperationalError, ProgrammingError):  # the warehouse has no tables yet
-        return 0
-    return run or 0
+        return 0, 0, 0
+    return row[0] or 0, row[1] or 0, row[2] or 0
 
 
 def read(statement: Select) -> pd.DataFrame:
     """Run a statement (cached per data version) and return a frame with its date columns parsed."""
     compiled = statement.compile(dialect=engine().dialect)
     params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in compiled.params.items()))
-    return _read_cached(database_url(), data_version(), compiled.string, params, statement)
+    return _read_cached(database_url(), cache_key(), compiled.string, params, statement)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _read_cached(url: str, version: int, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
+def _read_cached(url: str, version: tuple, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
     """Cached on (url, version, sql, params); the statement itself is not hashed."""
     with _prepared(url).connect() as conn:
         frame = pd.DataFrame(conn.execute(_statement).mappings().all(),
@@ -121,13 +139,13 @@ def has_rows(*tables: str) -> bool:
 
 
 def has_data() -> bool:
-    """Whether the warehouse holds anything the pages can show (orders or deals)."""
-    return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities")
+    """Whether the warehouse holds anything the pages can show (orders, deals or social mentions)."""
+    return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities") or has_rows("mart_mentions")
 
 
 def currency() -> str | None:
     """The ISO currency code of the latest successful load (None when the source did not say)."""
-    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status == "success")
+    frame = read(select(etl_runs.c.currency).where(etl_runs.c.status.in_(LOADED))
                  .order_by(desc(etl_runs.c.run_id)).limit(1))
     return None if frame.empty else frame.iloc[0, 0]
 
@@ -138,6 +156,15 @@ def department_options() -> pd.DataFrame:
                 .order_by(departments.c.name))
 
 
+def owning_departments(table_name: str) -> dict[str, str]:
+    """The departments that own rows of a mart: department_id -> name."""
+    table = schema.metadata.tables[table_name]
+    frame = read(select(table.c.department_id, func.coalesce(departments.c.name, table.c.department_id).label("name"))
+                 .select_from(table.outerjoin(departments, departments.c.department_id == table.c.department_id))
+                 .distinct())
+    return dict(zip(frame["department_id"], frame["name"]))
+
+
 def region_options() -> list[str]:
     """Regions of orders, customers and deals, sorted."""
     statement = union(select(mart_order_fulfilment.c.region), select(mart_opportunities.c.region),
@@ -146,21 +173,31 @@ def region_options() -> list[str]:
 
 
 def date_bounds() -> tuple[date, date] | None:
-    """First and last day with an order or a deal, or None when there are neither."""
+    """First and last day with an order, a deal or a social mention, or None when there are none."""
     f, o = mart_order_fulfilment, mart_opportunities
-    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date)).subquery()
+    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date),
+                     select(schema.mart_mentions.c.posted_date)).subquery()
     frame = read(select(func.min(days.c.day).label("first"), func.max(days.c.day).label("last")))
     if frame.empty or pd.isna(frame.iloc[0, 0]):
         return None
     return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
 
 
-def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
-    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
-    column = table.c[date_column]
-    statement = statement.where(column >= filters.start, column <= filters.end)
-    if filters.departments and "department_id" in table.c:
-        statement = statement.where(table.c.department_id.in_(filters.departments))
+def where_scope(statement: Select, table, filters: Filters) -> Select:
+    """Restrict a statement on a table to the filters' department scope and regions, as bound predicates.
+
+    A table without departments (stock) holds company-wide rows: only a user who may see every department
+    reads them (default deny)."""
+    if "department_id" in table.c:
+        statement = restrict(statement, table.c.department_id, filters.scope)
+    elif filters.allowed is not None:
+        statement = statement.where(false())
     if filters.regions and "region" in table.c:
         statement = statement.where(table.c.region.in_(filters.regions))
     return statement
+
+
+def where_period(statement: Select, table, date_column: str, filters: Filters) -> Select:
+    """Restrict a statement on a mart to the filters' period, departments and regions (where it has them)."""
+    column = table.c[date_column]
+    return where_scope(statement.where(column >= filters.start, column <= filters.end), table, filters)

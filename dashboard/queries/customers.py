@@ -1,10 +1,13 @@
 """Customer queries: cohorts, retention and churn, RFM scores, and one customer's whole history."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pandas as pd
 from sqlalchemy import Float, and_, case, cast, desc, func, literal, null, or_, select, union_all
 
-from dashboard.queries import Filters, read
-from etl.kpi import CHURN_DAYS
+from dashboard.queries import Filters, read, where_scope
+from etl.kpi import CHURN_DAYS, ratio, retention_summary
 from etl.schema import (
     customers,
     interactions,
@@ -17,14 +20,6 @@ from etl.schema import (
 from etl.sqlfunc import day_of
 
 
-def _customer_filters(statement, table, filters: Filters):
-    if filters.departments:
-        statement = statement.where(table.c.department_id.in_(filters.departments))
-    if filters.regions:
-        statement = statement.where(table.c.region.in_(filters.regions))
-    return statement
-
-
 def cohorts(filters: Filters) -> pd.DataFrame:
     """Active customers per cohort and month since it: cohort_month, months_since_cohort, customers."""
     m = mart_customer_month
@@ -32,67 +27,80 @@ def cohorts(filters: Filters) -> pd.DataFrame:
                  .where(m.c.orders > 0, m.c.cohort_month >= filters.start, m.c.cohort_month <= filters.end,
                         m.c.months_since_cohort >= 0)
                  .group_by(m.c.cohort_month, m.c.months_since_cohort))
-    return read(_customer_filters(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
+    return read(where_scope(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
 
 
 def monthly_churn(filters: Filters) -> pd.DataFrame:
     """Per month: month_start, active, new, retained (active, not new), churned (last sale 3 months before,
     none since): the monthly view of the 90-day churn rule."""
     m = mart_customer_month
-    active = _customer_filters(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
-                               .where(m.c.orders > 0), m, filters).subquery("active")
-    following = (select(active, func.lead(active.c.month_index).over(
-        partition_by=active.c.customer_id, order_by=active.c.month_index).label("next_index"))).subquery("following")
-    last = select(func.max(m.c.month_index)).scalar_subquery()
     lapse = CHURN_DAYS // 30
-    churned = (select((following.c.month_index + lapse).label("month_index"), func.count().label("churned"))
-               .where(or_(following.c.next_index.is_(None), following.c.next_index - following.c.month_index > lapse),
-                      following.c.month_index + lapse <= last)
-               .group_by(following.c.month_index + lapse)).subquery("churned")
+    active = where_scope(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
+                               .where(m.c.orders > 0), m, filters).subquery("active")
+    next_index = func.lead(active.c.month_index).over(partition_by=active.c.customer_id, order_by=active.c.month_index)
+    following = select(active, (active.c.month_index + lapse).label("lapse_index"),
+                       next_index.label("next_index")).subquery("following")
+    last = select(func.max(m.c.month_index)).scalar_subquery()
+    churned = (select(following.c.lapse_index, func.count().label("churned"))
+               .where(or_(following.c.next_index.is_(None), following.c.next_index > following.c.lapse_index),
+                      following.c.lapse_index <= last)
+               .group_by(following.c.lapse_index)).subquery("churned")
     counts = (select(active.c.month_start, active.c.month_index, func.count().label("active"),
                      func.count().filter(active.c.month_start == active.c.cohort_month).label("new"))
               .group_by(active.c.month_start, active.c.month_index)).subquery("counts")
     statement = (select(counts.c.month_start, counts.c.active, counts.c.new,
                         (counts.c.active - counts.c.new).label("retained"),
                         func.coalesce(churned.c.churned, 0).label("churned"))
-                 .select_from(counts.outerjoin(churned, churned.c.month_index == counts.c.month_index))
+                 .select_from(counts.outerjoin(churned, churned.c.lapse_index == counts.c.month_index))
                  .where(counts.c.month_start >= filters.start.replace(day=1), counts.c.month_start <= filters.end)
                  .order_by(counts.c.month_start))
     return read(statement)
 
 
 def _active_between(filters: Filters, start, end):
+    """Customers with a sale order between two days (inclusive), in the chosen departments and regions."""
     f = mart_order_fulfilment
     statement = (select(f.c.customer_id).where(f.c.kind == "sale", f.c.customer_id.is_not(None),
                                                  f.c.order_date >= start, f.c.order_date <= end).distinct())
-    return _customer_filters(statement, f, filters)
+    return where_scope(statement, f, filters)
 
 
-def retention_figures(filters: Filters) -> dict:
-    """S (active in the 90 days before the period), E (active in its last 90 days), N (first sale in it)."""
+def customer_bases(filters: Filters) -> dict:
+    """The retention cards of kpi.retention_summary: start (S, a sale in the 90 days before the period), end (E,
+    a sale in the 90 days up to its last day), retained (in both), new, churned, rate; plus first_time (customers
+    whose first sale falls in the period)."""
     f = mart_order_fulfilment
-    window = pd.Timedelta(days=CHURN_DAYS)
-    start_set = _active_between(filters, filters.start - window, filters.start - pd.Timedelta(days=1)).subquery()
-    end_set = _active_between(filters, max(filters.start, filters.end - window + pd.Timedelta(days=1)),
-                              filters.end).subquery()
-    firsts = _customer_filters(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
+    window = timedelta(days=CHURN_DAYS)
+    start_set = _active_between(filters, filters.start - window, filters.start - timedelta(days=1)).subquery()
+    end_set = _active_between(filters, filters.end - window + timedelta(days=1), filters.end).subquery()
+    firsts = where_scope(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
                                .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
     firsts = firsts.group_by(f.c.customer_id).subquery()
     frame = read(select(
         select(func.count()).select_from(start_set).scalar_subquery().label("start"),
         select(func.count()).select_from(end_set).scalar_subquery().label("end"),
+        select(func.count()).select_from(end_set).where(end_set.c.customer_id.in_(select(start_set.c.customer_id)))
+        .scalar_subquery().label("retained"),
         select(func.count()).select_from(firsts).where(and_(firsts.c.first >= filters.start,
                                                             firsts.c.first <= filters.end))
-        .scalar_subquery().label("new"),
+        .scalar_subquery().label("first_time"),
     ))
-    return {k: int(v) for k, v in frame.iloc[0].items()}
+    counts = {k: int(v) for k, v in frame.iloc[0].items()}
+    return retention_summary(counts["start"], counts["end"], counts["retained"]) | {"first_time": counts["first_time"]}
+
+
+def annual_churn(filters: Filters) -> dict:
+    """The annual churn rate behind CLV: churn (share of the customers with a sale in the 90 days a year before
+    the period's end who have none in the 90 days up to it; None without such customers) and base (their count)."""
+    year = customer_bases(replace(filters, start=filters.end - timedelta(days=364)))
+    return {"churn": ratio(year["churned"], year["start"]), "base": year["start"]}
 
 
 def rfm(filters: Filters) -> pd.DataFrame:
     """Per customer active in the period: customer_id, name, region, last_order, frequency, monetary,
     gross_margin; scores r_score, f_score, m_score (1-5 by quintile, 5 best)."""
     f = mart_order_fulfilment
-    per_customer = _customer_filters(
+    per_customer = where_scope(
         select(f.c.customer_id, func.max(f.c.order_date).filter(f.c.kind == "sale").label("last_order"),
                func.count().filter(f.c.kind == "sale").label("frequency"),
                func.sum(f.c.net_revenue).label("monetary"), func.sum(f.c.gross_margin).label("gross_margin"))
@@ -115,7 +123,7 @@ def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataF
     if search:
         pattern = f"%{search.lower()}%"
         statement = statement.where(or_(func.lower(c.c.customer_id).like(pattern), func.lower(c.c.name).like(pattern)))
-    return read(_customer_filters(statement, c, filters).order_by(c.c.name).limit(limit))
+    return read(where_scope(statement, c, filters).order_by(c.c.name).limit(limit))
 
 
 def timeline(customer_id: str) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 import pandas as pd
 from sqlalchemy import case, desc, func, select
 
-from dashboard.queries import Filters, read, where_period
+from dashboard.queries import Filters, read, where_period, where_scope
 from etl.schema import (
     departments,
     mart_inventory,
@@ -49,18 +49,21 @@ def procurement_totals(filters: Filters) -> pd.DataFrame:
     return read(where_period(statement, p, "ordered_date", filters))
 
 
-def worst_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
-    """Suppliers by on-time share, worst first: supplier, received, on_time_rate, avg_lead_days, avg_days_late."""
+def late_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
+    """Suppliers with the most lines received late, most first: supplier, received, late, late_rate,
+    avg_days_late (of the late lines), avg_lead_days."""
     p = mart_procurement
     received = func.count().filter(p.c.is_received)
+    late = func.count().filter(p.c.is_on_time.is_not(None) & ~p.c.is_on_time)
     statement = (select(func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
-                        received.label("received"),
-                        (func.count().filter(p.c.is_on_time) * 1.0 / func.nullif(received, 0)).label("on_time_rate"),
-                        func.avg(p.c.lead_days).label("avg_lead_days"),
-                        func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"))
+                        received.label("received"), late.label("late"),
+                        (late * 1.0 / func.nullif(received, 0)).label("late_rate"),
+                        func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"),
+                        func.avg(p.c.lead_days).label("avg_lead_days"))
                  .select_from(p.outerjoin(suppliers, suppliers.c.supplier_id == p.c.supplier_id))
-                 .group_by(p.c.supplier_id, suppliers.c.name).having(received > 0))
-    return read(where_period(statement, p, "ordered_date", filters).order_by("on_time_rate").limit(limit))
+                 .group_by(p.c.supplier_id, suppliers.c.name).having(late > 0))
+    return read(where_period(statement, p, "ordered_date", filters).order_by(desc("late"), desc("late_rate"))
+                .limit(limit))
 
 
 def stock_totals(filters: Filters) -> pd.DataFrame:
@@ -94,12 +97,11 @@ def receivables(filters: Filters) -> pd.DataFrame:
     """One row: invoiced (amount issued in the period), open_at_start and open_at_end (amounts issued but not
     yet paid on those days), avg_order_to_cash_days and avg_days_to_pay of invoices paid in the period."""
     v = mart_invoices
-    in_departments = v.c.department_id.in_(filters.departments) if filters.departments else v.c.amount.is_not(None)
 
     def open_on(day):
-        return (select(func.coalesce(func.sum(v.c.amount), 0.0))
-                .where(in_departments, v.c.issued_date <= day, v.c.paid_date.is_(None) | (v.c.paid_date > day))
-                .scalar_subquery())
+        return where_scope(select(func.coalesce(func.sum(v.c.amount), 0.0))
+                           .where(v.c.issued_date <= day, v.c.paid_date.is_(None) | (v.c.paid_date > day)),
+                           v, filters).scalar_subquery()
 
     issued = where_period(select(func.coalesce(func.sum(v.c.amount), 0.0)), v, "issued_date", filters)
     paid = where_period(select(func.avg(v.c.order_to_cash_days).label("o2c"), func.avg(v.c.days_to_pay).label("dtp")),
@@ -111,10 +113,11 @@ def receivables(filters: Filters) -> pd.DataFrame:
 
 
 def ticket_times(filters: Filters) -> pd.DataFrame:
-    """Per month: month_start, tickets, resolved, avg_first_response_hours, avg_resolution_hours,
-    avg_satisfaction."""
+    """Per month: month_start, tickets, responded (with a first response), resolved, avg_first_response_hours,
+    avg_resolution_hours, avg_satisfaction."""
     t = mart_tickets
     statement = (select(t.c.month_start, func.count().label("tickets"),
+                        func.count(t.c.first_response_hours).label("responded"),
                         func.count().filter(t.c.is_resolved).label("resolved"),
                         func.avg(t.c.first_response_hours).label("avg_first_response_hours"),
                         func.avg(t.c.resolution_hours).label("avg_resolution_hours"),

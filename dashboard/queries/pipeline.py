@@ -1,40 +1,51 @@
-"""CRM pipeline queries: value by stage, weighted pipeline, win rates, sales cycle."""
+"""CRM pipeline queries: the open pipeline at the period's end, and the deals created, won and lost in it."""
 
 import pandas as pd
-from sqlalchemy import desc, func, select
+from sqlalchemy import case, desc, func, literal, select
 
-from dashboard.queries import Filters, read, where_period
+from dashboard.queries import Filters, read, where_period, where_scope
+from etl.kpi import CLOSED_SINCE_STAGE, DEFAULT_STAGE_PROBABILITY
 from etl.schema import departments, employees, mart_opportunities
 
 
-def by_stage(filters: Filters) -> pd.DataFrame:
-    """Deals created in the period per stage: stage, deals, value (expected value), probability, weighted."""
+def _open_on(day):
+    """Deals open at the end of a day: created by then (or undated) and not closed by then. A deal closed on an
+    unknown date counts as closed."""
     o = mart_opportunities
-    statement = (select(o.c.stage, func.count().label("deals"), func.sum(o.c.expected_value).label("value"),
-                        func.max(o.c.probability).label("probability"),
-                        func.sum(o.c.expected_value * o.c.probability).label("weighted"))
-                 .group_by(o.c.stage))
-    return read(where_period(statement, o, "created_date", filters).order_by(desc("probability")))
+    created = o.c.created_date.is_(None) | (o.c.created_date <= day)
+    return created & (o.c.is_open | (o.c.closed_date > day))
 
 
-def totals(filters: Filters) -> pd.DataFrame:
-    """One row over deals created in the period: deals, open, won, lost, open_value, weighted_pipeline,
-    won_value, avg_cycle_days (won and lost deals)."""
+def open_pipeline(filters: Filters) -> pd.DataFrame:
+    """The open pipeline at the period's end, per stage: stage, deals, value (expected value), probability,
+    weighted; deals that have closed since count in the stage CLOSED_SINCE_STAGE. Earliest stage first."""
     o = mart_opportunities
-    closed = ~o.c.is_open
-    statement = select(
-        func.count().label("deals"), func.count().filter(o.c.is_open).label("open"),
-        func.count().filter(o.c.is_won).label("won"), func.count().filter(closed & ~o.c.is_won).label("lost"),
-        func.coalesce(func.sum(o.c.expected_value).filter(o.c.is_open), 0.0).label("open_value"),
-        func.coalesce(func.sum(o.c.expected_value * o.c.probability).filter(o.c.is_open), 0.0)
-        .label("weighted_pipeline"),
-        func.coalesce(func.sum(o.c.amount).filter(o.c.is_won), 0.0).label("won_value"),
-        func.avg(o.c.cycle_days).filter(closed).label("avg_cycle_days"))
-    return read(where_period(statement, o, "created_date", filters))
+    stage = case((o.c.is_open, o.c.stage), else_=literal(CLOSED_SINCE_STAGE))
+    probability = case((o.c.is_open, o.c.probability), else_=DEFAULT_STAGE_PROBABILITY)
+    statement = (select(stage.label("stage"), func.count().label("deals"),
+                        func.coalesce(func.sum(o.c.expected_value), 0.0).label("value"),
+                        func.max(probability).label("probability"),
+                        func.coalesce(func.sum(o.c.expected_value * probability), 0.0).label("weighted"))
+                 .where(_open_on(filters.end)).group_by(stage))
+    return read(where_scope(statement, o, filters).order_by("probability", "stage"))
+
+
+def period_totals(filters: Filters) -> pd.DataFrame:
+    """One row: created (deals created in the period), won, lost, won_value and avg_cycle_days of the deals
+    closed in it."""
+    o = mart_opportunities
+    closed = where_period(select(func.count().filter(o.c.is_won).label("won"),
+                                 func.count().filter(~o.c.is_open & ~o.c.is_won).label("lost"),
+                                 func.coalesce(func.sum(o.c.amount).filter(o.c.is_won), 0.0).label("won_value"),
+                                 func.avg(o.c.cycle_days).label("avg_cycle_days")).where(~o.c.is_open),
+                          o, "closed_date", filters).subquery()
+    created = where_period(select(func.count().label("created")), o, "created_date", filters).subquery()
+    return read(select(created.c.created, closed))
 
 
 def win_rates(filters: Filters, by: str) -> pd.DataFrame:
-    """Win rate per department or owner: name, won, lost, win_rate, won_value, open_deals; best first."""
+    """Win rate of the deals closed in the period per department or owner: name, won, lost, win_rate,
+    won_value; best first."""
     o = mart_opportunities
     names = departments if by == "department" else employees
     key = o.c.department_id if by == "department" else o.c.owner_id
@@ -42,14 +53,13 @@ def win_rates(filters: Filters, by: str) -> pd.DataFrame:
     won, lost = func.count().filter(o.c.is_won), func.count().filter(~o.c.is_open & ~o.c.is_won)
     statement = (select(func.coalesce(names.c.name, key, "(no owner)").label("name"), won.label("won"),
                         lost.label("lost"), (won * 1.0 / func.nullif(won + lost, 0)).label("win_rate"),
-                        func.coalesce(func.sum(o.c.amount).filter(o.c.is_won), 0.0).label("won_value"),
-                        func.count().filter(o.c.is_open).label("open_deals"))
-                 .select_from(o.outerjoin(names, name_key == key)).group_by(key, names.c.name))
-    return read(where_period(statement, o, "created_date", filters).order_by(desc("win_rate"), desc("won")))
+                        func.coalesce(func.sum(o.c.amount).filter(o.c.is_won), 0.0).label("won_value"))
+                 .select_from(o.outerjoin(names, name_key == key)).where(~o.c.is_open).group_by(key, names.c.name))
+    return read(where_period(statement, o, "closed_date", filters).order_by(desc("win_rate"), desc("won")))
 
 
 def cycle_lengths(filters: Filters) -> pd.DataFrame:
-    """Closed deals' sales cycles: is_won, cycle_days."""
+    """Sales cycles of the deals closed in the period: is_won, cycle_days."""
     o = mart_opportunities
     statement = select(o.c.is_won, o.c.cycle_days).where(~o.c.is_open, o.c.cycle_days.is_not(None))
-    return read(where_period(statement, o, "created_date", filters))
+    return read(where_period(statement, o, "closed_date", filters))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import auth, filters, safe
 from dashboard import queries as q
 from dashboard.charts import forecast as charts
 from dashboard.formatting import forecast_sentence, percent, readable_reason, tick_prefix
@@ -18,15 +18,15 @@ NO_SERIES = ("This warehouse holds no sales orders, so there is nothing to forec
 def narrowed(options, level: str, chosen, names: dict):
     """The level's series within the sidebar's departments or regions, and a note when none of them is there."""
     mine = options[options["level"] == level]
-    wanted = {"department": chosen.departments, "region": chosen.regions, "product": chosen.regions}.get(level, ())
+    wanted = {"department": chosen.scope or (), "region": chosen.regions, "product": chosen.regions}.get(level, ())
     column = "region" if level == "product" else "member"
     if not wanted:
         return mine, None
     within = mine[mine[column].isin(wanted)]
     if within.empty:
         return mine, (f"None of the {LEVEL_NAMES[level].split(' ')[0].lower()} in the sidebar's filter "
-                      f"({', '.join(names.get(w, w) for w in wanted)}) has sales to forecast, so all of them are "
-                      "listed.")
+                      f"({safe.md(', '.join(names.get(w, w) for w in wanted))}) has sales to forecast, so all of "
+                      "them are listed.")
     return within, None
 
 
@@ -42,10 +42,16 @@ options = forecast.series_options(run_id)
 if options["model"].isna().all():
     st.info(NO_SERIES)
     st.stop()
+if chosen.allowed is not None:  # a manager sees their departments' series; company-wide series are not theirs
+    options = options[(options["level"] == "department") & options["member"].isin(chosen.scope or ())]
+    if options["model"].isna().all():
+        st.info("This forecast run has no series for your departments (`python -m forecasting run --by "
+                "total,department` adds department series).")
+        st.stop()
 
 levels = [lv for lv in LEVEL_NAMES if lv in set(options.loc[options["model"].notna(), "level"])]
-default = "department" if chosen.departments and "department" in levels else levels[0]
-if chosen.departments and "department" not in levels:
+default = "department" if chosen.scope and "department" in levels else levels[0]
+if chosen.scope and "department" not in levels:
     st.info("This forecast run has no department series (`python -m forecasting run --by total,department` "
             "adds them), so the departments in the sidebar's filter cannot be shown apart.")
 level = st.selectbox("Forecast of", levels, index=levels.index(default), format_func=LEVEL_NAMES.get,
@@ -64,7 +70,7 @@ predicted = forecast.points(run_id, series_id)
 last = series["history_end"].date()
 start, end = min(chosen.start, last), last
 actual = charts.actual_days(forecast.history(level, series["member"], series["region"], start, end), start, end)
-title = f"{labels[series_id]}: {'units' if units else 'net revenue'}, next {horizon} days"
+title = f"{safe.plot(labels[series_id])}: {'units' if units else 'net revenue'}, next {horizon} days"
 st.plotly_chart(charts.forecast(actual, predicted, series["closures"], prefix, title), width="stretch")
 if chosen.end < last or chosen.start > last:
     st.caption(f"Actual days shown from {start:%Y-%m-%d} to {end:%Y-%m-%d}, so that they meet the forecast, "
@@ -96,5 +102,5 @@ if not backtests.empty:
                "chosen from earlier origins whose horizon had ended. sMAPE = mean of 2|forecast - actual| / "
                "(|forecast| + |actual|); MASE = mean absolute error / that of repeating the weekday a week before.")
 
-st.download_button("Download forecast (CSV)", predicted.to_csv(index=False).encode(),
-                   file_name=f"forecast-{series_id.replace(':', '-').replace('@', '-')}.csv", mime="text/csv")
+safe.download_csv("Download forecast (CSV)", predicted, f"forecast-{series_id.replace(':', '-').replace('@', '-')}.csv",
+                  "download_forecast", auth.current().username, q.engine())

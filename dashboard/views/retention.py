@@ -4,18 +4,20 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import auth, filters, safe
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import count, money, percent
-from dashboard.queries import Filters, customers, sales
+from dashboard.formatting import count, money, money_format, percent
+from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
     CAPTIONS,
+    CHURN_DAYS,
+    MAX_LIFETIME_YEARS,
     customer_lifetime_value,
+    expected_lifetime,
     ratio,
     retention_matrix,
-    retention_rate,
     rfm_frame,
 )
 
@@ -24,18 +26,21 @@ chosen = filters.require("mart_customer_month", "This warehouse has no sales to 
                          "retention to show: load orders with customer ids (the demo, or a source with orders).")
 currency = q.currency()
 
-figures = customers.retention_figures(chosen)
-year = customers.retention_figures(Filters(chosen.end - timedelta(days=364), chosen.end, chosen.departments,
-                                           chosen.regions))
-rate, year_rate = retention_rate(figures["start"], figures["end"], figures["new"]), retention_rate(
-    year["start"], year["end"], year["new"])
-annual_churn = None if year_rate is None else max(0.0, 1 - year_rate)
-cards = st.columns(4)
-cards[0].metric("Retention rate", percent(rate), help=CAPTIONS["retention_rate"], border=True)
-cards[1].metric("Customers at start", count(figures["start"]), border=True)
-cards[2].metric("New customers", count(figures["new"]), border=True)
-cards[3].metric("Churned", count(max(0, figures["start"] - (figures["end"] - figures["new"]))), border=True,
-                help="Customers active before the period without a sale in its last 90 days.")
+bases = customers.customer_bases(chosen)
+cards = st.columns(5)
+cards[0].metric("Retention rate", percent(bases["rate"]), help=CAPTIONS["retention_rate"], border=True)
+cards[1].metric("Customers at start", count(bases["start"]), border=True,
+                help="S: customers with a sale in the 90 days before the period.")
+cards[2].metric("Customers at end", count(bases["end"]), border=True,
+                help="E: customers with a sale in the 90 days up to the period's last day.")
+cards[3].metric("New or won back", count(bases["new"]), border=True,
+                help="N = E - customers in both bases: first-time buyers and earlier customers who came back.")
+cards[4].metric("Churned", count(bases["churned"]), border=True,
+                help="Customers at start without a sale in the 90 days up to the period's last day.")
+first_day = q.date_bounds()[0]
+history_note = (f" The data starts on {first_day:%d %b %Y}, less than 90 days before the period: the base at its "
+                "start is measured on fewer days." if chosen.start - timedelta(days=CHURN_DAYS) < first_day else "")
+st.caption(f"{count(bases['first_time'])} customers bought for the first time in the period.{history_note}")
 
 st.plotly_chart(charts.cohort_heatmap(retention_matrix(customers.cohorts(chosen))), width="stretch")
 st.caption(CAPTIONS["cohorts"] + " Cohorts that start in the period are shown.")
@@ -48,13 +53,19 @@ if rfm.empty:
     st.stop()
 totals = sales.period_kpis(chosen)
 margin_rate = ratio(totals["gross_margin"], totals["net_revenue"])
-rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, annual_churn)
+churn = customers.annual_churn(chosen)
+rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
 left, right = st.columns(2)
 left.plotly_chart(charts.rfm_segments(segments, currency), width="stretch")
 left.caption(CAPTIONS["rfm"])
 right.plotly_chart(charts.clv_histogram(rfm["clv"], currency), width="stretch")
-right.caption(CAPTIONS["clv"] + f" Annual churn rate used: {percent(annual_churn)}"
+churn_note = (f" Annual churn rate used: {percent(churn['churn'])} of {count(churn['base'])} customers, an "
+              f"expected lifetime of {expected_lifetime(churn['churn']):.1f} years"
+              if churn["churn"] is not None else
+              " The data holds no customer active a year before the period's end, so the lifetime is capped at "
+              f"{MAX_LIFETIME_YEARS:.0f} years")
+right.caption(CAPTIONS["clv"] + churn_note
               + ("; the source has no costs, so margin counts as 100%." if margin_rate is None else "."))
 
 st.subheader("Valuable customers at risk")
@@ -64,13 +75,13 @@ st.dataframe(at_risk[columns], hide_index=True, column_config={
     "customer_id": "Customer", "name": "Name", "region": "Region", "segment": "Segment",
     "recency_days": st.column_config.NumberColumn("Days since last sale", format="%d"),
     "frequency": st.column_config.NumberColumn("Orders", format="%d"),
-    "monetary": st.column_config.NumberColumn("Net revenue", format="%.2f"),
-    "clv": st.column_config.NumberColumn("CLV", format="%.0f"),
+    "monetary": st.column_config.NumberColumn("Net revenue", format=money_format(currency)),
+    "clv": st.column_config.NumberColumn("CLV", format=money_format(currency, 0)),
 })
 st.caption(f"{count(len(at_risk))} customers in the segments {', '.join(AT_RISK_SEGMENTS)}, worth "
            f"{money(at_risk['monetary'].sum(), currency)} in the period.")
-st.download_button("Download customers at risk (CSV)", at_risk[columns].to_csv(index=False).encode(),
-                   file_name="customers-at-risk.csv", mime="text/csv")
+safe.download_csv("Download customers at risk (CSV)", at_risk[columns], "customers-at-risk.csv", "download_at_risk",
+                  auth.current().username, q.engine())
 
 st.subheader("Customer 360°")
 search = st.text_input("Find a customer (id or name)", key="customer_search")
@@ -91,5 +102,14 @@ if events.empty:
     st.info("Nothing is recorded for this customer.")
 else:
     st.plotly_chart(charts.timeline(events, currency), width="stretch")
-    st.dataframe(events, hide_index=True, column_config={"date": st.column_config.DateColumn("Date"),
-                                                         "amount": st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(events, hide_index=True, column_config={
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "event": "Event", "detail": "Detail",
+        "amount": st.column_config.NumberColumn("Amount", format=money_format(currency))})
+
+said = social.customer_mentions(picked)  # Social CRM: what this customer said in public, and how it was read
+if not said.empty:
+    st.markdown(f"**Social mentions** ({count(len(said))}): what the customer posted, with its sentiment.")
+    st.dataframe(said, hide_index=True, key="customer_mentions", column_config={
+        "posted_date": st.column_config.DateColumn("Posted"), "brand": "Brand", "platform": "Platform",
+        "label": "Sentiment", "label_source": "Labelled by",
+        "sentiment": st.column_config.NumberColumn("Score", format="%.2f"), "text": "Text"})

@@ -25,11 +25,16 @@ def promotion_days(rng: np.random.Generator, start: date, end: date) -> set[date
     return {(mondays[i] + timedelta(days=k)).date() for i in chosen for k in range(7)}
 
 
+def last_full_day() -> date:
+    """Yesterday: the demo's history ends with the last complete day, so no event lies later than now."""
+    return date.today() - timedelta(days=1)
+
+
 def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1.0,
                   incident: SupplierDelay | None = None) -> dict[str, pd.DataFrame]:
     """Every canonical table of the demo company, ordered as ``CANONICAL_TABLES``; ``incident`` makes one
     supplier deliver late (the scenario the alerts are tested on)."""
-    end = end_date or date.today()
+    end = end_date or last_full_day()
     start = end - timedelta(days=HISTORY_DAYS - 1)
     rng = np.random.default_rng(seed)
     company = build_company(rng, start, HISTORY_DAYS, scale)
@@ -43,7 +48,7 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
     t_start, t_end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(hours=23, minutes=59)
     orders = activity.finish_orders(erp["orders"], pd.Timestamp(end))
     return_orders, return_lines = activity.returns(rng, orders, erp["order_lines"], pd.Timestamp(end))
-    orders = pd.concat([orders, return_orders], ignore_index=True)
+    orders = pd.concat([orders, return_orders], ignore_index=True).assign(country="United Kingdom")
     lines = pd.concat([erp["order_lines"], return_lines], ignore_index=True)
     tables = {
         "departments": company.departments, "employees": company.employees, "customers": company.customers,
@@ -54,8 +59,9 @@ def generate_demo(seed: int = 42, end_date: date | None = None, scale: float = 1
         "opportunities": activity.opportunities(rng, company, t_start, t_end, scale),
         "tickets": activity.tickets(rng, orders, t_end),
         "social_mentions": activity.social_mentions(rng, company, orders, t_start, t_end, scale),
+        "brands": activity.brands(),
     }
     return {t.name: tables[t.name][[c.name for c in t.columns]].reset_index(drop=True) for t in CANONICAL_TABLES}
 
 
-__all__ = ["SupplierDelay", "generate_demo"]
+__all__ = ["SupplierDelay", "generate_demo", "last_full_day"]

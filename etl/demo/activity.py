@@ -7,18 +7,31 @@ mentions; unresolved tickets leave unhappy customers.
 import numpy as np
 import pandas as pd
 
-from etl.demo.company import MARKETING, SUPPORT, Company
+from etl.demo.company import LOGISTICS, MARKETING, SUPPORT, Company
 
 STAGES = ["Prospecting", "Qualification", "Proposal", "Negotiation"]
 CHANNELS = ["Email", "Phone", "Meeting", "Video call"]
 OUTCOMES = ["Positive", "Neutral", "No answer", "Follow-up booked"]
 PLATFORMS = ["X", "Facebook", "Instagram", "Trustpilot", "Reddit"]
-POSITIVE = ["Really happy with my new {p}, arrived quickly.", "Great service from the team, {p} works perfectly.",
-            "Second order this year, the {p} is excellent value.", "Smooth ordering and fast delivery. Recommended."]
-NEUTRAL = ["Ordered a {p}, we will see how it goes.", "Does anyone know if the {p} supports USB-C?",
-           "Comparing suppliers for a {p}, any advice?"]
-NEGATIVE = ["Still waiting for my {p}, delivery promised days ago.", "Delivery late again. Not impressed.",
-            "Support has not answered my ticket about the {p}.", "Order arrived late and nobody told me why."]
+OWN_BRAND = "Northdesk"
+BRANDS = {OWN_BRAND: 1.0, "OfficeHub": 0.7, "DeskDirect": 0.45}  # brand -> relative volume of background mentions
+TEMPLATES = {  # tone -> (text, topic)
+    "positive": [("Really happy with my new {p}, arrived quickly.", "Delivery"),
+                 ("Great service from the team, {p} works perfectly.", "Service"),
+                 ("Second order this year, the {p} is excellent value.", "Price"),
+                 ("Smooth ordering and fast delivery. Recommended.", "Delivery"),
+                 ("Love the {p}, brilliant quality.", "Product")],
+    "neutral": [("Ordered a {p}, we will see how it goes.", "Product"),
+                ("Does anyone know if the {p} supports USB-C?", "Product"),
+                ("Comparing suppliers for a {p}, any advice?", "Price"),
+                ("Is there a trade discount on the {p}?", "Price")],
+    "negative": [("Still waiting for my {p}, delivery promised days ago.", "Delivery"),
+                 ("Delivery late again. Not impressed.", "Delivery"),
+                 ("Support has not answered my ticket about the {p}.", "Service"),
+                 ("Order arrived late and nobody told me why.", "Delivery"),
+                 ("The {p} broke after a week, poor quality.", "Product")],
+}
+TOPIC_DEPARTMENT = {"Delivery": LOGISTICS, "Service": SUPPORT}  # other topics belong to marketing
 
 
 def finish_orders(orders: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -137,10 +150,12 @@ def opportunities(rng: np.random.Generator, company: Company, start: pd.Timestam
 
 def social_mentions(rng: np.random.Generator, company: Company, orders: pd.DataFrame, start: pd.Timestamp,
                     end: pd.Timestamp, scale: float) -> pd.DataFrame:
-    """Mentions online: a steady background, plus complaints that follow late deliveries and open tickets."""
+    """Mentions online of the company and two competitors: a steady background, plus complaints that follow late
+    deliveries and open tickets. The social team labels a fifth of the own brand's mentions and answers most."""
     days = (end - start).days + 1
-    n_background = rng.poisson(2.0 * scale * days)
+    n_background = rng.poisson(2.0 * scale * days * sum(BRANDS.values()))
     posted_bg = start + pd.to_timedelta(rng.random(n_background) * days, unit="D")
+    brand = rng.choice(list(BRANDS), n_background, p=np.array(list(BRANDS.values())) / sum(BRANDS.values()))
     tone = rng.choice(["positive", "neutral", "negative"], n_background, p=[0.55, 0.35, 0.10])
     unhappy = orders[(orders["late"] | orders["unresolved"]) & orders["customer_id"].notna()]
     unhappy = unhappy[rng.random(len(unhappy)) < 0.15]
@@ -150,15 +165,43 @@ def social_mentions(rng: np.random.Generator, company: Company, orders: pd.DataF
         "customer_id": np.concatenate([np.full(n_background, None), unhappy["customer_id"].to_numpy()]),
         "posted_at": np.concatenate([posted_bg.to_numpy(), posted_bad.to_numpy()]).astype("datetime64[s]"),
         "tone": np.concatenate([tone, np.full(len(unhappy), "negative")]),
+        "brand": np.concatenate([brand, np.full(len(unhappy), OWN_BRAND)]),
     })
-    templates = {"positive": POSITIVE, "neutral": NEUTRAL, "negative": NEGATIVE}
     product_idx = rng.integers(0, len(products), len(frame))
-    frame["text"] = [rng.choice(templates[t]).format(p=products[i]) for t, i in zip(frame["tone"], product_idx)]
-    base = frame["tone"].map({"positive": 0.7, "neutral": 0.0, "negative": -0.7}).to_numpy()
-    frame["sentiment"] = np.clip(base + rng.normal(0, 0.15, len(frame)), -1, 1).round(3)
+    said = [TEMPLATES[t][rng.integers(0, len(TEMPLATES[t]))] for t in frame["tone"]]
+    frame["text"] = [f"{text.format(p=products[i])} @{b.replace(' ', '')}" for (text, _), i, b
+                     in zip(said, product_idx, frame["brand"])]
+    frame["topic"] = [topic for _, topic in said]
     frame["product_id"] = company.products["product_id"].to_numpy()[product_idx]
     frame = frame[frame["posted_at"] <= end].sort_values("posted_at", ignore_index=True)
+    return _where_and_who(rng, company, frame, end)
+
+
+def _where_and_who(rng: np.random.Generator, company: Company, frame: pd.DataFrame, end: pd.Timestamp):
+    """Authors, departments, people's labels on a sample, replies, and coordinates (the customer's city, or a
+    third of the others somewhere in the UK)."""
+    n, own = len(frame), (frame["brand"] == OWN_BRAND).to_numpy()
+    labelled = own & (rng.random(n) < 0.2)
+    replied_at = frame["posted_at"] + pd.to_timedelta(rng.gamma(2.0, 3.0, n).round(2), unit="h")
+    replied = own & (rng.random(n) < 0.7) & (replied_at <= end).to_numpy()
+    places = company.customers.set_index("customer_id")[["latitude", "longitude"]]
+    known = places.reindex(frame["customer_id"])
+    anywhere = places.sample(n, replace=True, random_state=rng).to_numpy() + rng.normal(0, 0.05, (n, 2))
+    located = frame["customer_id"].notna().to_numpy() | (rng.random(n) < 0.33)
+    latitude = np.where(frame["customer_id"].notna(), known["latitude"].to_numpy(), anywhere[:, 0])
+    longitude = np.where(frame["customer_id"].notna(), known["longitude"].to_numpy(), anywhere[:, 1])
     return frame.assign(
-        mention_id=[f"M-{i + 1:07d}" for i in range(len(frame))], platform=rng.choice(PLATFORMS, len(frame)),
-        author=[f"@user{int(x)}" for x in rng.integers(1000, 99999, len(frame))], department_id=MARKETING,
+        mention_id=[f"M-{i + 1:07d}" for i in range(n)], platform=rng.choice(PLATFORMS, n),
+        author=[f"@user{int(x)}" for x in rng.integers(1000, 99999, n)],
+        department_id=frame["topic"].map(TOPIC_DEPARTMENT).fillna(MARKETING),
+        label=frame["tone"].where(labelled), label_source=np.where(labelled, "person", None),
+        label_confidence=np.where(labelled, 1.0, np.nan), sentiment=np.nan,
+        latitude=np.where(located, latitude, np.nan).round(4), longitude=np.where(located, longitude, np.nan).round(4),
+        location=None, author_timezone="Europe/London",
+        first_response_at=replied_at.where(replied),
     ).drop(columns="tone")
+
+
+def brands() -> pd.DataFrame:
+    """The tracked brands: the company itself and its two competitors."""
+    return pd.DataFrame({"brand": list(BRANDS), "is_own": [b == OWN_BRAND for b in BRANDS]})

@@ -62,6 +62,9 @@ class ColumnSpec(Strict):
     format: str | None = None  # a date/time format (strftime codes) for the source text
     sequence_within: list[str] | None = None  # 1, 2, 3, ... within each group of these source columns
     strip: bool = True
+    extract: str | None = None  # a regular expression: the value is its first group (no match: empty)
+    empty_when: list[Condition] | None = None  # the value is empty where these conditions hold
+    timezone: str | None = None  # with a format reading an offset (%z): convert to this zone, keep local time
 
     @model_validator(mode="after")
     def one_source(self) -> "ColumnSpec":

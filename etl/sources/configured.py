@@ -5,7 +5,9 @@ mistake (a missing file, an unknown column, a bad URL) stops the run before anyt
 """
 
 import glob
-from dataclasses import dataclass
+import zipfile
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +15,12 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from etl.db import masked
 from etl.errors import EtlError
 from etl.schema import metadata
 from etl.sources import REJECTED_COLUMNS, RawTable, payloads
 from etl.sources.config import FileInput, Input, SqlInput, read_config
-from etl.sources.mapping import all_hold, map_table
+from etl.sources.mapping import FORMAT_SAMPLE, all_hold, map_table
 
 
 @dataclass
@@ -28,6 +31,7 @@ class InputRows:
     files: np.ndarray  # file name of each row
     lines: np.ndarray  # line number of each row in its file
     rejected: pd.DataFrame  # source_ref, reason, payload
+    decimals: dict[str, str] = field(default_factory=dict)  # column -> its decimal mark, where not '.'
 
     def locate(self, label) -> str:
         """'file:line' of the row with this index label."""
@@ -71,9 +75,8 @@ class ConfigSource:
             raise EtlError(f"{where}.input names '{spec.input}', which is not under 'inputs' "
                            f"(known: {', '.join(inputs) or 'none'}).")
         rows = inputs[spec.input]
-        files = self.config.inputs[spec.input].files
         where = f"{where} (reading {', '.join(sorted(set(rows.files)))[:200]})"
-        mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], files.decimal if files else ".", where)
+        mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], rows.decimals, where)
         rejected = [rows.rejected] if self.config.inputs[spec.input].table == name else []
         if len(reasons):
             rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
@@ -111,19 +114,22 @@ class ConfigSource:
 
     def _read(self, name: str, spec: Input, inputs: dict[str, InputRows]) -> InputRows:
         where = f"{self.path}: inputs.{name}"
+        decimals = {}
         if spec.join is not None:
-            left = inputs[spec.join.left]
-            frame = _join(where, left.frame, inputs[spec.join.right].frame, spec.join)
+            left, right = inputs[spec.join.left], inputs[spec.join.right]
+            frame = _join(where, left.frame, right.frame, spec.join)
             files, lines = left.files, left.lines  # a joined row is where its left row came from
+            decimals = {**{c: d for c, d in right.decimals.items() if c not in left.frame}, **left.decimals}
         elif spec.files is not None:
             frame, files, lines = self._read_files(where, spec.files)
+            decimals = {c: spec.files.decimal for c in frame.columns} if spec.files.decimal != "." else {}
         else:
             frame = _read_sql(where, spec.sql)
             files, lines = np.full(len(frame), f"{name} (query)", dtype=object), np.arange(1, len(frame) + 1)
         frame = self._after_cursor(where, name, spec, frame)
         files, lines = files[frame.index], lines[frame.index]
         frame = frame.reset_index(drop=True)
-        rows = InputRows(frame, files, lines, pd.DataFrame(columns=REJECTED_COLUMNS))
+        rows = InputRows(frame, files, lines, pd.DataFrame(columns=REJECTED_COLUMNS), decimals)
         return _apply_rules(rows, spec, where)
 
     def _read_files(self, where: str, spec: FileInput) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -132,6 +138,11 @@ class ConfigSource:
         if not paths:
             raise EtlError(f"{where}.files.path: no file matches '{spec.path}' in {self.data_dir}: check "
                            "--data-dir or the path.")
+        folder = self.data_dir.resolve()
+        outside = [p for p in paths if not Path(p).resolve().is_relative_to(folder)]
+        if outside:
+            raise EtlError(f"{where}.files.path: '{spec.path}' leads outside the data folder {folder} (to "
+                           f"{Path(outside[0]).resolve()}); nothing was read: keep the files inside --data-dir.")
         frames, files, lines = [], [], []
         for path in paths:
             frame = _read_file(where, Path(path), spec)
@@ -152,7 +163,7 @@ class ConfigSource:
             raise EtlError(f"{where}.cursor names the column '{spec.cursor}', which the input does not have "
                            f"(it has: {', '.join(map(str, frame.columns))}).")
         values = pd.to_datetime(frame[spec.cursor], format=spec.cursor_format or "mixed", errors="coerce")
-        if values.notna().sum() == 0 and len(frame):
+        if values.notna().sum() == 0 and frame[spec.cursor].notna().sum() >= FORMAT_SAMPLE:
             raise EtlError(f"{where}.cursor_format: no value of the column '{spec.cursor}' reads with "
                            f"{spec.cursor_format or 'a date format'}: fix the format.")
         previous = self.previous_cursors.get(name)
@@ -182,16 +193,28 @@ def _read_file(where: str, path: Path, spec: FileInput) -> pd.DataFrame:
         raise EtlError(f"{where}.files.encoding: {path.name} is not {spec.encoding} (byte {error.start}): "
                        "set the file's encoding, e.g. latin-1 or cp1252.") from None
     except (pd.errors.ParserError, ValueError) as error:
-        raise EtlError(f"{where}.files: {path.name} cannot be read as {kind} ({str(error).splitlines()[0]}): "
+        raise EtlError(f"{where}.files: {path.name} cannot be read as {kind} ({_brief(error)}): "
                        "check delimiter, quoting and format.") from None
+    except (EOFError, OSError, zlib.error, zipfile.BadZipFile) as error:
+        raise EtlError(f"{where}.files: {path.name} is corrupt or truncated ({_brief(error)}): copy or export the "
+                       "file again.") from None
+
+
+def _brief(error: Exception) -> str:
+    """The first line of an error, cut short: a parser's message may quote the file, and no more of it is kept."""
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:160]
 
 
 def _read_sql(where: str, spec: SqlInput) -> pd.DataFrame:
     try:
         engine = create_engine(spec.url)
+    except ImportError as error:
+        raise EtlError(f"{where}.sql.url: the database driver for '{masked(spec.url)}' is not installed ({error}): "
+                       "install requirements.txt (psycopg for PostgreSQL, PyMySQL for MySQL and MariaDB).") from None
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise EtlError(f"{where}.sql.url: '{spec.url}' is not a usable database URL ({error}): use a SQLAlchemy "
-                       "URL such as postgresql+psycopg://user@host/db.") from None
+        raise EtlError(f"{where}.sql.url: '{masked(spec.url)}' is not a usable database URL ({masked(str(error))}): "
+                       "use a SQLAlchemy URL such as postgresql+psycopg://user@host/db.") from None
     try:
         with engine.connect() as conn:
             result = conn.execute(text(spec.query))
@@ -252,7 +275,7 @@ def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
     rejected = pd.DataFrame({"source_ref": [rows.locate(i) for i in turned_away.index],
                              "reason": turned_away.to_numpy(),
                              "payload": payloads(rows.frame.loc[turned_away.index])})
-    return InputRows(rows.frame.drop(index=turned_away.index), rows.files, rows.lines, rejected)
+    return InputRows(rows.frame.drop(index=turned_away.index), rows.files, rows.lines, rejected, rows.decimals)
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from etl.demo import SupplierDelay, generate_demo
+from etl.demo import SupplierDelay, generate_demo, last_full_day
 from etl.sources import FrameSource, RawTable
 
 
@@ -14,7 +14,7 @@ class DemoSource:
 
     def __init__(self, seed: int = 42, end_date: date | None = None, scale: float = 1.0,
                  incident: SupplierDelay | None = None):
-        self.seed, self.end_date, self.scale, self.incident = seed, end_date or date.today(), scale, incident
+        self.seed, self.end_date, self.scale, self.incident = seed, end_date or last_full_day(), scale, incident
         self.name = f"demo(seed={seed}, end_date={self.end_date.isoformat()}, scale={scale:g})"
         if incident:
             self.name += f" with {incident.supplier_id} {incident.days} days late"

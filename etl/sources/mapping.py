@@ -4,13 +4,20 @@ Everything here is vectorised over whole columns; the only per-row Python is in 
 """
 
 import string
+import zoneinfo
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 from sqlalchemy import Float, Integer, Table
 
 from etl.errors import EtlError
 from etl.sources.config import ColumnSpec, Condition, TableSpec
+
+FORMAT_SAMPLE = 10
+"""A date format that reads none of at least this many values is a config mistake (the run stops); fewer
+unreadable values (one new row of an incremental run) are rejected row by row."""
 
 
 def _as_list(value) -> list:
@@ -64,13 +71,14 @@ def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
         found += [(f"{key}.{k}", getattr(column, k)) for k in ("column", "otherwise") if getattr(column, k)]
         found += [(f"{key}.sequence_within", c) for c in column.sequence_within or []]
         found += [(f"{key}.cases.when.column", cond.column) for case in column.cases or [] for cond in case.when]
+        found += [(f"{key}.empty_when.column", cond.column) for cond in column.empty_when or []]
         if column.template:
             found += [(f"{key}.template", field) for _, field, _, _ in string.Formatter().parse(column.template)
                       if field]
     return found
 
 
-def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: str,
+def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimals: dict[str, str],
             where: str) -> tuple[pd.Series, pd.Series]:
     """The column's values, and a reason for each row whose value could not be read."""
     if spec.column is not None:
@@ -89,20 +97,28 @@ def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimal: s
         values = frame.groupby(spec.sequence_within, sort=False, dropna=False).cumcount() + 1
     else:
         values = pd.Series(spec.value if spec.value is not None else spec.default, index=frame.index, dtype=object)
-    values = _transform(values, spec, target, decimal)
+    values = _transform(values, spec, target, decimals.get(spec.column, "."))
     if spec.otherwise is not None:
-        values = values.where(values.notna(), _transform(frame[spec.otherwise], spec, target, decimal))
+        values = values.where(values.notna(), _transform(frame[spec.otherwise], spec, target,
+                                                         decimals.get(spec.otherwise, ".")))
     if spec.default is not None:
         values = values.where(values.notna(), spec.default)
+    if spec.empty_when:
+        values = values.where(~all_hold(frame, spec.empty_when))
     if spec.format is None:
         return values, pd.Series(dtype=object)
+    if spec.timezone is not None and spec.timezone not in zoneinfo.available_timezones():
+        raise EtlError(f"{where}: key 'columns.{name}.timezone' ({spec.timezone}) is not a time zone: use an IANA "
+                       "name such as America/New_York or Europe/London.")
     try:
-        parsed = pd.to_datetime(values, format=spec.format, errors="coerce")
+        parsed = pd.to_datetime(values, format=spec.format, errors="coerce", utc=spec.timezone is not None)
+        if spec.timezone is not None:  # offsets differ from row to row: one zone's local time, as the warehouse keeps
+            parsed = parsed.dt.tz_convert(spec.timezone).dt.tz_localize(None)
     except ValueError as error:
         raise EtlError(f"{where}: key 'columns.{name}.format' ({spec.format}) is not a usable date format "
                        f"({error}): use strftime codes such as %Y-%m-%d %H:%M:%S.") from None
     failed = values.notna() & parsed.isna()
-    if failed.any() and failed.sum() == values.notna().sum():
+    if failed.sum() >= FORMAT_SAMPLE and failed.sum() == values.notna().sum():
         source = f" (column '{spec.column}')" if spec.column else ""
         raise EtlError(f"{where}: key 'columns.{name}.format' ({spec.format}) reads none of the values{source}, "
                        f"such as {values[failed].iloc[0]!r}: fix the format.")
@@ -115,6 +131,8 @@ def _transform(values: pd.Series, spec: ColumnSpec, target, decimal: str) -> pd.
         values = values.where(values.isna(), values.astype(str).str.strip()).replace("", np.nan)
     if spec.id:
         values = values.where(values.isna(), values.astype(str).str.replace(r"\.0+$", "", regex=True))
+    if spec.extract is not None:
+        values = values.astype(object).where(values.isna(), values.astype(str).str.extract(spec.extract, expand=False))
     if spec.map is not None:
         mapped = values.astype(object).map(lambda v: spec.map.get(str(v), spec.map.get(v)) if pd.notna(v) else None)
         fallback = values if spec.default is None else pd.Series(spec.default, index=values.index, dtype=object)
@@ -125,16 +143,21 @@ def _transform(values: pd.Series, spec: ColumnSpec, target, decimal: str) -> pd.
 
 
 def _number_text(values: pd.Series, decimal: str) -> pd.Series:
-    text = values.where(values.isna(), values.astype(str).str.replace(r"\s", "", regex=True))
+    """Numbers as text without blanks (and with '.' as the decimal mark); Arrow's kernels, not a Python loop."""
+    text = pyarrow.array(values.where(values.isna(), values.astype(str)), type=pyarrow.string(), from_pandas=True)
+    text = pyarrow.compute.utf8_trim_whitespace(text)
+    if pyarrow.compute.any(pyarrow.compute.match_substring_regex(text, r"\s")).as_py():  # "1 234": rare
+        text = pyarrow.compute.replace_substring_regex(text, pattern=r"\s", replacement="")
     if decimal == ",":
-        text = text.where(text.isna(), text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    return text
+        text = pyarrow.compute.replace_substring(pyarrow.compute.replace_substring(text, ".", ""), ",", ".")
+    return pd.Series(pd.array(text, dtype="str"), index=values.index)
 
 
-def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimal: str,
+def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimals: dict[str, str],
               where: str) -> tuple[pd.DataFrame, pd.Series]:
     """The input rows (after ``where`` and ``distinct_on``) as the table's columns, the index kept; and the
-    reasons of rows whose values could not be read (a date not in its format)."""
+    reasons of rows whose values could not be read (a date not in its format). ``decimals`` gives each source
+    column's decimal mark (columns not named use '.')."""
     missing = [(key, column) for key, column in referenced_columns(spec) if column not in frame.columns]
     if missing:
         key, column = missing[0]
@@ -151,7 +174,7 @@ def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimal: str,
     out, problems = pd.DataFrame(index=frame.index), []
     for name, column in spec.columns.items():
         column = ColumnSpec(column=column) if isinstance(column, str) else column
-        out[name], reasons = _column(frame, name, column, table.c[name].type, decimal, where)
+        out[name], reasons = _column(frame, name, column, table.c[name].type, decimals, where)
         problems.append(reasons)
     reasons = pd.concat(problems) if problems else pd.Series(dtype=object)
     return out, reasons.groupby(level=0).agg("; ".join) if len(reasons) else reasons

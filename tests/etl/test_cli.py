@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
+from refresh.cli import app
 
 runner = CliRunner()
 
@@ -51,3 +51,33 @@ def test_status_of_a_warehouse_never_loaded_says_what_to_do(tmp_path):
     result = invoke("status", "--db", f"sqlite:///{tmp_path}/empty.db")
     assert result.exit_code == 1
     assert "(OperationalError): run `python -m etl run` first or check --db." in " ".join(result.output.split())
+
+
+def test_a_crm_only_load_names_what_it_loaded_and_why_no_alert_rule_applies(tmp_path, sqlite_url):
+    (tmp_path / "deals.csv").write_text("id,stage,amount\nD1,Won,100\nD2,Lost,50\nD3,Engaging,70\n")
+    (tmp_path / "crm.yaml").write_text("""
+name: crm
+currency: USD
+inputs: {deals: {files: {path: deals.csv}}}
+tables:
+  departments: {rows: [{department_id: S, name: Sales, kind: sales}]}
+  opportunities:
+    input: deals
+    columns: {opportunity_id: id, stage: stage, amount: amount, department_id: {value: S}}
+""")
+    result = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "Loaded: 1 departments, 3 deals." in output
+    assert ("Alerts: no rule applies to what the warehouse holds (3 deals): the rules read orders, stock, purchase "
+            "orders and tickets; nothing evaluated.") in output
+    again = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
+    assert again.exit_code == 0, again.output
+    from sqlalchemy import select
+
+    from etl.db import get_engine
+    from etl.schema import etl_runs
+    with get_engine(sqlite_url).connect() as conn:
+        rerun = conn.execute(select(etl_runs.c.rows_read, etl_runs.c.rows_loaded, etl_runs.c.rows_unchanged)
+                             .where(etl_runs.c.run_id == 2)).one()
+    assert tuple(rerun) == (4, 0, 4)  # a rerun of the same input: every row unchanged

@@ -65,6 +65,29 @@ def test_marts_are_rebuilt_not_appended(five_orders_url):
         assert conn.execute(select(func.count()).select_from(mart_order_fulfilment)).scalar() == 5
 
 
+def test_a_cancelled_order_counts_in_no_revenue_delivery_or_on_time_kpi(sqlite_url):
+    """O2 (C2, D2: 100 of revenue, 60 of cost, delivered late) cancelled, though the source kept its delivery date:
+    net revenue 295 - 100 = 195, COGS 186 - 60 = 126, 3 sale orders, 2 delivered (O1, O3), both on time."""
+    from etl.pipeline import run_pipeline
+    from etl.sources import FrameSource
+    from tests.fixtures import five_orders_frames
+
+    frames = five_orders_frames()
+    frames["orders"].loc[frames["orders"]["order_id"] == "O2", "status"] = "cancelled"
+    run_pipeline(FrameSource("cancelled", frames), get_engine(sqlite_url))
+    sales = _frame(sqlite_url, mart_daily_sales)
+    assert sales["net_revenue"].sum() == pytest.approx(195.0) and sales["cogs"].sum() == pytest.approx(126.0)
+    assert sales["orders"].sum() == 4 - 1 + 1  # O1 has lines in two categories, so it counts in both
+    orders = _frame(sqlite_url, mart_order_fulfilment).set_index("order_id")
+    assert orders.loc["O2", ["kind", "net_revenue", "gross_margin", "is_delivered"]].tolist() == \
+        ["cancelled", 0.0, 0.0, False]
+    assert pd.isna(orders.loc["O2", "is_on_time"]) and pd.isna(orders.loc["O2", "cycle_days"])
+    sale = orders[orders["kind"] == "sale"]
+    assert len(sale) == 3 and sale["is_delivered"].sum() == 2 and sale["is_on_time"].sum() == 2
+    months = _frame(sqlite_url, mart_customer_month).set_index("customer_id")
+    assert months.loc["C2", "orders"] == 1 and months.loc["C2", "net_revenue"] == pytest.approx(40.0)  # O5 only
+
+
 def test_product_mart_has_units_sold_and_net_revenue_per_day_product_and_region(five_orders_url):
     from etl.schema import mart_daily_product_sales
 

@@ -124,8 +124,6 @@ tables:
 
 @pytest.mark.parametrize(("change", "message"), [
     (("Datum", "Date"), "key 'columns.ordered_at.column' names the column 'Date', which the input does not have"),
-    (("%d.%m.%Y %H:%M", "%Y-%m-%d"), "key 'columns.ordered_at.format' (%Y-%m-%d) reads none of the values "
-                                      "(column 'Datum'), such as '03.01.2025 10:15': fix the format."),
     (("sales*.csv", "exports/*.csv"), "inputs.sales.files.path: no file matches 'exports/*.csv' in"),
     (("  orders:\n    input: sales", "  orders:\n    input: sale"), "tables.orders.input names 'sale', which is not "
                                                                     "under 'inputs'"),

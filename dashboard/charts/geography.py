@@ -1,0 +1,87 @@
+"""Maps and charts of the Geography page; every map draws from geometry the app serves itself."""
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import PALETTE, layout
+from dashboard.charts.social import LABEL_COLOURS
+from dashboard.formatting import money
+from dashboard.geography import GEOJSON_URL
+
+
+def _geo(fig: go.Figure, title: str, fit: bool, height: int = 460) -> go.Figure:
+    """Natural Earth projection over the shipped land and borders; only the layers the shipped file holds."""
+    fig.update_geos(projection_type="natural earth", resolution=50, showland=True, landcolor="#f1f5f9",
+                    showcountries=True, countrycolor="#cbd5e1", showcoastlines=False, showocean=False,
+                    showlakes=False, showrivers=False, showsubunits=False, showframe=False,
+                    fitbounds="locations" if fit else False, bgcolor="rgba(0,0,0,0)")
+    fig = layout(fig, title, height=height)
+    fig.update_layout(hovermode="closest", margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+def revenue_choropleth(countries: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Net revenue by country, coloured on a log scale so that one home market does not wash out the rest."""
+    mapped = countries[countries["map_id"].notna() & (countries["net_revenue"] > 0)]
+    z = np.log10(mapped["net_revenue"].clip(lower=1.0))
+    ticks = [v for v in range(int(z.min()) if len(z) else 0, int(np.ceil(z.max())) + 1 if len(z) else 1)]
+    fig = go.Figure(go.Choropleth(
+        geojson=GEOJSON_URL, featureidkey="id", locations=mapped["map_id"], z=z, colorscale="Blues",
+        marker_line_color="#ffffff", marker_line_width=0.4,
+        text=[f"{c}: {money(v, currency)}" for c, v in zip(mapped["country"], mapped["net_revenue"])],
+        hovertemplate="%{text}<extra></extra>",
+        colorbar={"title": "Net revenue", "tickvals": ticks, "ticktext": [money(10.0 ** t, currency) for t in ticks]}))
+    return _geo(fig, "Net revenue by country", fit=len(mapped) <= 3)  # one home market: zoom in on it
+
+
+def places(points: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Customers' places as bubbles sized by net revenue."""
+    size = 8 + 40 * np.sqrt(points["net_revenue"].clip(lower=0) / max(points["net_revenue"].max(), 1.0))
+    fig = go.Figure(go.Scattergeo(
+        lat=points["latitude"], lon=points["longitude"], mode="markers",
+        marker={"size": size, "color": PALETTE[0], "opacity": 0.65, "line": {"width": 0.5, "color": "#ffffff"}},
+        text=[f"{c or 'Unknown place'}: {money(v, currency)}, {n:,} customers"
+              for c, v, n in zip(points["city"], points["net_revenue"], points["customers"])],
+        hovertemplate="%{text}<extra></extra>"))
+    return _geo(fig, "Customers and net revenue by place", fit=True)
+
+
+def late_rate_map(regions: pd.DataFrame) -> go.Figure:
+    """Regions at their customers' mean position, coloured by the share of deliveries that came late."""
+    data = regions.dropna(subset=["latitude", "longitude"])
+    rate = data["late"] / data["delivered"]
+    fig = go.Figure(go.Scattergeo(
+        lat=data["latitude"], lon=data["longitude"], mode="markers", text=data["region"],
+        marker={"size": 14 + 30 * np.sqrt(data["delivered"] / data["delivered"].max()), "color": rate,
+                "colorscale": "OrRd", "cmin": 0, "cmax": max(float(rate.max()), 0.05), "showscale": True,
+                "colorbar": {"title": "Late", "tickformat": ".0%"}, "line": {"width": 0.5, "color": "#334155"}},
+        customdata=np.column_stack([rate, data["late"], data["delivered"]]),
+        hovertemplate="%{text}: %{customdata[0]:.1%} late (%{customdata[1]:,} of %{customdata[2]:,})<extra></extra>"))
+    return _geo(fig, "Late deliveries by region", fit=True, height=420)
+
+
+def late_rate_bars(regions: pd.DataFrame) -> go.Figure:
+    """Share of delivered orders that came late, per region."""
+    data = regions.assign(rate=regions["late"] / regions["delivered"]).sort_values("rate")
+    fig = go.Figure(go.Bar(x=data["rate"], y=data["region"], orientation="h", marker_color=PALETTE[3],
+                           text=[f"{r:.1%} of {d:,}" for r, d in zip(data["rate"], data["delivered"])],
+                           textposition="auto", hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig = layout(fig, "Late-delivery rate by region", height=max(260, 70 + 30 * len(data)))
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def mentions_map(points: pd.DataFrame) -> go.Figure:
+    """Mentions with coordinates, coloured by their label."""
+    fig = go.Figure()
+    for label, colour in LABEL_COLOURS.items():
+        rows = points[points["label"] == label]
+        fig.add_scattergeo(lat=rows["latitude"], lon=rows["longitude"], mode="markers", name=label,
+                           marker={"size": 6, "color": colour, "opacity": 0.7},
+                           text=[html.escape(f"{a or ''} on {b}") for a, b in zip(rows["author"], rows["brand"])],
+                           hovertemplate="%{text}<extra>" + label + "</extra>")
+    return _geo(fig, "Mentions with coordinates", fit=True)

@@ -1,0 +1,91 @@
+"""Social CRM queries: mention volume, sentiment, topics, words, replies and the scorer, from mart_mentions."""
+
+import pandas as pd
+from sqlalchemy import desc, func, select
+
+from dashboard.queries import Filters, read, where_period
+from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
+
+m = mart_mentions
+
+
+def _counts():
+    """Mentions, positive, neutral and negative counts as SQL aggregates."""
+    return (func.count().label("mentions"), *(func.count().filter(m.c.label == label).label(label)
+                                              for label in ("positive", "neutral", "negative")))
+
+
+def _filtered(statement, filters: Filters):
+    return where_period(statement, m, "posted_date", filters)
+
+
+def daily(filters: Filters) -> pd.DataFrame:
+    """Mentions per day and brand: posted_date, brand, is_own_brand, is_tracked, mentions, positive, neutral,
+    negative."""
+    keys = (m.c.posted_date, m.c.brand, m.c.is_own_brand, m.c.is_tracked)
+    return read(_filtered(select(*keys, *_counts()), filters).group_by(*keys).order_by(m.c.posted_date, m.c.brand))
+
+
+def by_brand(filters: Filters) -> pd.DataFrame:
+    """Mentions per brand over the period: brand, is_own_brand, is_tracked, mentions, positive, neutral, negative,
+    average_sentiment; most mentioned first."""
+    keys = (m.c.brand, m.c.is_own_brand, m.c.is_tracked)
+    statement = select(*keys, *_counts(), func.avg(m.c.sentiment).label("average_sentiment"))
+    return read(_filtered(statement, filters).group_by(*keys).order_by(desc("mentions"), m.c.brand))
+
+
+def topics(filters: Filters) -> pd.DataFrame:
+    """Mentions per topic (mentions with one): topic, mentions, negative; most mentioned first."""
+    statement = select(m.c.topic, *_counts()).where(m.c.topic.is_not(None))
+    return read(_filtered(statement, filters).group_by(m.c.topic).order_by(desc("mentions"), m.c.topic))
+
+
+def negative_terms(filters: Filters, limit: int = 15) -> pd.DataFrame:
+    """The words most used in negative mentions: term, mentions; most used first."""
+    t = mart_mention_terms
+    statement = (select(t.c.term, func.count().label("mentions"))
+                 .select_from(t.join(m, m.c.mention_id == t.c.mention_id)))
+    return read(_filtered(statement, filters).group_by(t.c.term).order_by(desc("mentions"), t.c.term).limit(limit))
+
+
+def most_negative(filters: Filters, limit: int = 20) -> pd.DataFrame:
+    """The most negative mentions, lowest score first: posted_date, brand, platform, author, customer_id, topic,
+    sentiment, label_source, text."""
+    statement = select(m.c.posted_date, m.c.brand, m.c.platform, m.c.author, m.c.customer_id, m.c.topic,
+                       m.c.sentiment, m.c.label_source, m.c.text).where(m.c.label == "negative")
+    return read(_filtered(statement, filters).order_by(m.c.sentiment, desc(m.c.posted_date), m.c.mention_id)
+                .limit(limit))
+
+
+def responses(filters: Filters) -> pd.DataFrame:
+    """Replies per brand: brand, mentions, replied, average_hours (first response), for brands with a reply."""
+    statement = select(m.c.brand, func.count().label("mentions"),
+                       func.count(m.c.first_response_hours).label("replied"),
+                       func.avg(m.c.first_response_hours).label("average_hours"))
+    frame = read(_filtered(statement, filters).group_by(m.c.brand).order_by(m.c.brand))
+    return frame[frame["replied"] > 0].reset_index(drop=True)
+
+
+def located(filters: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Mentions with coordinates, newest first: latitude, longitude, brand, label, sentiment, author."""
+    statement = select(m.c.latitude, m.c.longitude, m.c.brand, m.c.label, m.c.sentiment, m.c.author).where(
+        m.c.latitude.is_not(None), m.c.longitude.is_not(None))
+    return read(_filtered(statement, filters).order_by(desc(m.c.posted_date), m.c.mention_id).limit(limit))
+
+
+def scorer() -> pd.Series | None:
+    """How mentions without a person's label were scored on the last load (a row of mart_sentiment_scorer)."""
+    frame = read(select(mart_sentiment_scorer))
+    return None if frame.empty else frame.iloc[0]
+
+
+def customer_mentions(customer_id: str) -> pd.DataFrame:
+    """One customer's mentions, newest first: posted_date, brand, platform, label, label_source, sentiment, text."""
+    return read(select(m.c.posted_date, m.c.brand, m.c.platform, m.c.label, m.c.label_source, m.c.sentiment,
+                       m.c.text).where(m.c.customer_id == customer_id).order_by(desc(m.c.posted_date)))
+
+
+def label_sources(filters: Filters) -> pd.DataFrame:
+    """Mentions per origin of their label: label_source (person, model, lexicon), mentions."""
+    statement = select(m.c.label_source, func.count().label("mentions"))
+    return read(_filtered(statement, filters).group_by(m.c.label_source).order_by(m.c.label_source))

@@ -1,0 +1,148 @@
+"""Sentiment scorers: a model learned from people's labels (TF-IDF + logistic regression) and a lexicon (VADER).
+
+Pure code: texts and labels in, labels and scores out. ``choose`` measures both scorers on a time split of the
+labelled mentions (learn from the earlier 70%, test on the later 30%) and picks the one that agrees with people
+more often; ``score_mentions`` keeps people's labels and lets the chosen scorer, exactly as measured, label the
+rest (the stated accuracy is the accuracy of the model in use, not of a refit one).
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import make_pipeline, make_union
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+LABELS = ("negative", "neutral", "positive")
+SIGN = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+MIN_LABELLED = 30
+"""Fewer labelled mentions than this (or only one label among them): nothing to learn from, the lexicon scores."""
+TRAIN_SHARE = 0.7
+MODEL_METHOD = "TF-IDF (words and characters) + logistic regression, learned from people's labels"
+LEXICON_METHOD = "VADER lexicon (handles and brand names removed first)"
+VADER_CUT = 0.05  # VADER's own thresholds for its compound score
+_URL, _HANDLE = re.compile(r"https?://\S+"), re.compile(r"@\w+")
+
+
+@dataclass
+class Evaluation:
+    """Which scorer labels the unlabelled mentions, and how often each agrees with people on held-out mentions."""
+
+    scorer: str  # model or lexicon
+    method: str
+    labelled: int
+    train_rows: int
+    test_rows: int
+    split_at: pd.Timestamp | None
+    accuracy: float | None
+    macro_f1: float | None
+    lexicon_accuracy: float | None
+    lexicon_macro_f1: float | None
+
+
+def plain(texts: pd.Series) -> pd.Series:
+    """Texts with HTML entities decoded and links removed."""
+    return texts.fillna("").map(html.unescape).str.replace(_URL, " ", regex=True)
+
+
+def without_names(texts: pd.Series, brands: list[str]) -> pd.Series:
+    """Texts without @handles and brand names, which a lexicon would read as words with a tone."""
+    cleaned = plain(texts).str.replace(_HANDLE, " ", regex=True)
+    names = sorted({b for b in brands if b}, key=len, reverse=True)
+    if names:
+        cleaned = cleaned.str.replace(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", " ", regex=True,
+                                      flags=re.IGNORECASE)
+    return cleaned
+
+
+def lexicon(texts: pd.Series, brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """VADER's labels and compound scores (-1..1) for the texts."""
+    analyzer = SentimentIntensityAnalyzer()
+    scores = np.array([analyzer.polarity_scores(t)["compound"] for t in without_names(texts, brands)], dtype=float)
+    labels = np.where(scores >= VADER_CUT, "positive", np.where(scores <= -VADER_CUT, "negative", "neutral"))
+    return labels.astype(object), scores
+
+
+def fit_model(texts: pd.Series, labels: pd.Series):
+    """A TF-IDF (words, word pairs and character 2-5-grams) + logistic-regression pipeline learned from labelled
+    texts; one-vs-rest with balanced class weights, so the rarer labels are not drowned by the common one."""
+    words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, strip_accents="unicode")
+    characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    classifier = OneVsRestClassifier(LogisticRegression(solver="liblinear", C=1.0, class_weight="balanced"))
+    return make_pipeline(make_union(words, characters), classifier).fit(plain(texts), labels)
+
+
+def model_scores(model, texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The model's labels and scores (P(positive) - P(negative), -1..1)."""
+    probabilities = model.predict_proba(plain(texts))
+    classes = list(model.classes_)
+    column = {label: probabilities[:, classes.index(label)] if label in classes else 0.0 for label in LABELS}
+    return np.array(classes, dtype=object)[probabilities.argmax(axis=1)], column["positive"] - column["negative"]
+
+
+def per_distinct(texts: pd.Series, scorer) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores from ``scorer`` run once per distinct text (templated or retweeted texts repeat)."""
+    distinct = pd.Series(texts.fillna("").unique())
+    labels, scores = scorer(distinct)
+    position = pd.Index(distinct).get_indexer(texts.fillna(""))
+    return np.asarray(labels, dtype=object)[position], np.asarray(scores, dtype=float)[position]
+
+
+def time_split(labelled: pd.DataFrame, share: float = TRAIN_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The earlier ``share`` of the labelled mentions (by posted_at, then mention_id) and the later rest."""
+    ordered = labelled.sort_values(["posted_at", "mention_id"], kind="stable")
+    cut = int(round(len(ordered) * share))
+    return ordered.iloc[:cut], ordered.iloc[cut:]
+
+
+def agreement(truth, predicted) -> tuple[float, float]:
+    """Accuracy and macro-F1 of predicted labels against people's."""
+    return (float(accuracy_score(truth, predicted)),
+            float(f1_score(truth, predicted, labels=list(LABELS), average="macro", zero_division=0)))
+
+
+def choose(labelled: pd.DataFrame, brands: list[str]) -> tuple[Evaluation, object | None]:
+    """Measure the model (learned from the earlier 70% of the labelled mentions) and the lexicon on the later 30%;
+    the more accurate is used, and with it the model exactly as measured (None when the lexicon wins)."""
+    train, test = time_split(labelled)
+    if len(labelled) < MIN_LABELLED or train["label"].nunique() < 2 or test.empty:
+        return Evaluation("lexicon", LEXICON_METHOD, len(labelled), 0, 0, None, None, None, None, None), None
+    lex_accuracy, lex_f1 = agreement(test["label"], lexicon(test["text"], brands)[0])
+    model = fit_model(train["text"], train["label"])
+    accuracy, f1 = agreement(test["label"], model_scores(model, test["text"])[0])
+    split_at = pd.Timestamp(test["posted_at"].iloc[0])
+    if accuracy >= lex_accuracy:
+        return Evaluation("model", MODEL_METHOD, len(labelled), len(train), len(test), split_at, accuracy, f1,
+                          lex_accuracy, lex_f1), model
+    return Evaluation("lexicon", LEXICON_METHOD, len(labelled), len(train), len(test), split_at, lex_accuracy,
+                      lex_f1, lex_accuracy, lex_f1), None
+
+
+def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFrame, Evaluation]:
+    """Every mention with its label, label_source and sentiment (-1..1): people's labels are kept (their score is
+    the source's, else the label's sign x the labeller's confidence); the chosen scorer labels the others.
+
+    ``mentions`` has mention_id, posted_at, text, label, label_source, label_confidence, sentiment."""
+    frame = mentions.copy()
+    frame["label"] = frame["label"].where(frame["label"].isin(LABELS))
+    person = frame["label"].notna()
+    evaluation, model = choose(frame[person], brands)
+    sign = frame.loc[person, "label"].map(SIGN)
+    given = frame.loc[person, "sentiment"].astype(float)
+    frame.loc[person, "sentiment"] = given.where(given.notna(), sign * frame.loc[person, "label_confidence"]
+                                                 .astype(float).fillna(1.0))
+    frame.loc[person, "label_source"] = "person"
+    rest = ~person
+    if rest.any():
+        labels, scores = per_distinct(frame.loc[rest, "text"], lambda texts: model_scores(model, texts)
+                                      if model is not None else lexicon(texts, brands))
+        frame.loc[rest, "label"], frame.loc[rest, "sentiment"] = labels, np.round(scores, 4)
+        frame.loc[rest, "label_source"] = evaluation.scorer
+    frame["sentiment"] = frame["sentiment"].astype(float).clip(-1, 1)
+    return frame, evaluation

@@ -1,0 +1,97 @@
+"""Social marts: each mention with its effective sentiment, the words of the negative ones, and how the scorer
+was chosen.
+
+Runs at the end of ``build_marts`` inside the load's transaction. The canonical ``social_mentions`` keeps what
+the source said (people's labels); ``mart_mentions`` adds the scorer's labels for the rest, so a rerun of the
+same input gives the same marts.
+"""
+
+import html
+import re
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sqlalchemy import Connection, delete, insert, select
+
+from etl.load import write
+from etl.schema import (
+    brands,
+    customers,
+    mart_mention_terms,
+    mart_mentions,
+    mart_sentiment_scorer,
+    social_mentions,
+)
+from etl.sentiment import score_mentions
+
+UNKNOWN_REGION, UNBRANDED = "Unknown", "Unbranded"
+_WORD = re.compile(r"[a-z][a-z']{2,}")
+_NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
+
+
+def read_mentions(conn: Connection) -> pd.DataFrame:
+    """Every mention with its customer's region."""
+    m = social_mentions
+    statement = (select(*m.c, customers.c.region)
+                 .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)))
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=[*m.c.keys(), "region"])
+    for column in ("posted_at", "first_response_at"):
+        frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+    return frame
+
+
+def brand_sets(conn: Connection) -> tuple[set[str], set[str]]:
+    """The own brands and every tracked brand (empty when the source names none)."""
+    rows = conn.execute(select(brands.c.brand, brands.c.is_own)).all()
+    return {b for b, own in rows if own}, {b for b, _ in rows}
+
+
+def mention_mart(scored: pd.DataFrame, own: set[str], tracked: set[str]) -> pd.DataFrame:
+    """The rows of mart_mentions from the scored mentions."""
+    brand = scored["brand"].fillna(UNBRANDED)
+    hours = (scored["first_response_at"] - scored["posted_at"]).dt.total_seconds() / 3600
+    return pd.DataFrame({
+        "mention_id": scored["mention_id"], "posted_date": scored["posted_at"].dt.normalize(),
+        "department_id": scored["department_id"], "region": scored["region"].fillna(UNKNOWN_REGION),
+        "brand": brand, "is_own_brand": brand.isin(own).astype(object),
+        "is_tracked": (brand.isin(tracked) if tracked else brand.notna()).astype(object),
+        "platform": scored["platform"], "author": scored["author"], "customer_id": scored["customer_id"],
+        "topic": scored["topic"], "label": scored["label"], "label_source": scored["label_source"],
+        "sentiment": scored["sentiment"], "first_response_hours": hours.where(hours >= 0),
+        "latitude": scored["latitude"], "longitude": scored["longitude"],
+        "text": scored["text"].map(html.unescape, na_action="ignore"),
+    })
+
+
+def terms(mentions: pd.DataFrame, names: set[str]) -> pd.DataFrame:
+    """Each mention's distinct words (three letters or more), without stop words, handles, links or brand names."""
+    skip = set(ENGLISH_STOP_WORDS) | {w for n in names for w in n.lower().split()}
+    words = (mentions["text"].fillna("").str.lower().str.replace(_NOISE, " ", regex=True)
+             .str.findall(_WORD))
+    frame = pd.DataFrame({"mention_id": mentions["mention_id"], "term": words}).explode("term").dropna()
+    frame["term"] = frame["term"].str.strip("'").str[:60]
+    frame = frame[(frame["term"].str.len() >= 3) & ~frame["term"].isin(skip)]
+    return frame.drop_duplicates().reset_index(drop=True)
+
+
+def build_social(conn: Connection) -> dict[str, int]:
+    """Score the mentions and rebuild the social marts; returns their row counts."""
+    for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer):
+        conn.execute(delete(mart))
+    mentions = read_mentions(conn)
+    if mentions.empty:
+        return {mart_mentions.name: 0, mart_mention_terms.name: 0, mart_sentiment_scorer.name: 0}
+    own, tracked = brand_sets(conn)
+    names = tracked | set(mentions["brand"].dropna())
+    scored, evaluation = score_mentions(mentions, sorted(names))
+    mart = mention_mart(scored, own, tracked)
+    write(conn, mart_mentions, mart, "insert")
+    words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
+    write(conn, mart_mention_terms, words, "insert")
+    conn.execute(insert(mart_sentiment_scorer).values(
+        scorer=evaluation.scorer, method=evaluation.method, labelled=evaluation.labelled,
+        train_rows=evaluation.train_rows, test_rows=evaluation.test_rows,
+        split_at=None if evaluation.split_at is None else evaluation.split_at.to_pydatetime(),
+        accuracy=evaluation.accuracy, macro_f1=evaluation.macro_f1, lexicon_accuracy=evaluation.lexicon_accuracy,
+        lexicon_macro_f1=evaluation.lexicon_macro_f1, scored=int((scored["label_source"] != "person").sum())))
+    return {mart_mentions.name: len(mart), mart_mention_terms.name: len(words), mart_sentiment_scorer.name: 1}

@@ -1,0 +1,101 @@
+"""Data operations: run history, rejected rows by table and by reason, and the Run ETL button's background run."""
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.queries import operations
+from etl.db import get_engine
+from etl.pipeline import run_pipeline
+from etl.sources import FrameSource
+from refresh.progress import read_progress
+from tests.etl.test_pipeline import bad_frames
+
+SOURCES = Path(__file__).resolve().parents[2] / "etl" / "sources"
+
+
+def open_operations(app_on, url: str):
+    at = app_on(url)
+    at.switch_page("views/operations.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_operations_page_lists_runs_tables_and_rejected_rows_by_reason(app_on, sqlite_url):
+    run_pipeline(FrameSource("bad", bad_frames(), currency="GBP"), get_engine(sqlite_url))
+    at = open_operations(app_on, sqlite_url)
+    runs = at.dataframe[0].value
+    assert runs[["run_id", "status", "rows_read", "rows_loaded", "rows_unchanged", "rows_rejected"]].values.tolist() \
+        == [[1, "warning", 25, 19, 0, 6]]
+    tables = at.dataframe[1].value.set_index("table")
+    assert tables.loc["orders", "rows"] == 5 and tables.loc["mart_order_fulfilment", "rows"] == 5
+    per_table = at.dataframe[2].value.set_index("table_name")
+    assert per_table.loc["orders", ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [9, 5, 4]
+    by_rule = at.dataframe[3].value  # the six rejections of tests/etl/test_pipeline.py, each by its rule
+    assert sorted(map(tuple, by_rule[["table_name", "rule", "rows"]].values.tolist())) == [
+        ("order_lines", "order_id must be a known orders key", 1),
+        ("order_lines", "quantity: not readable as a number", 1),
+        ("orders", "customer_id must be a known customers key", 1),
+        ("orders", "duplicate key (order_id); the first row with this key was kept", 1),
+        ("orders", "kind must be sale or return", 1), ("orders", "ordered_at: not readable as a timestamp", 1)]
+    rejected = at.dataframe[4].value
+    assert len(rejected) == 6 and set(rejected["table_name"]) == {"orders", "order_lines"}
+    at.text_input(key="ops_rejected_search").input("duplicate").run()
+    assert at.dataframe[4].value["source_ref"].tolist() == ["bad/orders:8"]
+
+
+def test_an_empty_warehouse_never_shows_the_password_of_its_url(app_on, monkeypatch, postgres_url):
+    url = postgres_url.replace("postgres@", "postgres:s3cret-pw@")
+    at = open_operations(app_on, url)
+    shown = " ".join(i.value for i in at.info)
+    assert "has not been loaded yet" in shown and "s3cret-pw" not in shown and "postgres:***@" in shown
+
+
+def _wait_for_the_worker(url: str, seconds: float = 240) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = read_progress(url)
+        if state and not state["alive"] and state["state"] != "running":
+            return state
+        time.sleep(0.5)
+    pytest.fail("the background run did not finish")
+
+
+def test_run_etl_runs_in_the_background_after_confirmation_and_every_page_sees_the_new_data(app_on, five_orders_url,
+                                                                                          datasets):
+    at = open_operations(app_on, five_orders_url)
+    assert at.selectbox(key="ops_source").value == "demo"  # the fixture was not loaded from a named source
+    at.selectbox(key="ops_source").set_value(str(SOURCES / "crm_sales_opportunities.yaml")).run()
+    at.text_input(key=f"ops_data_dir:{SOURCES / 'crm_sales_opportunities.yaml'}").input(
+        str(datasets / "crm_sales_opportunities")).run()
+    at.checkbox(key="ops_forecast").uncheck().run()
+    at.checkbox(key="ops_full_refresh").check().run()  # the CRM data replaces the five orders
+    assert at.button(key="ops_run").disabled  # not before the replacement is confirmed
+    confirm = at.checkbox(key="ops_confirm")
+    assert "empties and reloads" in confirm.label and "orders (5 rows)" in confirm.label
+    confirm.check().run()
+    at.button(key="ops_run").click().run()
+    state = _wait_for_the_worker(five_orders_url)  # the run is a process of its own, not the page's
+    assert state["state"] == "finished" and state["run_id"] == 2, state
+    assert state["message"].startswith("Run 2 (success): 8,936 rows new or changed, 0 unchanged, 0 rejected")
+    at.run()
+    runs = at.dataframe[0].value
+    assert runs["run_id"].tolist() == [2, 1]
+    assert runs.loc[0, "seconds"] >= state["seconds"] - 1  # the time covers the whole refresh, alerts included
+    assert at.selectbox(key="ops_source").value == str(SOURCES / "crm_sales_opportunities.yaml")  # the last source
+    at.switch_page("views/pipeline.py").run()
+    assert [i.value for i in at.info] == []  # the pipeline page, empty before, now has the 8,800 deals
+    assert at.sidebar.date_input(key="filter_period").value[1] == date(2017, 12, 31)  # the period follows the data
+
+
+def test_rejected_summary_counts_the_latest_load_by_table_and_reason(sqlite_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    run_pipeline(FrameSource("bad", bad_frames()), get_engine(sqlite_url))
+    frames = bad_frames()
+    frames["orders"] = frames["orders"][frames["orders"]["order_id"] != "O7"]  # the second load has no bad kind
+    run_pipeline(FrameSource("bad", frames), get_engine(sqlite_url))
+    summary = operations.rejected_summary()
+    assert summary["rows"].sum() == 5 and "kind must be sale or return" not in summary["rule"].tolist()
+    assert operations.rejected_summary(1)["rows"].sum() == 6

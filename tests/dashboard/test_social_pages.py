@@ -1,0 +1,165 @@
+"""The Social CRM and Geography pages in AppTest: on the social fixture (figures of tests/social_fixtures.py), an
+empty warehouse, the demo, the airline tweets and Online Retail (figures computed with pandas on the raw files),
+under department and period filters."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.db import get_engine
+from etl.pipeline import run_pipeline
+from etl.sources.configured import ConfigSource
+from etl.sources.demo import DemoSource
+from tests.dashboard.conftest import APP, metrics
+from tests.etl.test_online_retail import CONFIG as RETAIL_CONFIG
+from tests.etl.test_online_retail import expected_monthly_revenue, raw_lines
+from tests.etl.test_social import raw_tweets
+
+
+def open_page(monkeypatch, url: str, page: str, **params) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_social_page_on_the_fixture(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "social")
+    assert metrics(at) == {"Mentions": ("8", ""), "Share of voice (Acme)": ("71.4%", ""),
+                           "Net sentiment": ("0.0%", ""), "Brand-health index": ("50.0%", "")}
+    assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 6, the lexicon 2. Mentions without a "
+                                           "person's label are scored by a lexicon (VADER")
+    assert "fewer than 30 labelled mentions" in at.markdown[0].value
+    worst = at.dataframe[0].value
+    assert worst["text"].tolist()[:2] == ["Order late, **awful** service", "Still waiting, delivery late again @Acme"]
+    assert worst["sentiment"].tolist()[:2] == [-1.0, -0.8]
+    assert "<script>" in " ".join(worst["text"])  # shown as text in a table cell, never rendered
+    assert "4.0 hours on average, 3 of 5 mentions answered" in at.caption[-1].value
+
+
+def test_social_page_under_department_and_period_filters(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "social", dept=["D1"])
+    assert metrics(at) == {"Mentions": ("3", ""), "Share of voice (Acme)": ("100.0%", ""),
+                           "Net sentiment": ("66.7%", ""), "Brand-health index": ("100.0%", "")}
+    at = open_page(monkeypatch, social_url, "social", start="2025-01-15", end="2025-01-20")
+    assert metrics(at) == {"Mentions": ("5", ""), "Share of voice (Acme)": ("75.0%", ""),
+                           "Net sentiment": ("0.0%", ""), "Brand-health index": ("50.0%", "")}
+
+
+def test_customer_360_shows_the_customers_mentions(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "retention")
+    at.text_input(key="customer_search").input("beta").run()
+    said = at.dataframe[-1].value
+    assert said[["brand", "label", "label_source", "sentiment"]].values.tolist() == [
+        ["Acme", "negative", "person", -0.8]]
+
+
+def test_geography_on_the_fixture(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "geography")
+    countries = at.dataframe[0].value
+    assert countries.fillna({"map_id": "-"})[["country", "map_id", "net_revenue"]].values.tolist() == [
+        ["United Kingdom", "826", 265.0], ["Unknown", "-", 30.0]]  # O3 is a guest sale with no country
+    assert at.caption[0].value == ("1 of 2 countries on the map. Not on the map (not one country, or no country "
+                                   "given): Unknown, with £30 of net revenue (10.2%).")
+    assert "2 mentions with coordinates" in at.caption[-1].value
+    at = open_page(monkeypatch, social_url, "geography", dept=["D2"])
+    assert at.dataframe[0].value["net_revenue"].tolist() == [140.0]
+
+
+def test_an_empty_warehouse_says_so(monkeypatch, sqlite_url):
+    said = {"social": "The loaded data has no social mentions", "geography": "The warehouse holds nothing yet"}
+    for page, sentence in said.items():
+        at = open_page(monkeypatch, sqlite_url, page)
+        assert [i.value[:len(sentence)] for i in at.info] == [sentence] and not at.get("plotly_chart")
+
+
+@pytest.mark.datasets
+def test_social_page_on_the_airline_tweets(monkeypatch, twitter_url, datasets):
+    first = raw_tweets(datasets).drop_duplicates("tweet_id")
+    united = first[first["airline"] == "United"]["airline_sentiment"].value_counts()
+    at = open_page(monkeypatch, twitter_url, "social")
+    assert metrics(at) == {
+        "Mentions": (f"{len(first):,}", ""),
+        "Share of voice (United)": (f"{united.sum() / len(first):.1%}", ""),
+        "Net sentiment": (f"{(united['positive'] - united['negative']) / united.sum():.1%}", ""),
+        "Brand-health index": (f"{united['positive'] / (united['positive'] + united['negative']):.1%}", "")}
+    assert "agrees with people on 80.4% of the later 4,345 labelled mentions" in at.markdown[0].value
+    assert at.info[-1].value.startswith("The data has no replies")
+    care = first["negativereason"].isin(["Customer Service Issue", "Flight Attendant Complaints", "Bad Flight"])
+    at = open_page(monkeypatch, twitter_url, "social", dept=["CARE"])
+    assert metrics(at)["Mentions"] == (f"{care.sum():,}", "")
+    topics = first[care]["negativereason"].value_counts()
+    assert at.dataframe[0].value["sentiment"].max() < 0
+    assert topics.index[0] == "Customer Service Issue"
+
+
+@pytest.mark.datasets
+def test_geography_on_the_airline_tweets(monkeypatch, twitter_url, datasets):
+    first = raw_tweets(datasets).drop_duplicates("tweet_id")
+    located = (first["tweet_coord"].ne("") & first["tweet_coord"].ne("[0.0, 0.0]")).sum()
+    at = open_page(monkeypatch, twitter_url, "geography")
+    assert at.info[0].value == "The loaded data has no orders, so there is no revenue to map."
+    assert at.caption[-1].value.startswith(f"{located:,} mentions with coordinates in the period")
+
+
+@pytest.fixture(scope="module")
+def retail_url(datasets, tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
+    run_pipeline(ConfigSource(RETAIL_CONFIG, datasets / "online_retail"), get_engine(url))
+    return url
+
+
+@pytest.mark.datasets
+def test_geography_on_online_retail_maps_38_countries_through_the_alias_table(monkeypatch, retail_url, datasets):
+    raw = raw_lines(datasets / "online_retail")
+    kept = raw[~raw.duplicated()]
+    write_off = (kept["Quantity"] < 0) & ~kept["InvoiceNo"].str.startswith("C")
+    kept = kept[~kept["InvoiceNo"].str.startswith("A") & ~write_off]
+    expected = (kept["Quantity"] * kept["UnitPrice"]).groupby(kept["Country"]).sum()
+    at = open_page(monkeypatch, retail_url, "geography", start="2010-12-01", end="2011-12-09")
+    countries = at.dataframe[0].value.set_index("country")
+    assert len(countries) == 38 and countries["net_revenue"].sum() == pytest.approx(
+        expected_monthly_revenue(raw).sum(), abs=0.05)
+    assert countries["net_revenue"].round(2).to_dict() == pytest.approx(expected.round(2).to_dict(), abs=0.01)
+    assert countries.loc[["EIRE", "RSA", "Channel Islands", "USA"], "map_id"].tolist() == ["372", "710", "CHI", "840"]
+    unmapped = countries[countries["map_id"].isna()]
+    assert sorted(unmapped.index) == ["European Community", "Unspecified"]
+    lost = expected[["European Community", "Unspecified"]].sum()
+    assert any(f"given): Unspecified, European Community, with £{lost:,.0f} of net revenue" in c.value
+               for c in at.caption)
+    at = open_page(monkeypatch, retail_url, "social")
+    assert at.info[0].value.startswith("The loaded data has no social mentions")
+
+
+def test_both_pages_on_the_demo(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    run_pipeline(DemoSource(seed=3, end_date=pd.Timestamp("2025-06-30").date(), scale=0.3), get_engine(url))
+    at = open_page(monkeypatch, url, "social")
+    cards = metrics(at)
+    assert cards["Share of voice (Northdesk)"][0].endswith("%") and "a learned model" in at.markdown[0].value
+    with get_engine(url).connect() as conn:
+        period = pd.read_sql("SELECT count(*) AS n FROM social_mentions WHERE posted_at >= '2025-04-02'", conn)
+    assert cards["Mentions"] == (f"{period['n'].iloc[0]:,}", "")
+    assert len(at.get("plotly_chart")) >= 6
+    at = open_page(monkeypatch, url, "geography")
+    assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
+    assert len(at.get("plotly_chart")) == 5  # countries, places, late bars, late map, mentions
+    assert Path(APP).parent.joinpath("static", "countries.geojson").exists()
+
+
+@pytest.mark.postgres
+def test_both_pages_on_postgresql(monkeypatch, postgres_url):
+    from tests.social_fixtures import social_source
+
+    run_pipeline(social_source(), get_engine(postgres_url))
+    at = open_page(monkeypatch, postgres_url, "social", dept=["D1"])
+    assert metrics(at) == {"Mentions": ("3", ""), "Share of voice (Acme)": ("100.0%", ""),
+                           "Net sentiment": ("66.7%", ""), "Brand-health index": ("100.0%", "")}
+    at = open_page(monkeypatch, postgres_url, "geography")
+    assert at.dataframe[0].value["net_revenue"].tolist() == [265.0, 30.0]
+    assert "2 mentions with coordinates" in at.caption[-1].value

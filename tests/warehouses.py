@@ -1,0 +1,188 @@
+"""The warehouses of the page matrix, each built once per test session and shared by every xdist worker.
+
+A warehouse is built by the first worker that asks for it, under a file lock in the session's shared temporary
+folder; the others wait and reuse it. Each builder runs the real commands (`python -m etl run`, `python -m
+forecasting run`) or the real pipeline on a cut of the demo company, so the matrix sees what a user sees.
+"""
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from etl.db import ensure_schema, get_engine
+from etl.demo import generate_demo
+from etl.pipeline import run_pipeline
+from etl.sources import FrameSource
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT.parent / "shared" / "datasets"
+DEMO_END = date(2026, 6, 30)  # fixed, so the small demo is the same whatever day the suite runs
+DEMO_SCALE = 0.25
+CRM_TABLES = ("interactions", "opportunities", "tickets", "social_mentions")
+ERP_TABLES = ("orders", "order_lines", "invoices", "inventory", "purchase_orders")
+
+
+def shared_root(basetemp: Path) -> Path:
+    """The folder every worker of one session sees: the controller's base temp (a worker's is inside it), or
+    BI_TEST_WAREHOUSES when set, to keep the built warehouses across sessions while working on pages."""
+    if os.environ.get("BI_TEST_WAREHOUSES"):
+        return Path(os.environ["BI_TEST_WAREHOUSES"])
+    return basetemp.parent if basetemp.name.startswith("popen-gw") else basetemp
+
+
+def postgres_name(root: Path, name: str) -> str:
+    """A PostgreSQL database name unique to this test session."""
+    return f"bi_matrix_{hashlib.sha1(str(root).encode()).hexdigest()[:10]}_{name}"
+
+
+def _cli(*args: str) -> None:
+    """Run one of the project's commands; its output is shown when it fails."""
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def _config(dataset: str, url: str, *extra: str) -> None:
+    _cli("etl", "run", "--db", url, "--source", f"etl/sources/{dataset}.yaml", "--data-dir",
+         str(DATASETS / dataset), "--skip-forecast", "--accept-rejects", *extra)
+
+
+def _demo_frames(drop: tuple[str, ...] = ()) -> dict:
+    frames = generate_demo(seed=7, end_date=DEMO_END, scale=DEMO_SCALE)
+    return {table: frame.iloc[0:0] if table in drop else frame for table, frame in frames.items()}
+
+
+def _load_frames(url: str, frames: dict) -> None:
+    engine = get_engine(url)
+    run_pipeline(FrameSource("demo-cut", frames, replace=True, currency="GBP"), engine)
+    engine.dispose()
+
+
+def build_demo(url: str, root: Path) -> None:
+    """The demo company at a quarter of its size, ending 30 June 2026, with forecasts and alerts."""
+    _cli("etl", "run", "--db", url, "--source", "demo", "--seed", "7", "--end-date", DEMO_END.isoformat(),
+         "--scale", str(DEMO_SCALE), "--skip-forecast")
+    _cli("forecasting", "run", "--db", url, "--by", "total,department")
+
+
+def build_online_retail(url: str, root: Path) -> None:
+    """UCI Online Retail through its shipped config, with the total forecast."""
+    _config("online_retail", url)
+    _cli("forecasting", "run", "--db", url, "--by", "total")
+
+
+def build_crm(url: str, root: Path) -> None:
+    """The CRM sales-opportunities sample: deals only."""
+    _config("crm_sales_opportunities", url)
+
+
+def build_olist(url: str, root: Path) -> None:
+    """The Olist marketing funnel, sellers and catalogue."""
+    _config("olist", url)
+
+
+def build_northwind(url: str, root: Path) -> None:
+    """Northwind read from its SQL dump in PostgreSQL, into a PostgreSQL warehouse."""
+    source = _create_postgres(postgres_name(root, "northwind_source"))
+    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", source.rsplit("/", 1)[1], "-f",
+                    str(DATASETS / "northwind" / "northwind_postgres.sql")], check=True, capture_output=True)
+    _cli("etl", "run", "--db", url, "--source", "etl/sources/northwind.yaml", "--var", f"northwind_url={source}",
+         "--skip-forecast")
+
+
+def build_empty(url: str, root: Path) -> None:
+    """Tables and nothing in them."""
+    engine = get_engine(url)
+    ensure_schema(engine)
+    engine.dispose()
+
+
+def build_crm_only(url: str, root: Path) -> None:
+    """The small demo without its ERP tables (orders, lines, invoices, stock, purchasing)."""
+    _load_frames(url, _demo_frames(ERP_TABLES))
+
+
+def build_erp_only(url: str, root: Path) -> None:
+    """The small demo without its CRM tables (interactions, deals, tickets, mentions)."""
+    _load_frames(url, _demo_frames(CRM_TABLES))
+
+
+def build_hostile(url: str, root: Path) -> None:
+    """The incident fixture with names a renderer could run (tests/dashboard/hostile.py), alerts evaluated."""
+    from tests.dashboard.hostile import hostile_frames
+
+    _load_frames(url, hostile_frames())
+    _cli("alerts", "evaluate", "--db", url)
+
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BUILDERS: dict[str, tuple[Callable[[str, Path], None], str]] = {  # name -> (builder, "sqlite" or "postgres")
+    "demo": (build_demo, "sqlite"),
+    "online_retail": (build_online_retail, "sqlite"),
+    "crm_sales_opportunities": (build_crm, "sqlite"),
+    "olist": (build_olist, "sqlite"),
+    "northwind": (build_northwind, "postgres"),
+    "empty": (build_empty, "sqlite"),
+    "crm_only": (build_crm_only, "sqlite"),
+    "erp_only": (build_erp_only, "sqlite"),
+    "hostile": (build_hostile, "sqlite"),
+}
+NEEDS_DATASETS = {"online_retail", "crm_sales_opportunities", "olist", "northwind"}
+
+
+def build_twitter(url: str, root: Path) -> None:
+    """Twitter US Airline Sentiment through its shipped config: social mentions only (Social CRM)."""
+    _config("twitter_airline_sentiment", url, "--accept-rejects")  # the 155 duplicates its header documents
+
+
+BUILDERS["twitter_airline_sentiment"] = (build_twitter, "sqlite")
+NEEDS_DATASETS.add("twitter_airline_sentiment")
+
+
+def _create_postgres(name: str) -> str:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres(root: Path) -> None:
+    """Drop the PostgreSQL databases this session's matrix created."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in ("northwind", "northwind_source"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{postgres_name(root, name)}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def warehouse(name: str, root: Path) -> str:
+    """The URL of the named warehouse, built now by this worker or earlier by another."""
+    builder, backend = BUILDERS[name]
+    folder = root / "warehouses"
+    folder.mkdir(exist_ok=True)
+    done = folder / f"{name}.url"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return done.read_text()
+        if backend == "postgres":
+            url = _create_postgres(postgres_name(root, name))
+        else:
+            shutil.rmtree(folder / name, ignore_errors=True)
+            (folder / name).mkdir()
+            url = f"sqlite:///{folder / name / 'warehouse.db'}"
+        builder(url, root)
+        done.write_text(url)
+        return url
