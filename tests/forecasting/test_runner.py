@@ -102,7 +102,7 @@ def test_the_command_runs_on_a_dask_local_cluster_and_says_plainly_what_is_wrong
 
     cli = CliRunner()
     done = cli.invoke(app, ["run", "--db", five_orders_url, "--by", "total,department", "--horizon", "7",
-                            "--backend", "dask", "--workers", "2"], env={"COLUMNS": "200"})
+                            "--backend", "dask", "--workers", "1"], env={"COLUMNS": "200"})
     assert done.exit_code == 0, done.output
     assert "Forecast run 1: 3 series (seasonal_naive 3)." in done.output
     wrong = cli.invoke(app, ["run", "--db", five_orders_url, "--backend", "spark"])
