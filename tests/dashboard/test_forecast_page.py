@@ -18,7 +18,7 @@ from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import APP, signed_in
 from tests.etl.test_online_retail import CONFIG, raw_lines
 from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture
 from tests.fixtures import full_frames
@@ -54,6 +54,7 @@ def open_forecast(url: str, monkeypatch, **params) -> AppTest:
     """The forecast page with URL filters; it must run without an exception or an error box."""
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

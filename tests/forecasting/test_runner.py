@@ -93,3 +93,19 @@ def test_a_crashed_run_resumes_after_its_last_stored_batch(five_orders_url, tmp_
     resumed = _read(engine, forecasts).sort_values(key).reset_index(drop=True)
     clean = _read(get_engine(clean_url), forecasts).sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(resumed, clean)
+
+
+def test_the_command_runs_on_a_dask_local_cluster_and_says_plainly_what_is_wrong(five_orders_url):
+    from typer.testing import CliRunner
+
+    from forecasting.cli import app
+
+    cli = CliRunner()
+    done = cli.invoke(app, ["run", "--db", five_orders_url, "--by", "total,department", "--horizon", "7",
+                            "--backend", "dask", "--workers", "1"], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    assert "Forecast run 1: 3 series (seasonal_naive 3)." in done.output
+    wrong = cli.invoke(app, ["run", "--db", five_orders_url, "--backend", "spark"])
+    assert wrong.exit_code == 1 and "--backend 'spark' is not known: choose local or dask." in wrong.output
+    lonely = cli.invoke(app, ["run", "--db", five_orders_url, "--scheduler", "tcp://127.0.0.1:8786"])
+    assert lonely.exit_code == 1 and "--scheduler needs --backend dask." in lonely.output
