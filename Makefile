@@ -22,15 +22,16 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 
 setup: $(RUNTIME)  ## create .venv and install the pinned requirements
 
-run: $(RUNTIME)  ## load the demo into data/warehouse.db when it is empty, then start the app on 127.0.0.1:8501
+run: $(RUNTIME)  ## load the demo into data/warehouse.db when it is empty, create admin when no user exists, start the app
 	$(BIN)/python -m etl run --source demo --if-empty
+	$(BIN)/python -m access ensure-admin
 	$(BIN)/streamlit run dashboard/app.py
 
 etl: $(RUNTIME)  ## run the ETL: make etl ARGS="--source demo --scale 2"
 	$(BIN)/python -m etl run $(ARGS)
 
 test: $(DEV) services  ## the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(DEV)  ## ruff
 	$(BIN)/ruff check .
@@ -59,6 +60,7 @@ DATASETS ?= ../shared/datasets
 # Load one public dataset into its own warehouse, data/<dataset>.db, then open the app on it.
 define dataset_app
 	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml --accept-rejects $(2)
+	$(BIN)/python -m access ensure-admin --db sqlite:///data/$(1).db
 	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/app.py
 endef
 

@@ -168,19 +168,34 @@ def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Fi
     return found
 
 
+def forecast_need(forecast: pd.DataFrame, as_of: date, days: float) -> float:
+    """Units a product's forecast asks for over the next ``days`` days; past the forecast's horizon its last
+    week's daily mean carries on."""
+    ahead = forecast[forecast["ds"] <= pd.Timestamp(as_of) + pd.Timedelta(days=days)]
+    covered = (forecast["ds"].max() - pd.Timestamp(as_of)).days if len(forecast) else 0
+    extra = max(days - covered, 0) * float(forecast["units"].tail(7).mean()) if len(forecast) else 0.0
+    return float(ahead["units"].sum()) + extra
+
+
 def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
-    """Products whose forecast demand over the supplier lead time exceeds stock plus open purchase orders."""
+    """Products whose demand over the supplier lead time exceeds stock plus open purchase orders: the product
+    forecast's units where there is one, else the average of the last ``demand_days`` days."""
     demand = ctx.demand(rule.demand_days)
     per_day = demand.groupby("product_id")["units_per_day"].sum()
+    predicted = dict(tuple(facts.forecast_units(ctx.conn, ctx.as_of).groupby("product_id")))
     incoming = ctx.open_purchases.groupby("product_id")["quantity"].sum()
     lead = facts.supplier_lead_days(ctx.conn)
     found = []
-    for product_id, rate in per_day.items():
+    for product_id in sorted(set(per_day.index) | set(predicted)):
         days = float(lead.get(product_id, rule.default_lead_days))
-        need, have = rate * days, float(ctx.on_hand.get(product_id, 0.0)) + float(incoming.get(product_id, 0.0))
+        forecast = predicted.get(product_id)
+        need = forecast_need(forecast, ctx.as_of, days) if forecast is not None else per_day[product_id] * days
+        have = float(ctx.on_hand.get(product_id, 0.0)) + float(incoming.get(product_id, 0.0))
         if need <= have or product_id not in ctx.on_hand.index:
             continue
-        cause = f"needs {need:,.0f} over its {days:.1f}-day lead time, has {have:,.0f} on hand and on order"
+        basis = "its forecast" if forecast is not None else f"the last {rule.demand_days} days' average"
+        cause = (f"needs {need:,.0f} over its {days:.1f}-day lead time by {basis}, has {have:,.0f} on hand "
+                 "and on order")
         found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"],
                              f"Stock-out risk: {ctx.name('product', product_id)}", cause[0].upper() + cause[1:] + ".",
                              need - have, 0.0,
@@ -243,7 +258,8 @@ def outside_forecast(ctx: Context, rule: rules.ForecastBand) -> list[Finding]:
     start = ctx.as_of - timedelta(days=rule.days_running - 1)
     covering = (select(forecasts.c.series_id, func.max(forecasts.c.run_id).label("run_id"))
                 .join(forecast_runs, forecast_runs.c.run_id == forecasts.c.run_id)
-                .where(forecast_runs.c.status == "success", forecasts.c.ds == start)
+                .where(forecast_runs.c.status == "success", forecasts.c.ds == start,
+                       forecasts.c.series_id.not_like("product:%"))  # units, not the net revenue compared here
                 .group_by(forecasts.c.series_id).subquery())
     rows = ctx.conn.execute(select(forecasts.c.series_id, forecasts.c.ds, forecasts.c.yhat, forecasts.c.yhat_lower,
                                    forecasts.c.yhat_upper)

@@ -1,6 +1,7 @@
 """The alert lifecycle: evaluate the rules, open what is new, update what persists, resolve what cleared,
 let people acknowledge, resolve and comment, and notify. Every change is an alert_events row."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,12 +100,13 @@ def _set_status(conn: Connection, alert_id: int, status: str, actor: str, commen
     _event(conn, alert_id, actor, {"acknowledged": "acknowledged", "resolved": "resolved"}[status], comment, now)
 
 
-def act(engine: Engine, alert_id: int, action: str, actor: str, comment: str | None = None) -> None:
-    """A person acknowledges, resolves or comments on an alert; kept in alert_events with who and when."""
+def act(db: Engine | Connection, alert_id: int, action: str, actor: str, comment: str | None = None) -> None:
+    """A person acknowledges, resolves or comments on an alert; kept in alert_events with who and when.
+    Pass a Connection to act inside its transaction (the app's, with the PostgreSQL scope set)."""
     if not actor.strip():
         raise ValueError("say who you are: every change to an alert is kept with its author")
     now = datetime.now()
-    with engine.begin() as conn:
+    with db.begin() if isinstance(db, Engine) else nullcontext(db) as conn:
         if action == "comment":
             _event(conn, alert_id, actor, "commented", comment, now)
         else:

@@ -10,6 +10,9 @@ from etl.schema import (
     customers,
     departments,
     etl_runs,
+    forecast_product_series,
+    forecast_runs,
+    forecasts,
     interactions,
     inventory,
     mart_inventory,
@@ -124,3 +127,16 @@ def open_orders_with(conn: Connection, product_id: str) -> pd.DataFrame:
                orders.c.status.not_in(["cancelled", "returned", "delivered"]))
         .group_by(orders.c.order_id, orders.c.customer_id, orders.c.department_id).order_by(orders.c.order_id)).all()
     return pd.DataFrame(rows, columns=["order_id", "customer_id", "department_id", "value"])
+
+
+def forecast_units(conn: Connection, as_of: date) -> pd.DataFrame:
+    """Forecast units per product and day after ``as_of``, summed over its regions, from the latest successful
+    forecast run's product series: product_id, ds, units."""
+    run = select(func.max(forecast_runs.c.run_id)).where(forecast_runs.c.status == "success").scalar_subquery()
+    p, f = forecast_product_series, forecasts
+    rows = conn.execute(select(p.c.product_id, f.c.ds, func.sum(f.c.yhat))
+                        .join(f, (f.c.run_id == p.c.run_id) & (f.c.series_id == p.c.series_id))
+                        .where(p.c.run_id == run, f.c.ds > as_of).group_by(p.c.product_id, f.c.ds)).all()
+    frame = pd.DataFrame(rows, columns=["product_id", "ds", "units"])
+    frame["ds"] = pd.to_datetime(frame["ds"])
+    return frame

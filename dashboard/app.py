@@ -1,4 +1,5 @@
-"""The BI cockpit: routes to the pages and draws the shared sidebar filters. Nothing else lives here."""
+"""The BI cockpit: signs the user in, routes to the pages their role opens, and draws the shared sidebar filters.
+Nothing else lives here."""
 
 import logging
 import uuid
@@ -6,12 +7,16 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard import queries as q
 from dashboard.filters import draw_sidebar
 
 log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+principal = auth.require_sign_in()  # draws the sign-in form and stops until someone signs in
+auth.draw_account(principal)
+auth.stop_if_denied(principal)
 deals_only = not q.has_rows("mart_order_fulfilment") and q.has_rows("mart_opportunities")  # a CRM-only warehouse
 mentions_only = not q.has_rows("mart_order_fulfilment") and not deals_only and q.has_rows("mart_mentions")
 pages = [
@@ -24,8 +29,11 @@ pages = [
     st.Page("views/geography.py", title="Geography", icon=":material/public:"),
     st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
     st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
-    st.Page("views/operations.py", title="Data operations", icon=":material/database:"),
 ]
+if principal.may("operate_etl"):
+    pages.append(st.Page("views/operations.py", title="Data operations", icon=":material/database:"))
+if principal.may("manage_users"):
+    pages.append(st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
 navigation = st.navigation(pages)
 draw_sidebar()
 try:

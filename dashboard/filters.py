@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.formatting import count
 from dashboard.queries import Filters, operations
@@ -38,8 +39,10 @@ def draw_sidebar() -> Filters | None:
         st.session_state.pop(STATE_KEY, None)
         return None
     first, last = bounds
+    principal = auth.current()
+    allowed = () if principal is None else principal.allowed()
     options = q.department_options()
-    names = dict(zip(options["department_id"], options["name"]))
+    names = {d: n for d, n in zip(options["department_id"], options["name"]) if allowed is None or d in allowed}
     regions = q.region_options()
     if PERIOD not in st.session_state:
         _from_url(first, last, list(names), regions)
@@ -52,9 +55,10 @@ def draw_sidebar() -> Filters | None:
         help="Every page shows this period; changes compare it with the period of the same length before it.")
     start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
     chosen = st.sidebar.multiselect("Departments", list(names), format_func=lambda d: names.get(d, d),
-                                    key=DEPARTMENTS, placeholder="All departments")
+                                    key=DEPARTMENTS, placeholder="All departments" if allowed is None else
+                                    "All your departments")
     chosen_regions = st.sidebar.multiselect("Regions", regions, key=REGIONS, placeholder="All regions")
-    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)))
+    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)), allowed)
     st.query_params.from_dict({"start": start.isoformat(), "end": end.isoformat(), "dept": list(filters.departments),
                                "region": list(filters.regions)})
     st.session_state[STATE_KEY] = filters
@@ -86,8 +90,8 @@ def data_exclusions() -> str:
     by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
     rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
     more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
-    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {rules}{more}. Every one is kept with "
-            "its reason under Data operations.")
+    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {safe.md(rules)}{more}. Every one "
+            "is kept with its reason under Data operations.")
 
 
 def _short(rule: str) -> str:
@@ -107,13 +111,19 @@ def outside_scope(table: str, what: str) -> bool:
     department filter shows that department's rows and the departments add up to the whole company.
     """
     chosen = current()
-    if chosen is None or not chosen.departments or "department_id" not in q.schema.metadata.tables[table].c:
+    if chosen is None or chosen.scope is None:
         return False
+    if "department_id" not in q.schema.metadata.tables[table].c:  # company-wide rows (see queries.where_scope)
+        if chosen.allowed is None:
+            return False
+        st.info(f"{what} are company-wide, so only roles that see every department see them.")
+        return True
     owners = q.owning_departments(table)
-    if not owners or set(owners) & set(chosen.departments):
+    if not owners or set(owners) & set(chosen.scope):
         return False
-    st.info(f"{what} are recorded under {', '.join(sorted(owners.values()))}, which is not among the chosen "
-            "departments: add it to the department filter to see them.")
+    st.info(f"{what} are recorded under {safe.md(', '.join(sorted(owners.values())))}, which is not among the "
+            "departments "
+            "shown here.")
     return True
 
 

@@ -52,6 +52,15 @@ def money_format(currency: str | None, digits: int = 2) -> str:
     return f"{symbol}%,.{digits}f"
 
 
+def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
+    """An alert impact's amount in words: money in the currency, or a count with its unit; blank when none."""
+    if known(amount) is None:
+        return ""
+    if unit == "currency":
+        return money(amount, currency, compact=False)
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+
+
 def tick_prefix(currency: str | None) -> str:
     """The prefix for a Plotly money axis."""
     return SYMBOLS.get(currency or "", "")
@@ -97,21 +106,20 @@ def overview_cards(now: dict, before: dict, currency: str | None, captions: dict
 
 
 def forecast_sentence(backtests: pd.DataFrame, model: str | None, horizon: int) -> str:
-    """How far the forecast can be trusted, in one plain paragraph, from the backtest summary per model."""
+    """How far the forecast can be trusted, in one plain paragraph, from the as-deployed ('nested') backtests."""
     scores = backtests.set_index("model") if not backtests.empty else backtests
     if model is None:
         return "This series could not be forecast."
-    if model not in scores.index:
+    if "nested" not in scores.index:
         return (f"This series has too little history to backtest, so the forecast simply repeats last week "
                 f"({MODEL_LABELS[model].lower()}); treat it as a rough guide.")
-    used = scores.loc[model]
-    months = max(1, round(used["cutoffs"] * horizon / 30.4))
-    period = "the last month" if months == 1 else f"the last {months} months"
-    text = (f"Over {period} ({int(used['cutoffs'])} backtests), the "
-            f"{horizon}-day forecast ({MODEL_LABELS[model]}) was off by {used['smape']:.0%} on average")
-    if model != "seasonal_naive" and "seasonal_naive" in scores.index:
-        text += f"; the simple weekly repeat was off by {scores.loc['seasonal_naive', 'smape']:.0%}"
-    return text + (f". Actual sales fell inside the 80% band on {used['coverage']:.0%} of days.")
+    used = scores.loc["nested"]
+    text = (f"Chosen and scored as deployed at {int(used['cutoffs'])} weekly backtests (each choice made only on "
+            f"data before it), the {horizon}-day forecast was off by {used['smape']:.0%} on trading days")
+    if "seasonal_naive" in scores.index:
+        text += (f" (MASE {used['mase']:.2f}; repeating last week: {scores.loc['seasonal_naive', 'smape']:.0%}, "
+                 f"MASE {scores.loc['seasonal_naive', 'mase']:.2f})")
+    return text + f". The 80% band held the actual on {used['coverage']:.0%} of trading days."
 
 
 def readable_reason(reason: str) -> str:

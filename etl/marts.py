@@ -14,6 +14,7 @@ from etl.schema import (
     inventory,
     invoices,
     mart_customer_month,
+    mart_daily_product_sales,
     mart_daily_sales,
     mart_inventory,
     mart_invoices,
@@ -85,6 +86,18 @@ def daily_sales_select():
             .join(products, products.c.product_id == order_lines.c.product_id)
         )
         .where(f.c.kind != CANCELLED)
+        .group_by(*keys)
+    )
+
+
+def daily_product_sales_select():
+    """Units and net revenue per day x product x region: the grain of the product forecasts."""
+    f = mart_order_fulfilment
+    keys = (f.c.order_date, order_lines.c.product_id, f.c.region)
+    return (
+        select(*keys, func.sum(case((f.c.kind == "sale", order_lines.c.quantity), else_=0.0)),
+               func.sum(line_value(order_lines)))
+        .select_from(order_lines.join(f, f.c.order_id == order_lines.c.order_id))
         .group_by(*keys)
     )
 
@@ -192,6 +205,7 @@ MARTS = [  # the customer-month and daily-sales marts read mart_order_fulfilment
     (mart_order_fulfilment, order_fulfilment_select),
     (mart_customer_month, customer_month_select),
     (mart_daily_sales, daily_sales_select),
+    (mart_daily_product_sales, daily_product_sales_select),
     (mart_procurement, procurement_select),
     (mart_inventory, inventory_select),
     (mart_invoices, invoices_select),

@@ -336,6 +336,16 @@ mart_order_fulfilment = Table(
     Index("ix_mart_order_fulfilment_date", "order_date", "department_id"),
 )
 
+mart_daily_product_sales = Table(  # product grain: the forecaster's product x region series
+    "mart_daily_product_sales", metadata,
+    Column("sales_date", Date, primary_key=True),
+    _key("product_id", primary=True),
+    Column("region", String(100), primary_key=True),
+    Column("units", Float, nullable=False),  # units on sale lines (the demand stock must meet)
+    Column("net_revenue", Float, nullable=False),
+    Index("ix_mart_daily_product_sales_product", "product_id", "region", "sales_date"),
+)
+
 # ------------------------------------------------------------------------------------------------ forecasts
 forecast_runs = Table(
     "forecast_runs", metadata,
@@ -385,6 +395,14 @@ forecast_backtests = Table(
     Column("smape", Float),
     Column("mase", Float),
     Column("coverage", Float),
+)
+
+forecast_product_series = Table(  # which product and region a product-level series is (level "product")
+    "forecast_product_series", metadata,
+    Column("run_id", Integer, ForeignKey("forecast_runs.run_id"), primary_key=True),
+    Column("series_id", String(200), primary_key=True),
+    _key("product_id", nullable=False),
+    Column("region", String(100), nullable=False),
 )
 
 mart_procurement = Table(
@@ -565,6 +583,49 @@ alert_events = Table(
     Index("ix_alert_events_alert", "alert_id"),
 )
 
+# --------------------------------------------------------------------------------------------------- access
+users = Table(
+    "users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200)),  # argon2id (argon2-cffi); NULL: cannot sign in with a password
+    Column("role", String(20)),  # admin, analyst, executive, manager; NULL: signed in but sees nothing
+    Column("is_disabled", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),  # consecutive, reset by a sign-in
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("last_sign_in_at", DateTime),
+)
+
+user_departments = Table(
+    "user_departments", metadata,
+    Column("username", String(64), ForeignKey("users.username"), primary_key=True),
+    _key("department_id", primary=True),  # no foreign key: a replace load empties departments
+)
+
+user_sessions = Table(
+    "user_sessions", metadata,
+    Column("session_id", String(64), primary_key=True),  # sha-256 of the token kept in the server-side session
+    Column("username", String(64), ForeignKey("users.username"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(20)),  # signed_out, expired, revoked
+    Index("ix_user_sessions_user", "username"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),  # the signed-in user, the typed username, or "cli:<os user>"
+    Column("action", String(40), nullable=False),  # sign_in, sign_in_failed, download, etl_run, alert_resolve ...
+    Column("target", String(300)),  # what it was done to: a user, a source, an alert, a file name
+    Column("outcome", String(20), nullable=False),  # ok, refused, failed
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
 CANONICAL_TABLES = [
     departments, employees, customers, products, suppliers,
     orders, order_lines, invoices, inventory, purchase_orders,
@@ -573,10 +634,11 @@ CANONICAL_TABLES = [
 """Canonical tables in load order: every table comes after the tables its foreign keys point to."""
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
-               mart_invoices, mart_tickets, mart_opportunities]
+               mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
 MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer]  # Social CRM
-FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests]
+FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
+ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]
 
 
 def event_time_column(table: Table) -> Column | None:

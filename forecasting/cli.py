@@ -6,6 +6,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from etl.db import get_engine
 from etl.errors import EtlError
+from forecasting.backends import BACKENDS
 from forecasting.runner import ForecastSummary, run_forecasts
 from forecasting.settings import LEVELS, Settings, load_settings
 
@@ -25,21 +26,23 @@ def parse_levels(by: str | None) -> tuple[str, ...] | None:
     return levels
 
 
-def forecast_with_progress(engine, settings: Settings, workers: int | None = None) -> ForecastSummary:
+def forecast_with_progress(engine, settings: Settings, workers: int | None = None, backend: str = "local",
+                           scheduler: str | None = None) -> ForecastSummary:
     """Run the forecasts with a progress bar on the console."""
     with Progress(TextColumn("forecast {task.description:<32}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} series"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("", total=None)
         return run_forecasts(engine, settings, workers, lambda label, done, total: progress.update(
-            task, description=label, completed=done, total=total))
+            task, description=label, completed=done, total=total), backend, scheduler)
 
 
 def print_summary(summary: ForecastSummary) -> None:
     """One line per fact a planner needs: how many series, which models, how far the parts were off."""
     models = ", ".join(f"{name} {count}" for name, count in sorted(summary.models.items()))
     console.print(f"Forecast run {summary.run_id}: {summary.series} series ({models}"
-                  f"{f', {summary.skipped} skipped' if summary.skipped else ''}).")
+                  f"{f', {summary.skipped} skipped' if summary.skipped else ''}"
+                  f"{f', {summary.resumed} kept from the interrupted run it resumed' if summary.resumed else ''}).")
     for level, gap in summary.gaps.items():
         console.print(f"  {level}: parts were {gap:.1%} off the total before reconciliation (now equal).")
 
@@ -53,15 +56,21 @@ def forecasting() -> None:
 def run(
     db: str | None = typer.Option(None, help="Warehouse URL; default: $DATABASE_URL or sqlite:///data/warehouse.db."),
     horizon: int | None = typer.Option(None, help="Days to forecast (default from forecasting/settings.yaml)."),
-    by: str | None = typer.Option(None, help="Levels, comma-separated: total,department,category,region."),
-    workers: int | None = typer.Option(None, help="Parallel processes (default: one per core)."),
+    by: str | None = typer.Option(None, help="Levels, comma-separated: total,department,category,region,product."),
+    workers: int | None = typer.Option(None, help="Processes or LocalCluster workers (default: one per core)."),
+    backend: str = typer.Option("local", help="local (processes on this machine) or dask (a Dask cluster)."),
+    scheduler: str | None = typer.Option(None, help="Dask scheduler, tcp://HOST:8786; default: a LocalCluster."),
 ) -> None:
     """Fit, backtest and store forecasts for every series."""
     try:
         if horizon is not None and horizon < 1:
             raise EtlError(f"--horizon {horizon} must be at least 1 day.")
+        if backend not in BACKENDS:
+            raise EtlError(f"--backend {backend!r} is not known: choose local or dask.")
+        if scheduler and backend != "dask":
+            raise EtlError("--scheduler needs --backend dask.")
         settings = load_settings().with_overrides(horizon_days=horizon, levels=parse_levels(by))
-        summary = forecast_with_progress(get_engine(db), settings, workers)
+        summary = forecast_with_progress(get_engine(db), settings, workers, backend, scheduler)
     except EtlError as error:
         console.print(f"[bold red]Error:[/] {error}", highlight=False)
         raise typer.Exit(1) from None

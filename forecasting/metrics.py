@@ -1,41 +1,43 @@
-"""Forecast accuracy, every metric with one signature: (actual, forecast, history) -> float.
+"""Forecast accuracy on trading days, every metric with one signature: (y, yhat, lower, upper, scale) -> float.
 
-``actual`` and ``history`` are frames with ``ds`` and ``y``; ``forecast`` has ``ds``, ``yhat``,
-``yhat_lower`` and ``yhat_upper``. Rows are matched on ``ds``.
+The arrays hold one origin's test window, already restricted to the days the business traded: a closed
+Saturday or a Christmas shutdown is neither a success nor a failure of any model.
 """
 
 import numpy as np
-import pandas as pd
 
-from forecasting.models import SEASON, daily
-
-
-def _joined(actual: pd.DataFrame, forecast: pd.DataFrame) -> pd.DataFrame:
-    return actual.assign(ds=pd.to_datetime(actual["ds"])).merge(forecast, on="ds", how="inner")
+from forecasting.models import SEASON
 
 
-def smape(actual: pd.DataFrame, forecast: pd.DataFrame, history: pd.DataFrame) -> float:
-    """Symmetric mean absolute percentage error, 0..2 (0.11 reads '11%'); a day where both are 0 counts 0."""
-    j = _joined(actual, forecast)
-    denominator = j["y"].abs() + j["yhat"].abs()
-    terms = np.where(denominator == 0, 0.0, 2 * (j["yhat"] - j["y"]).abs() / denominator.where(denominator != 0, 1))
-    return float(np.mean(terms))
-
-
-def mase(actual: pd.DataFrame, forecast: pd.DataFrame, history: pd.DataFrame) -> float:
-    """Mean absolute error scaled by the in-sample error of the weekly seasonal naive forecast (< 1 beats it)."""
-    j = _joined(actual, forecast)
-    y = daily(history)["y"].to_numpy()
-    scale = np.mean(np.abs(y[SEASON:] - y[:-SEASON])) if len(y) > SEASON else np.nan
-    if not scale:
+def smape(y: np.ndarray, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray, scale: float) -> float:
+    """Symmetric mean absolute percentage error, 0..2 (0.11 reads '11%'), over days where either is non-zero."""
+    denominator = np.abs(y) + np.abs(yhat)
+    used = denominator > 0
+    if not used.any():
         return float("nan")
-    return float(np.mean(np.abs(j["y"] - j["yhat"])) / scale)
+    return float(np.mean(2 * np.abs(yhat[used] - y[used]) / denominator[used]))
 
 
-def coverage(actual: pd.DataFrame, forecast: pd.DataFrame, history: pd.DataFrame) -> float:
-    """Share of actual days inside the forecast's 80% interval (0.8 is honest)."""
-    j = _joined(actual, forecast)
-    return float(((j["y"] >= j["yhat_lower"]) & (j["y"] <= j["yhat_upper"])).mean())
+def mase(y: np.ndarray, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray, scale: float) -> float:
+    """Mean absolute error scaled by the in-sample error of the weekly seasonal naive forecast (< 1 beats it)."""
+    if not scale or not np.isfinite(scale) or len(y) == 0:
+        return float("nan")
+    return float(np.mean(np.abs(y - yhat)) / scale)
+
+
+def coverage(y: np.ndarray, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray, scale: float) -> float:
+    """Share of days inside the forecast's 80% band (0.8 is honest)."""
+    if len(y) == 0:
+        return float("nan")
+    return float(np.mean((y >= lower) & (y <= upper)))
+
+
+def naive_scale(y: np.ndarray, trading: np.ndarray) -> float:
+    """MASE's denominator: the mean |y[t] - y[t-7]| over the trading days t of the training history."""
+    if len(y) <= SEASON:
+        return float("nan")
+    changes = np.abs(y[SEASON:] - y[:-SEASON])[trading[SEASON:]]
+    return float(changes.mean()) if len(changes) else float("nan")
 
 
 METRICS = {"smape": smape, "mase": mase, "coverage": coverage}

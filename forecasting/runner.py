@@ -1,46 +1,34 @@
-"""The forecast run: read daily sales from the mart, fit every series in parallel, reconcile, store.
+"""The forecast run: read daily sales from the marts, fit every series on a backend, store in batches, reconcile.
 
-This is the only part of ``forecasting`` that touches the database.
+This is the only part of ``forecasting`` that touches the database (with ``forecasting.store``).
 """
 
 import json
-import logging
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, desc, func, insert, select, update
 
 from etl.db import ensure_schema
 from etl.runs import LOADED
 from etl.schema import (
     etl_runs,
-    forecast_backtests,
     forecast_runs,
-    forecast_series,
-    forecasts,
+    mart_daily_product_sales,
     mart_daily_sales,
+    mart_order_fulfilment,
+    orders,
 )
-from forecasting import reconcile
-from forecasting.backtest import SeriesForecast, fit_series
+from forecasting import store
+from forecasting.backends import Series, fit_stream
+from forecasting.backtest import SeriesForecast
 from forecasting.models import daily
 from forecasting.settings import Settings
 
 LEVEL_COLUMN = {"department": "department_id", "category": "category", "region": "region"}
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Series:
-    """One series to forecast: its id, level, member and daily history (ds, y)."""
-
-    series_id: str
-    level: str
-    member: str
-    history: pd.DataFrame
 
 
 @dataclass
@@ -52,148 +40,117 @@ class ForecastSummary:
     models: dict[str, int]
     skipped: int
     gaps: dict[str, float]
+    resumed: int = 0  # series a resumed run found already stored
 
 
-def load_series(engine: Engine, levels: tuple[str, ...]) -> list[Series]:
-    """Daily net revenue for the total and each member of the requested levels, from mart_daily_sales.
+def last_complete_day(conn: Connection, last) -> pd.Timestamp:
+    """The last day with sales, or the day before when it is partial: its last order came earlier in the day
+    than the median last order of the 28 days before (Online Retail's data ends at 12:50 on 9 Dec 2011)."""
+    f = mart_order_fulfilment
+    rows = conn.execute(select(f.c.order_date, func.max(orders.c.ordered_at))
+                        .join(orders, orders.c.order_id == f.c.order_id)
+                        .where(f.c.order_date >= pd.Timestamp(last).date() - timedelta(days=28))
+                        .group_by(f.c.order_date)).all()
+    last = pd.Timestamp(last)
+    if len(rows) < 8:
+        return last
+    ends = pd.DataFrame(rows, columns=["day", "at"]).assign(day=lambda d: pd.to_datetime(d["day"]),
+                                                            at=lambda d: pd.to_datetime(d["at"], format="ISO8601"))
+    clock = (ends["at"] - ends["day"]).dt.total_seconds()
+    final = clock[ends["day"] == last]
+    usual = clock[ends["day"] < last].median()
+    return last - pd.Timedelta(days=1) if len(final) and final.iloc[0] < usual else last
 
-    Every series runs to the last day with any sale, so a member without sales lately is forecast from
-    the same day as the total (with zeros for its quiet days), and the parts line up with the whole.
-    """
+
+def load_series(engine: Engine, levels: tuple[str, ...], top_products: int = 10) -> list[Series]:
+    """Daily net revenue for the total and each member of the requested levels (mart_daily_sales), and daily
+    units of the busiest products in each of their regions (mart_daily_product_sales); every series runs to the last
+    complete day, so the parts of a breakdown line up with the whole."""
     s = mart_daily_sales
     with engine.connect() as conn:
         last = conn.execute(select(func.max(s.c.sales_date))).scalar()
         if last is None:
             return []
-        end = pd.Timestamp(last)
-        found = []
-        if "total" in levels:
-            rows = conn.execute(select(s.c.sales_date, func.sum(s.c.net_revenue)).group_by(s.c.sales_date)).all()
-            found.append(Series("total", "total", "total", _history(rows, end)))
+        end = last_complete_day(conn, last)
+        rows = conn.execute(select(s.c.sales_date, func.sum(s.c.net_revenue)).group_by(s.c.sales_date)).all()
+        found = [Series("total", "total", "total", _history(rows, end))] if "total" in levels else []
         for level in (lv for lv in levels if lv in LEVEL_COLUMN):
             column = s.c[LEVEL_COLUMN[level]]
             rows = conn.execute(select(column, s.c.sales_date, func.sum(s.c.net_revenue))
                                 .group_by(column, s.c.sales_date)).all()
-            by_member = pd.DataFrame(rows, columns=["member", "ds", "y"])
-            for member, part in by_member.groupby("member"):
-                history = _history(part[["ds", "y"]].itertuples(index=False), end)
-                found.append(Series(f"{level}:{member}", level, str(member), history))
+            for member, part in pd.DataFrame(rows, columns=["member", "ds", "y"]).groupby("member"):
+                found.append(Series(f"{level}:{member}", level, str(member), _history(part[["ds", "y"]].values, end)))
+        if "product" in levels and top_products > 0:
+            found += _product_series(conn, end, top_products)
     return found
+
+
+def _product_series(conn: Connection, end: pd.Timestamp, count: int) -> list[Series]:
+    """Unit series of the ``count`` products with the most units sold over the last 365 days, one per region
+    they sell in (so a product's forecasts cover all of its demand)."""
+    p = mart_daily_product_sales
+    top = (select(p.c.product_id).where(p.c.sales_date > (end - pd.Timedelta(days=365)).date())
+           .group_by(p.c.product_id).order_by(desc(func.sum(p.c.units)), p.c.product_id).limit(count).subquery())
+    rows = conn.execute(select(p.c.product_id, p.c.region, p.c.sales_date, p.c.units)
+                        .join(top, top.c.product_id == p.c.product_id)).all()
+    frame = pd.DataFrame(rows, columns=["product_id", "region", "ds", "y"])
+    return [Series(f"product:{product}@{region}", "product", str(product), _history(part[["ds", "y"]].values, end),
+                   str(region)) for (product, region), part in frame.groupby(["product_id", "region"])]
 
 
 def _history(rows, end: pd.Timestamp) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows), columns=["ds", "y"])
     frame["ds"] = pd.to_datetime(frame["ds"])
     frame["y"] = frame["y"].astype(float)
-    if frame["ds"].max() < end:
-        frame = pd.concat([frame, pd.DataFrame({"ds": [end], "y": [0.0]})], ignore_index=True)
+    frame = pd.concat([frame[frame["ds"] <= end], pd.DataFrame({"ds": [end], "y": [0.0]})], ignore_index=True)
     return daily(frame)
 
 
-def _quiet_worker() -> None:
-    logging.getLogger("cmdstanpy").disabled = True
-    logging.getLogger("prophet").setLevel(logging.WARNING)
-
-
-def _fit(series: Series, settings: Settings) -> SeriesForecast | str:
-    _quiet_worker()
-    try:
-        return fit_series(series.history, settings)
-    except ValueError as reason:  # too little history: recorded, never fails the run
-        return f"skipped: {reason}"
-
-
-def fit_all(series: list[Series], settings: Settings, workers: int | None = None,
-            progress: Progress | None = None) -> dict[str, SeriesForecast | str]:
-    """Fit every series, in parallel processes when ``workers`` > 1."""
-    workers = workers or min(os.cpu_count() or 1, len(series)) or 1
-    results: dict[str, SeriesForecast | str] = {}
-    if workers == 1:
-        for i, s in enumerate(series):
-            results[s.series_id] = _fit(s, settings)
-            if progress:
-                progress(s.series_id, i + 1, len(series))
-        return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
-        futures = {pool.submit(_fit, s, settings): s.series_id for s in series}
-        for i, future in enumerate(as_completed(futures)):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(futures[future], i + 1, len(series))
-    return results
-
-
-def reconciled_forecasts(series: list[Series], results: dict) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
-    """Every fitted series' forecast with yhat_base, parts reconciled to the total; and the gap per level."""
-    frames = {sid: r.forecast.assign(yhat_base=r.forecast["yhat"]) for sid, r in results.items()
-              if isinstance(r, SeriesForecast)}
-    gaps = {}
-    total = frames.get("total")
-    for level in LEVEL_COLUMN:
-        parts = {s.series_id: frames[s.series_id] for s in series if s.level == level and s.series_id in frames}
-        if total is None or not parts:
-            continue
-        gaps[level] = reconcile.gap(total, parts)
-        for sid, frame in reconcile.proportional(total, parts).items():
-            frames[sid] = frame
-    return frames, gaps
-
-
-def run_forecasts(engine: Engine, settings: Settings, workers: int | None = None,
-                  progress: Progress | None = None) -> ForecastSummary:
-    """Forecast every series of the requested levels and store the run, its series, forecasts and backtests."""
+def run_forecasts(engine: Engine, settings: Settings, workers: int | None = None, progress: Progress | None = None,
+                  backend: str = "local", scheduler: str | None = None) -> ForecastSummary:
+    """Forecast every series of the requested levels, storing them in batches; resumes an unfinished run of
+    the same load and settings instead of starting over."""
     ensure_schema(engine)
-    run_id = _start(engine, settings)
+    run_id = _start_or_resume(engine, settings)
+    series = load_series(engine, settings.levels, settings.top_products)
+    done = store.stored_ids(engine, run_id)
+    todo = [s for s in series if s.series_id not in done]
+    calendar = next((s.history for s in series if s.level == "total"), None)
+    by_id = {s.series_id: s for s in todo}
+    models: dict[str, int] = {}
+    skipped, batch = 0, []
     try:
-        series = load_series(engine, settings.levels)
-        results = fit_all(series, settings, workers, progress)
-        frames, gaps = reconciled_forecasts(series, results)
-        with engine.begin() as conn:
-            _store(conn, run_id, settings, series, results, frames, gaps)
-            conn.execute(update(forecast_runs).where(forecast_runs.c.run_id == run_id).values(
-                finished_at=datetime.now(), status="success", series=len(series),
-                message=f"{len(frames)} of {len(series)} series forecast"))
-    except Exception as error:
-        with engine.begin() as conn:
-            conn.execute(update(forecast_runs).where(forecast_runs.c.run_id == run_id).values(
-                finished_at=datetime.now(), status="failed", message=str(error)[:2000]))
+        for i, (series_id, result) in enumerate(fit_stream(todo, settings, calendar, backend, scheduler, workers)):
+            batch.append((by_id[series_id], result))
+            if isinstance(result, SeriesForecast):
+                models[result.model] = models.get(result.model, 0) + 1
+            else:
+                skipped += 1
+            if len(batch) >= settings.batch_series:
+                store.store_batch(engine, run_id, settings.horizon_days, batch)
+                batch = []
+            if progress:
+                progress(series_id, len(done) + i + 1, len(series))
+        store.store_batch(engine, run_id, settings.horizon_days, batch)
+        gaps = store.finish(engine, run_id, len(series))
+    except BaseException as error:
+        store.fail(engine, run_id, error)
         raise
-    models = pd.Series([r.model for r in results.values() if isinstance(r, SeriesForecast)]).value_counts()
-    return ForecastSummary(run_id, len(series), models.to_dict(), len(series) - len(frames), gaps)
+    return ForecastSummary(run_id, len(series), models, skipped, gaps, len(done))
 
 
-def _start(engine: Engine, settings: Settings) -> int:
+def _start_or_resume(engine: Engine, settings: Settings) -> int:
+    """The latest run if it did not finish and was for the same load and settings; else a new run."""
+    chosen = json.dumps(asdict(settings))
     with engine.begin() as conn:
         etl_run = conn.execute(select(func.max(etl_runs.c.run_id)).where(etl_runs.c.status.in_(LOADED))).scalar()
+        r = forecast_runs
+        latest = conn.execute(select(r.c.run_id, r.c.status, r.c.etl_run_id, r.c.settings)
+                              .order_by(desc(r.c.run_id)).limit(1)).first()
+        if latest and latest.status != "success" and latest.etl_run_id == etl_run and latest.settings == chosen:
+            conn.execute(update(r).where(r.c.run_id == latest.run_id).values(status="running", message="resumed"))
+            return latest.run_id
         result = conn.execute(insert(forecast_runs).values(
             etl_run_id=etl_run, started_at=datetime.now(), status="running", horizon_days=settings.horizon_days,
-            settings=json.dumps(asdict(settings))))
+            settings=chosen))
         return result.inserted_primary_key[0]
-
-
-def _store(conn, run_id, settings, series, results, frames, gaps) -> None:
-    rows, points, scores = [], [], []
-    for s in series:
-        result = results[s.series_id]
-        fitted = isinstance(result, SeriesForecast)
-        rows.append({
-            "run_id": run_id, "series_id": s.series_id, "level": s.level, "member": s.member,
-            "model": result.model if fitted else None, "reason": result.reason if fitted else result,
-            "params": json.dumps(result.params) if fitted else None, "history_days": len(daily(s.history)),
-            "history_end": s.history["ds"].max().date(), "reconciliation_gap": gaps.get(s.level),
-        })
-        if not fitted:
-            continue
-        points += [{"run_id": run_id, "series_id": s.series_id, "ds": r.ds.date(), "yhat": r.yhat,
-                    "yhat_lower": r.yhat_lower, "yhat_upper": r.yhat_upper, "yhat_base": r.yhat_base}
-                   for r in frames[s.series_id].itertuples()]
-        scores += [{"run_id": run_id, "series_id": s.series_id, "model": b.model, "cutoff": b.cutoff.date(),
-                    "horizon_days": settings.horizon_days, "smape": _finite(b.smape), "mase": _finite(b.mase),
-                    "coverage": _finite(b.coverage)} for b in result.backtests.itertuples()]
-    for table, values in [(forecast_series, rows), (forecasts, points), (forecast_backtests, scores)]:
-        if values:
-            conn.execute(insert(table), values)
-
-
-def _finite(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)

@@ -1,12 +1,12 @@
 """Forecast settings: forecasting/settings.yaml, overridden by explicit arguments."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
-LEVELS = ("total", "department", "category", "region")
+LEVELS = ("total", "department", "category", "region", "product")
 
 
 @dataclass(frozen=True)
@@ -16,11 +16,15 @@ class Settings:
     horizon_days: int = 28
     holidays_country: str | None = "GB"
     levels: tuple[str, ...] = LEVELS
-    backtest_cutoffs: int = 4
+    scored_origins: int = 8  # weekly origins the reported (as-deployed) scores are averaged over
+    selection_origins: int = 6  # the latest finished origins a choice and its band are made from
     min_prophet_days: int = 90
     max_zero_share: float = 0.5
-    grid: dict[str, list[float]] = field(default_factory=lambda: {
-        "changepoint_prior_scale": [0.01, 0.1], "seasonality_prior_scale": [1.0, 10.0]})
+    changepoint_prior_scales: tuple[float, ...] = (0.1,)
+    prophet_warm_start: bool = True  # each origin's fit starts from the previous one's parameters
+    prophet_levels: tuple[str, ...] = ("total", "department")
+    top_products: int = 10  # products with the most units over the last year: one series per region each
+    batch_series: int = 25  # series written per transaction (a crashed run resumes after the last batch)
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with the given (non-None) values replaced."""
@@ -32,8 +36,9 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     if not path.exists():
         return Settings()
     raw = yaml.safe_load(path.read_text()) or {}
-    if "levels" in raw:
-        raw["levels"] = tuple(raw["levels"])
+    for key in ("levels", "changepoint_prior_scales", "prophet_levels"):
+        if key in raw:
+            raw[key] = tuple(raw[key])
     unknown = set(raw) - set(Settings.__dataclass_fields__)
     if unknown:
         raise ValueError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "

@@ -4,11 +4,16 @@ The command line (``python -m etl run``) and the app's background worker both ru
 from either does the same steps, reports the same progress and leaves the same bookkeeping.
 """
 
+import contextlib
+import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from access import audit
 from alerts.config import load_config as load_alert_config
 from alerts.engine import Evaluation
 from alerts.engine import evaluate as evaluate_alerts
@@ -42,6 +47,7 @@ class Request:
     wait: float = 0.0
     forecast: bool = True
     alerts: bool = True
+    actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")  # who asked, for the audit trail
 
 
 @dataclass
@@ -105,8 +111,11 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
             outcome = _steps(request, source, engine, report)
     except EtlError as error:
         file.finish("failed", str(error))
+        with contextlib.suppress(SQLAlchemyError):  # a warehouse that cannot be reached cannot keep the record
+            audit.record(engine, request.actor, "etl_run", source.name, "failed", str(error)[:500])
         raise
     file.finish("finished", outcome_line(outcome), run_id=outcome.load.run_id, status=outcome.load.status)
+    audit.record(engine, request.actor, "etl_run", source.name, outcome.load.status, outcome_line(outcome)[:500])
     return outcome
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from access.users import add_user
 from alerts.config import load_config
 from alerts.engine import evaluate
 from etl.db import get_engine
@@ -36,6 +37,14 @@ PAGES = {  # sidebar link -> screenshot name
 }
 CHARTLESS = {"Data operations"}  # a page of tables
 SCREENSHOT_END_DATE = date(2025, 6, 30)
+USER, PASSWORD = "browser", "a password for the browser test"
+
+
+def sign_in(page) -> None:
+    """Sign in through the form, as a person does."""
+    page.get_by_role("textbox", name="Username").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def _free_port() -> int:
@@ -53,6 +62,7 @@ def app_url(tmp_path_factory):
     run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
     run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
     evaluate(get_engine(url), load_config())
+    add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
 
@@ -64,6 +74,7 @@ def retail_app_url(tmp_path_factory, datasets):
     url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
     run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "online_retail.yaml", datasets / "online_retail"),
                  get_engine(url))
+    add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
 
@@ -128,6 +139,7 @@ def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False)
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
         (app_url, "data:", "blob:")) else None)
     page.goto(app_url)
+    sign_in(page)
     page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
     page.locator("[data-testid=stSidebarNav] a", has_text=link).click()
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)

@@ -52,7 +52,7 @@ def _cli(*args: str) -> None:
 
 def _config(dataset: str, url: str, *extra: str) -> None:
     _cli("etl", "run", "--db", url, "--source", f"etl/sources/{dataset}.yaml", "--data-dir",
-         str(DATASETS / dataset), "--skip-forecast", *extra)
+         str(DATASETS / dataset), "--skip-forecast", "--accept-rejects", *extra)
 
 
 def _demo_frames(drop: tuple[str, ...] = ()) -> dict:
@@ -115,6 +115,14 @@ def build_erp_only(url: str, root: Path) -> None:
     _load_frames(url, _demo_frames(CRM_TABLES))
 
 
+def build_hostile(url: str, root: Path) -> None:
+    """The incident fixture with names a renderer could run (tests/dashboard/hostile.py), alerts evaluated."""
+    from tests.dashboard.hostile import hostile_frames
+
+    _load_frames(url, hostile_frames())
+    _cli("alerts", "evaluate", "--db", url)
+
+
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BUILDERS: dict[str, tuple[Callable[[str, Path], None], str]] = {  # name -> (builder, "sqlite" or "postgres")
     "demo": (build_demo, "sqlite"),
@@ -125,6 +133,7 @@ BUILDERS: dict[str, tuple[Callable[[str, Path], None], str]] = {  # name -> (bui
     "empty": (build_empty, "sqlite"),
     "crm_only": (build_crm_only, "sqlite"),
     "erp_only": (build_erp_only, "sqlite"),
+    "hostile": (build_hostile, "sqlite"),
 }
 NEEDS_DATASETS = {"online_retail", "crm_sales_opportunities", "olist", "northwind"}
 

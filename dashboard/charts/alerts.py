@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, layout
+from dashboard.safe import plot, plot_columns
 
 AREA_COLOURS = {"origin": "#334155", "procurement": PALETTE[1], "logistics": PALETTE[6], "sales": PALETTE[0],
                 "support": PALETTE[4], "marketing": PALETTE[5], "finance": PALETTE[2]}
@@ -12,7 +13,7 @@ SEVERITY_COLOURS = {"high": PALETTE[3], "medium": PALETTE[1], "low": PALETTE[7]}
 
 def by_severity(counts: pd.DataFrame) -> go.Figure:
     """Open alerts per origin department, stacked by severity."""
-    fig = go.Figure()
+    fig, counts = go.Figure(), plot_columns(counts, ["origin"])
     for severity in ("high", "medium", "low"):
         part = counts[counts["severity"] == severity]
         fig.add_bar(x=part["alerts"], y=part["origin"], orientation="h", name=severity.title(),
@@ -25,7 +26,8 @@ def by_severity(counts: pd.DataFrame) -> go.Figure:
 
 def impact_chain(chain: pd.DataFrame) -> go.Figure:
     """The chain from where the alert starts to every area it reaches, as a left-to-right flow."""
-    labels = [f"{row.area.title()}<br>{row.department}" for row in chain.itertuples()]
+    chain = plot_columns(chain, ["department", "description"])  # data as text; the <br> is ours
+    labels = [f"{plot(row.area.title())}<br>{row.department}" for row in chain.itertuples()]
     levels = {"origin": 0, "procurement": 1, "logistics": 2, "sales": 3, "marketing": 3, "finance": 3, "support": 4}
     sources, targets, values, texts = [], [], [], []
     for i, row in enumerate(chain.itertuples()):

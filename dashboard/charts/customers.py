@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout
 from dashboard.formatting import money, tick_prefix
+from dashboard.safe import plot_columns
 
 EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2], "Ticket": PALETTE[1],
                  "Interaction": PALETTE[4], "Mention": PALETTE[5]}
@@ -70,7 +71,7 @@ def clv_histogram(clv: pd.Series, currency: str | None) -> go.Figure:
 def timeline(events: pd.DataFrame, currency: str | None) -> go.Figure:
     """One customer's events on a time axis, one row per kind of event; days only, never clock times."""
     fig = go.Figure()
-    for event, group in events.groupby("event", sort=False):
+    for event, group in plot_columns(events, ["detail"]).groupby("event", sort=False):
         amount = [("" if pd.isna(a) else f"<br>{money(a, currency, compact=False)}") for a in group["amount"]]
         fig.add_scatter(x=group["date"], y=group["event"], mode="markers", name=event,
                         marker={"size": 11, "color": EVENT_COLOURS.get(event, PALETTE[7])},

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout
 from dashboard.formatting import money
+from dashboard.safe import plot_columns
 
 
 def cycle_histogram(cycles: pd.DataFrame) -> go.Figure:
@@ -40,6 +41,7 @@ def month_label(month: pd.Timestamp, start, end) -> str:
 
 def on_time_heatmap(rates: pd.DataFrame, start, end) -> go.Figure:
     """On-time delivery per department (rows) and month (columns); months the period cuts show their days."""
+    rates = plot_columns(rates, ["department"])
     table = rates.pivot(index="department", columns="month_start", values="on_time_rate")
     delivered = rates.pivot(index="department", columns="month_start", values="delivered").reindex_like(table)
     fig = go.Figure(go.Heatmap(
@@ -56,7 +58,7 @@ def on_time_heatmap(rates: pd.DataFrame, start, end) -> go.Figure:
 
 def late_suppliers(suppliers: pd.DataFrame) -> go.Figure:
     """Lines received late per supplier, most at the top, labelled with the late share and days late."""
-    data = suppliers.sort_values("late")
+    data = plot_columns(suppliers.sort_values("late"), ["supplier"])
     fig = go.Figure(go.Bar(
         x=data["late"], y=data["supplier"], orientation="h", marker_color=PALETTE[3],
         text=[f"{n:,} of {r:,} late ({s:.0%}) · {d:.1f} days late on average"
@@ -84,6 +86,7 @@ def ticket_times(monthly: pd.DataFrame) -> go.Figure:
 
 def funnel(stages: pd.DataFrame, currency: str | None) -> go.Figure:
     """Expected value of the open deals in each stage, earliest stage (lowest probability) first."""
+    stages = plot_columns(stages, ["stage"])
     fig = go.Figure(go.Funnel(
         y=stages["stage"], x=stages["value"], marker={"color": PALETTE[0]},
         text=[f"{money(v, currency, compact=False)} · {d:,} deals · {p:.0%}"
@@ -96,7 +99,7 @@ def funnel(stages: pd.DataFrame, currency: str | None) -> go.Figure:
 
 def win_rates(rates: pd.DataFrame, title: str) -> go.Figure:
     """Win rate per department or owner, with the number of decided deals."""
-    data = rates.dropna(subset=["win_rate"]).sort_values("win_rate")
+    data = plot_columns(rates.dropna(subset=["win_rate"]).sort_values("win_rate"), ["name"])
     fig = go.Figure(go.Bar(
         x=data["win_rate"], y=data["name"], orientation="h", marker_color=PALETTE[2],
         text=[f"{rate:.1%} of {won + lost:,}" for rate, won, lost in zip(data["win_rate"], data["won"], data["lost"])],

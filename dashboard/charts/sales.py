@@ -1,10 +1,11 @@
-"""Charts of the overview and the forecast page."""
+"""Charts of the overview."""
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, layout
 from dashboard.formatting import money, tick_prefix
+from dashboard.safe import plot_columns
 
 
 def revenue_trend(daily: pd.DataFrame, currency: str | None, start, end) -> go.Figure:
@@ -29,7 +30,7 @@ def revenue_trend(daily: pd.DataFrame, currency: str | None, start, end) -> go.F
 
 def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> go.Figure:
     """Net revenue per department as horizontal bars, labelled with the gross margin %."""
-    data = by_department.sort_values("net_revenue")
+    data = plot_columns(by_department.sort_values("net_revenue"), ["department"])
     margin = data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)
     prefix = tick_prefix(currency)
     fig = go.Figure(go.Bar(
@@ -43,21 +44,3 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     fig.update_layout(hovermode="closest")
     return fig
 
-
-def forecast(history: pd.DataFrame, predicted: pd.DataFrame, currency: str | None, title: str) -> go.Figure:
-    """Actual daily net revenue, then the forecast with its 80% band."""
-    prefix = tick_prefix(currency)
-    fig = go.Figure()
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat_upper"], mode="lines", line={"width": 0},
-                    hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat_lower"], mode="lines", line={"width": 0},
-                    fill="tonexty", fillcolor="rgba(37, 99, 235, 0.18)", name="80% band",
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>lower</extra>")
-    fig.add_scatter(x=history["sales_date"], y=history["net_revenue"], mode="lines", name="Actual",
-                    line={"color": "#334155", "width": 1.5},
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>actual</extra>")
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat"], mode="lines", name="Forecast",
-                    line={"color": PALETTE[0], "width": 2.5, "dash": "dash"},
-                    hovertemplate=f"{prefix}%{{y:,.0f}}<extra>forecast</extra>")
-    fig.update_yaxes(tickprefix=prefix, tickformat="~s", rangemode="tozero")
-    return layout(fig, title, height=400)

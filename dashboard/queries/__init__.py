@@ -9,7 +9,7 @@ returns them as text).
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     desc,
+    false,
     func,
     literal,
     select,
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from access.scope import Scope, narrow, restrict
 from etl import schema
 from etl.db import database_url, ensure_schema, get_engine
 from etl.runs import LOADED
@@ -41,18 +43,25 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar's global filters: an inclusive date range, departments and regions (empty = all)."""
+    """The sidebar's global filters: an inclusive date range, departments and regions (empty = all), and the
+    departments the signed-in user may see (``allowed``: None for every department, () for none)."""
 
     start: date
     end: date
     departments: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    allowed: Scope = None
+
+    @property
+    def scope(self) -> Scope:
+        """The departments every query reads: the chosen ones within the allowed (see access.scope.narrow)."""
+        return narrow(self.allowed, self.departments)
 
     def previous(self) -> "Filters":
-        """The period of the same length just before this one, with the same departments and regions."""
+        """The period of the same length just before this one, with the same departments, regions and scope."""
         length = self.end - self.start
         end = self.start - timedelta(days=1)
-        return Filters(end - length, end, self.departments, self.regions)
+        return replace(self, start=end - length, end=end)
 
 
 def engine() -> Engine:
@@ -175,9 +184,14 @@ def date_bounds() -> tuple[date, date] | None:
 
 
 def where_scope(statement: Select, table, filters: Filters) -> Select:
-    """Restrict a statement on a mart to the filters' departments and regions (where the mart has them)."""
-    if filters.departments and "department_id" in table.c:
-        statement = statement.where(table.c.department_id.in_(filters.departments))
+    """Restrict a statement on a table to the filters' department scope and regions, as bound predicates.
+
+    A table without departments (stock) holds company-wide rows: only a user who may see every department
+    reads them (default deny)."""
+    if "department_id" in table.c:
+        statement = restrict(statement, table.c.department_id, filters.scope)
+    elif filters.allowed is not None:
+        statement = statement.where(false())
     if filters.regions and "region" in table.c:
         statement = statement.where(table.c.region.in_(filters.regions))
     return statement

@@ -1,11 +1,12 @@
 """Customer queries: cohorts, retention and churn, RFM scores, and one customer's whole history."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
 from sqlalchemy import Float, and_, case, cast, desc, func, literal, null, or_, select, union_all
 
-from dashboard.queries import Filters, read
+from dashboard.queries import Filters, read, where_scope
 from etl.kpi import CHURN_DAYS, ratio, retention_summary
 from etl.schema import (
     customers,
@@ -19,14 +20,6 @@ from etl.schema import (
 from etl.sqlfunc import day_of
 
 
-def _customer_filters(statement, table, filters: Filters):
-    if filters.departments:
-        statement = statement.where(table.c.department_id.in_(filters.departments))
-    if filters.regions:
-        statement = statement.where(table.c.region.in_(filters.regions))
-    return statement
-
-
 def cohorts(filters: Filters) -> pd.DataFrame:
     """Active customers per cohort and month since it: cohort_month, months_since_cohort, customers."""
     m = mart_customer_month
@@ -34,7 +27,7 @@ def cohorts(filters: Filters) -> pd.DataFrame:
                  .where(m.c.orders > 0, m.c.cohort_month >= filters.start, m.c.cohort_month <= filters.end,
                         m.c.months_since_cohort >= 0)
                  .group_by(m.c.cohort_month, m.c.months_since_cohort))
-    return read(_customer_filters(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
+    return read(where_scope(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
 
 
 def monthly_churn(filters: Filters) -> pd.DataFrame:
@@ -42,7 +35,7 @@ def monthly_churn(filters: Filters) -> pd.DataFrame:
     none since): the monthly view of the 90-day churn rule."""
     m = mart_customer_month
     lapse = CHURN_DAYS // 30
-    active = _customer_filters(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
+    active = where_scope(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
                                .where(m.c.orders > 0), m, filters).subquery("active")
     next_index = func.lead(active.c.month_index).over(partition_by=active.c.customer_id, order_by=active.c.month_index)
     following = select(active, (active.c.month_index + lapse).label("lapse_index"),
@@ -69,7 +62,7 @@ def _active_between(filters: Filters, start, end):
     f = mart_order_fulfilment
     statement = (select(f.c.customer_id).where(f.c.kind == "sale", f.c.customer_id.is_not(None),
                                                  f.c.order_date >= start, f.c.order_date <= end).distinct())
-    return _customer_filters(statement, f, filters)
+    return where_scope(statement, f, filters)
 
 
 def customer_bases(filters: Filters) -> dict:
@@ -80,7 +73,7 @@ def customer_bases(filters: Filters) -> dict:
     window = timedelta(days=CHURN_DAYS)
     start_set = _active_between(filters, filters.start - window, filters.start - timedelta(days=1)).subquery()
     end_set = _active_between(filters, filters.end - window + timedelta(days=1), filters.end).subquery()
-    firsts = _customer_filters(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
+    firsts = where_scope(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
                                .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
     firsts = firsts.group_by(f.c.customer_id).subquery()
     frame = read(select(
@@ -99,8 +92,7 @@ def customer_bases(filters: Filters) -> dict:
 def annual_churn(filters: Filters) -> dict:
     """The annual churn rate behind CLV: churn (share of the customers with a sale in the 90 days a year before
     the period's end who have none in the 90 days up to it; None without such customers) and base (their count)."""
-    year = customer_bases(Filters(filters.end - timedelta(days=364), filters.end, filters.departments,
-                                  filters.regions))
+    year = customer_bases(replace(filters, start=filters.end - timedelta(days=364)))
     return {"churn": ratio(year["churned"], year["start"]), "base": year["start"]}
 
 
@@ -108,7 +100,7 @@ def rfm(filters: Filters) -> pd.DataFrame:
     """Per customer active in the period: customer_id, name, region, last_order, frequency, monetary,
     gross_margin; scores r_score, f_score, m_score (1-5 by quintile, 5 best)."""
     f = mart_order_fulfilment
-    per_customer = _customer_filters(
+    per_customer = where_scope(
         select(f.c.customer_id, func.max(f.c.order_date).filter(f.c.kind == "sale").label("last_order"),
                func.count().filter(f.c.kind == "sale").label("frequency"),
                func.sum(f.c.net_revenue).label("monetary"), func.sum(f.c.gross_margin).label("gross_margin"))
@@ -131,7 +123,7 @@ def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataF
     if search:
         pattern = f"%{search.lower()}%"
         statement = statement.where(or_(func.lower(c.c.customer_id).like(pattern), func.lower(c.c.name).like(pattern)))
-    return read(_customer_filters(statement, c, filters).order_by(c.c.name).limit(limit))
+    return read(where_scope(statement, c, filters).order_by(c.c.name).limit(limit))
 
 
 def timeline(customer_id: str) -> pd.DataFrame:

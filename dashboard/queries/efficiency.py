@@ -3,7 +3,7 @@
 import pandas as pd
 from sqlalchemy import case, desc, func, select
 
-from dashboard.queries import Filters, read, where_period
+from dashboard.queries import Filters, read, where_period, where_scope
 from etl.schema import (
     departments,
     mart_inventory,
@@ -97,12 +97,11 @@ def receivables(filters: Filters) -> pd.DataFrame:
     """One row: invoiced (amount issued in the period), open_at_start and open_at_end (amounts issued but not
     yet paid on those days), avg_order_to_cash_days and avg_days_to_pay of invoices paid in the period."""
     v = mart_invoices
-    in_departments = v.c.department_id.in_(filters.departments) if filters.departments else v.c.amount.is_not(None)
 
     def open_on(day):
-        return (select(func.coalesce(func.sum(v.c.amount), 0.0))
-                .where(in_departments, v.c.issued_date <= day, v.c.paid_date.is_(None) | (v.c.paid_date > day))
-                .scalar_subquery())
+        return where_scope(select(func.coalesce(func.sum(v.c.amount), 0.0))
+                           .where(v.c.issued_date <= day, v.c.paid_date.is_(None) | (v.c.paid_date > day)),
+                           v, filters).scalar_subquery()
 
     issued = where_period(select(func.coalesce(func.sum(v.c.amount), 0.0)), v, "issued_date", filters)
     paid = where_period(select(func.avg(v.c.order_to_cash_days).label("o2c"), func.avg(v.c.days_to_pay).label("dtp")),

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.charts.operations import rejections_by_rule
 from dashboard.formatting import count
@@ -20,6 +21,7 @@ CONFIGS = sorted((PROJECT_ROOT / "etl" / "sources").glob("*.yaml"))
 URL = database_url()
 
 st.title("Data operations")
+principal = auth.require("operate_etl")
 
 
 def _progress_panel(was_running: bool) -> None:
@@ -64,7 +66,7 @@ full_refresh = left.checkbox("Full refresh (empty the tables first)", key="ops_f
 with_forecast = right.checkbox("Refresh forecasts afterwards", value=True, key="ops_forecast")
 with_alerts = right.checkbox("Evaluate alerts afterwards", value=True, key="ops_alerts")
 request = Request(source_key, data_dir=Path(data_dir) if data_dir else None, full_refresh=full_refresh,
-                  forecast=with_forecast, alerts=with_alerts)
+                  forecast=with_forecast, alerts=with_alerts, actor=principal.username)
 replaces, tables = worker.touches(request)
 held = {t: n for t, n in q.table_rows().items() if n and t in tables}
 confirmed = True
@@ -138,6 +140,5 @@ st.dataframe(rows, hide_index=True, column_config={"table_name": "Table", "sourc
                                                     "reason": "Reason", "payload": "Original values"})
 st.caption(f"Showing up to 2,000 of {count(by_table['rows'].sum())} rejected rows of run {run_id}; the download "
            "holds every row that matches.")
-st.download_button("Download rejected rows (CSV)",
-                   operations.rejected(run_id, table, search, limit=None).to_csv(index=False).encode(),
-                   file_name=f"rejected-run-{run_id}.csv", mime="text/csv")
+safe.download_csv("Download rejected rows (CSV)", operations.rejected(run_id, table, search, limit=None),
+                  f"rejected-run-{run_id}.csv", "download_rejected", principal.username, q.engine())

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import auth, filters
 from dashboard import queries as q
 from dashboard.charts import sales as charts
 from dashboard.formatting import money, overview_cards
@@ -23,7 +23,7 @@ st.caption(f"{chosen.start:%d %b %Y} – {chosen.end:%d %b %Y}, compared with "
 
 for column, card in zip(st.columns(5), overview_cards(now, before, currency, CAPTIONS)):
     column.metric(card.label, card.value, card.delta, help=card.help, border=True)
-open_alerts = alerts.open_count(chosen)
+open_alerts = alerts.open_count(auth.visible(chosen.departments))
 if open_alerts:
     st.page_link("views/alerts.py", label=f"{open_alerts} open alerts need attention", icon=":material/notifications:")
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import auth, filters, safe
 from dashboard import queries as q
 from dashboard.charts import customers as charts
 from dashboard.formatting import count, money, money_format, percent
@@ -80,8 +80,8 @@ st.dataframe(at_risk[columns], hide_index=True, column_config={
 })
 st.caption(f"{count(len(at_risk))} customers in the segments {', '.join(AT_RISK_SEGMENTS)}, worth "
            f"{money(at_risk['monetary'].sum(), currency)} in the period.")
-st.download_button("Download customers at risk (CSV)", at_risk[columns].to_csv(index=False).encode(),
-                   file_name="customers-at-risk.csv", mime="text/csv")
+safe.download_csv("Download customers at risk (CSV)", at_risk[columns], "customers-at-risk.csv", "download_at_risk",
+                  auth.current().username, q.engine())
 
 st.subheader("Customer 360°")
 search = st.text_input("Find a customer (id or name)", key="customer_search")

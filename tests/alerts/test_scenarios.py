@@ -105,3 +105,26 @@ def test_the_cli_evaluates_and_a_bad_rules_file_is_one_sentence(sqlite_url, tmp_
     assert result.exit_code == 1
     assert "key 'rules.0.late_purchase_order.min_days_lat': Extra inputs are not permitted" in " ".join(
         result.output.replace("\n", "").split())
+
+
+def test_stockout_risk_reads_the_product_forecast(sqlite_url):
+    from etl.schema import forecast_product_series, forecast_runs, forecasts
+
+    engine = warehouse(sqlite_url, calm_frames())
+    with engine.begin() as conn:  # a forecast of 40 units a day of P1 in the North from 21 January
+        conn.execute(forecast_runs.insert().values(run_id=1, started_at=datetime(2025, 1, 20), status="success",
+                                                   horizon_days=7))
+        conn.execute(forecast_product_series.insert().values(run_id=1, series_id="product:P1@North",
+                                                             product_id="P1", region="North"))
+        conn.execute(forecasts.insert(), [{"run_id": 1, "series_id": "product:P1@North", "ds": date(2025, 1, d),
+                                           "yhat": 40.0, "yhat_lower": 30.0, "yhat_upper": 50.0, "yhat_base": 40.0}
+                                          for d in range(21, 28)])
+    result = evaluate(engine, CONFIG)
+    found = rows(engine, alerts)
+    risk = found[found["rule_id"] == "stockout_risk"]
+    assert len(result.opened) == len(found) and risk["entity_id"].tolist() == ["P1"]
+    # P1's lead time is PO1's 3.917 days: the forecast days 21, 22 and 23 January, 3 x 40 = 120 units, against
+    # 10 on hand on the 20th and nothing on order (tests/fixtures.py)
+    assert risk["message"].iloc[0] == ("Needs 120 over its 3.9-day lead time by its forecast, has 10 on hand "
+                                       "and on order.")
+    assert risk["metric_value"].iloc[0] == pytest.approx(110.0)

@@ -31,6 +31,16 @@ def _options(url: str, column) -> list[str]:
         return sorted(v for (v,) in conn.execute(select(column).distinct()) if v is not None)
 
 
+def busiest_department(url: str) -> str:
+    """The department with the most orders (a manager's view worth testing)."""
+    from sqlalchemy import func
+
+    f = mart_order_fulfilment
+    with get_engine(url).connect() as conn:
+        return conn.execute(select(f.c.department_id).group_by(f.c.department_id)
+                            .order_by(func.count().desc(), f.c.department_id).limit(1)).scalar()
+
+
 def _gap(days: list[date]) -> tuple[date, date] | None:
     """The first run of days inside the data without any order or deal."""
     for before, after in zip(days, days[1:]):

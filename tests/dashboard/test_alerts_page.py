@@ -1,5 +1,6 @@
 """The alerts page and the overview's alert link, on the late-supplier fixture."""
 
+from access import audit
 from alerts.config import load_config
 from alerts.engine import evaluate
 from etl.db import get_engine
@@ -27,13 +28,16 @@ def test_alerts_page_shows_the_chain_and_keeps_who_acted(app_on, sqlite_url):
     assert chain["area"].tolist() == ["origin", "procurement", "logistics", "sales", "sales", "support"]
     assert chain["department"].tolist() == ["Procurement", "Procurement", "Logistics", "Sales North", "Sales South",
                                             "Support"]
-    at.text_input(key="alert_actor").input("Dana")  # inside the form: sent with the button
-    at.text_input(key="alert_comment").input("chasing the supplier")
-    at.button[0].click().run()  # Acknowledge
+    # tests/fixtures.py incident_frames: 3.5 Widgets short, 67.05 and 7.95 of sales at risk, C1's one order
+    assert chain["amount"].tolist()[2:] == ["3.5 units", "£67", "£8", "1 orders"]
+    at.text_input(key="alert_comment").input("chasing the supplier")  # inside the form: sent with the button
+    next(b for b in at.button if b.label == "Acknowledge").click().run()
     assert at.dataframe[0].value["status"].tolist() == ["acknowledged"]
     history = at.dataframe[-1].value
-    assert history[["actor", "action", "comment"]].values.tolist()[-1] == ["Dana", "acknowledged",
+    assert history[["actor", "action", "comment"]].values.tolist()[-1] == ["test-admin", "acknowledged",
                                                                             "chasing the supplier"]
+    trail = audit.trail(get_engine(sqlite_url), action="alert_acknowledge")
+    assert trail[["actor", "target", "detail"]].values.tolist() == [["test-admin", "alert 1", "chasing the supplier"]]
 
 
 def test_department_filter_shows_alerts_that_start_in_or_reach_it(app_on, sqlite_url):

@@ -1,64 +1,218 @@
-"""The forecast page on the five-order fixture, with backtest scores set by hand."""
+"""The forecast page on every kind of warehouse and under every filter; the actual days it draws are checked
+against pandas on the source tables (the demo's generated frames, Online Retail's raw CSV)."""
 
+import base64
+import json
 from datetime import date
 
-from sqlalchemy import insert, update
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from etl.db import get_engine
-from etl.schema import forecast_backtests, forecast_series
+from etl.demo import generate_demo
+from etl.pipeline import run_pipeline
+from etl.sources import FrameSource
+from etl.sources.configured import ConfigSource
+from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
+from tests.dashboard.conftest import APP
+from tests.etl.test_online_retail import CONFIG, raw_lines
+from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture
+from tests.fixtures import full_frames
 
-SETTINGS = Settings(horizon_days=7, levels=("total", "department"), holidays_country=None)
-
-
-def _forecast(url: str, with_scores: bool) -> None:
-    engine = get_engine(url)
-    run_id = run_forecasts(engine, SETTINGS, workers=1).run_id
-    if not with_scores:
-        return
-    scores = [("prophet", "2025-01-01", 0.10, 0.8, 0.75), ("prophet", "2025-01-08", 0.12, 0.9, 0.85),
-              ("seasonal_naive", "2025-01-01", 0.16, 1.0, 0.9), ("seasonal_naive", "2025-01-08", 0.18, 1.0, 0.9)]
-    with engine.begin() as conn:
-        conn.execute(update(forecast_series).where(forecast_series.c.series_id == "total")
-                     .values(model="prophet", reason="best backtest MASE: prophet 0.85"))
-        conn.execute(insert(forecast_backtests), [
-            {"run_id": run_id, "series_id": "total", "model": m, "cutoff": date.fromisoformat(c),
-             "horizon_days": 7, "smape": s, "mase": a, "coverage": v} for m, c, s, a, v in scores])
+QUICK = Settings(horizon_days=28, holidays_country=None, levels=("total", "department", "region", "product"),
+                 prophet_levels=(), top_products=2, scored_origins=3, selection_origins=2)
+DEMO = {"seed": 3, "end_date": date(2025, 6, 30), "scale": 0.2}
+NO_SALES = "This warehouse holds no sales orders, so there is nothing to forecast"
 
 
-def _open_forecast_page(app_on, url):
-    at = app_on(url)
+def _warehouse(tmp_path_factory, name: str, source, forecast: bool = True) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'warehouse.db'}"
+    run_pipeline(source, get_engine(url))
+    if forecast:
+        run_forecasts(get_engine(url), QUICK, workers=1)
+    return url
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo company (small) with its forecast, and its generated tables for pandas."""
+    return _warehouse(tmp_path_factory, "demo", DemoSource(**DEMO)), generate_demo(**DEMO)
+
+
+@pytest.fixture(scope="module")
+def retail(tmp_path_factory, datasets):
+    """Online Retail with its forecast, and the raw CSV."""
+    url = _warehouse(tmp_path_factory, "retail", ConfigSource(CONFIG, datasets / "online_retail"))
+    return url, raw_lines(datasets / "online_retail")
+
+
+def open_forecast(url: str, monkeypatch, **params) -> AppTest:
+    """The forecast page with URL filters; it must run without an exception or an error box."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
     at.switch_page("views/forecast.py").run()
     assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     return at
 
 
-def test_forecast_page_says_how_far_to_trust_the_forecast(app_on, five_orders_url):
-    _forecast(five_orders_url, with_scores=True)
-    at = _open_forecast_page(app_on, five_orders_url)
-    assert at.title[0].value == "Sales forecast"
-    assert at.selectbox[0].options == ["Total", "Department: Sales North", "Department: Sales South"]
-    assert at.markdown[0].value == (
-        "Over the last month (2 backtests), the 7-day forecast (Prophet) was off by 11% on average; the simple "
-        "weekly repeat was off by 17%. Actual sales fell inside the 80% band on 80% of days.")
-    table = at.dataframe[0].value
-    assert table["model"].tolist() == ["Prophet", "Seasonal naive (same weekday last week)"]
-    assert table["mase"].round(2).tolist() == [0.85, 1.0]
+def traces(at: AppTest) -> dict[str, dict]:
+    """The forecast chart's traces by name."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return {t.get("name", ""): t for t in spec["data"]}
 
 
-def test_department_filter_drives_the_series_picker_and_persists_across_pages(app_on, five_orders_url):
-    _forecast(five_orders_url, with_scores=False)
-    at = app_on(five_orders_url)
-    at.sidebar.multiselect[0].set_value(["D2"]).run()  # chosen on the overview
-    at.switch_page("views/forecast.py").run()
-    assert at.sidebar.multiselect[0].value == ["D2"]
-    assert at.selectbox[0].options == ["Department: Sales South"]
-    assert at.markdown[0].value.startswith("This series has too little history to backtest, so the forecast "
-                                           "simply repeats last week")
-    assert "Model used: Seasonal naive (same weekday last week) (fallback: only 14 days" in at.caption[0].value
+def values(array) -> np.ndarray:
+    """A trace's array: a plain list, or Plotly's typed array ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
 
 
-def test_forecast_page_without_a_forecast_says_what_to_do(app_on, five_orders_url):
-    at = _open_forecast_page(app_on, five_orders_url)
-    assert "There is no forecast yet: run `python -m forecasting run`" in at.info[0].value
+def actual_line(at: AppTest) -> pd.Series:
+    trace = traces(at)["Actual"]
+    return pd.Series(values(trace["y"]).astype(float), index=pd.to_datetime(values(trace["x"])))
+
+
+def demo_daily(tables: dict, column: str | None = None, member: str | None = None) -> pd.Series:
+    """Net revenue per day from the generated frames (returns carry negative quantities)."""
+    lines = tables["order_lines"].merge(tables["orders"], on="order_id")
+    if column:
+        lines = lines[lines[column] == member]
+    value = lines["quantity"] * lines["unit_price"] * (1 - lines["discount"].fillna(0))
+    return value.groupby(lines["ordered_at"].dt.normalize()).sum()
+
+
+def assert_meets_forecast(at: AppTest) -> None:
+    """Every day drawn, and the forecast starting the day after the last actual day."""
+    actual, forecast = actual_line(at), traces(at)["Forecast"]
+    assert actual.index.to_series().diff().dropna().eq(pd.Timedelta(days=1)).all()
+    assert pd.Timestamp(values(forecast["x"])[0]) == actual.index.max() + pd.Timedelta(days=1)
+
+
+def test_demo_total_draws_every_day_and_meets_the_forecast(demo, monkeypatch):
+    url, tables = demo
+    at = open_forecast(url, monkeypatch)
+    assert at.selectbox[0].value == "total" and at.selectbox[1].value == "total"
+    actual = actual_line(at)
+    expected = demo_daily(tables).reindex(actual.index, fill_value=0.0)
+    np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=0.01)
+    assert_meets_forecast(at)
+    assert "weekly backtests" in at.markdown[0].value and "of trading days" in at.markdown[0].value
+
+
+@pytest.mark.parametrize("department", ["SAL-NOR", "SAL-SOU", "LOG", "FIN", "MKT", "PRC", "SUP"])
+def test_demo_each_department_shows_its_own_series_or_says_why_not(demo, monkeypatch, department):
+    url, tables = demo
+    at = open_forecast(url, monkeypatch, dept=department)
+    assert at.selectbox[0].value == "department"
+    if department.startswith("SAL"):
+        assert at.selectbox[1].value == f"department:{department}" and not at.info
+        actual = actual_line(at)
+        expected = demo_daily(tables, "department_id", department).reindex(actual.index, fill_value=0.0)
+        np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=0.01)
+    else:
+        name = tables["departments"].set_index("department_id").loc[department, "name"]
+        assert at.info[0].value == (f"None of the departments in the sidebar's filter ({name}) has sales "
+                                    "to forecast, so all of them are listed.")
+
+
+def test_demo_each_region_narrows_regions_and_products(demo, monkeypatch):
+    url, tables = demo
+    for region in sorted(tables["orders"]["region"].dropna().unique()):
+        at = open_forecast(url, monkeypatch, region=region)
+        at.selectbox[0].set_value("region").run()
+        assert at.selectbox[1].options == [f"Region: {region}"]
+        actual = actual_line(at)
+        expected = demo_daily(tables, "region", region).reindex(actual.index, fill_value=0.0)
+        np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=0.01)
+        at.selectbox[0].set_value("product").run()
+        assert all(label.endswith(f" · {region}") for label in at.selectbox[1].options) or at.info
+        assert not at.exception
+
+
+@pytest.mark.parametrize("start,end", [("2024-01-01", "2024-12-31"), ("2025-06-30", "2025-06-30"),
+                                       ("2023-03-01", "2023-03-31")])
+def test_demo_periods_past_and_single_day_still_meet_the_forecast(demo, monkeypatch, start, end):
+    url, _ = demo
+    at = open_forecast(url, monkeypatch, start=start, end=end)
+    actual = actual_line(at)
+    assert actual.index.min() == pd.Timestamp(start)
+    assert_meets_forecast(at)  # a past period's actual days run on to the forecast: no gap before it
+    if end < "2025-06-29":
+        assert "so that they meet the forecast" in at.caption[0].value
+
+
+def test_online_retail_total_shows_zeros_closures_and_leaves_out_the_partial_last_day(retail, monkeypatch):
+    url, raw = retail
+    at = open_forecast(url, monkeypatch, start="2011-11-01", end="2011-12-09")
+    actual = actual_line(at)
+    kept = raw[~raw.duplicated()]
+    kept = kept[~kept["InvoiceNo"].str.startswith("A")]
+    kept = kept[~((kept["Quantity"] < 0) & ~kept["InvoiceNo"].str.startswith("C"))]
+    daily = (kept["Quantity"] * kept["UnitPrice"]).groupby(pd.to_datetime(kept["InvoiceDate"]).dt.normalize()).sum()
+    expected = daily.reindex(actual.index, fill_value=0.0)
+    np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
+    assert (actual[actual.index.day_of_week == 5] == 0).all() and len(actual) == 38  # Saturdays drawn as zero
+    assert any(c.value.startswith("The data's last day (2011-12-09) is partial") for c in at.caption)
+    forecast = traces(at)["Forecast"]
+    assert str(values(forecast["x"])[0]).startswith("2011-12-09")  # 9 Dec ends at 12:50: left out of the history
+    closed = pd.to_datetime(values(traces(at)["Closed"]["x"]))
+    assert set(pd.date_range("2011-12-24", "2012-01-03")) <= set(closed)
+    assert "closed days ahead are forecast as zero" in at.caption[-2].value or any(
+        "closed days ahead" in c.value for c in at.caption)
+
+
+def test_online_retail_every_department_region_and_a_period_without_sales(retail, monkeypatch):
+    url, _ = retail
+    for params in [{"dept": "SALES-UK"}, {"dept": "SALES-EU"}, {"dept": "SALES-INT"}, {"region": "Asia-Pacific"},
+                   {"start": "2010-12-24", "end": "2011-01-03"}, {"start": "2011-01-01", "end": "2011-12-09"},
+                   {"start": "2011-06-01", "end": "2011-06-01"}, {"start": "2011-12-09", "end": "2011-12-09"}]:
+        at = open_forecast(url, monkeypatch, **params)
+        if "dept" in params:
+            assert at.selectbox[1].value == f"department:{params['dept']}"
+        if params.get("start") == "2010-12-24":
+            assert (actual_line(at)["2010-12-24":"2011-01-03"] == 0).all()
+        assert_meets_forecast(at)
+
+
+@pytest.mark.parametrize("config,folder", [("crm_sales_opportunities.yaml", "crm_sales_opportunities"),
+                                           ("olist.yaml", "olist")])
+def test_warehouses_without_orders_say_what_to_load(tmp_path_factory, datasets, monkeypatch, config, folder):
+    url = _warehouse(tmp_path_factory, folder, ConfigSource(CONFIG.parent / config, datasets / folder))
+    at = open_forecast(url, monkeypatch)
+    assert at.info[0].value.startswith(NO_SALES) or at.info[0].value.startswith("The warehouse holds no orders")
+
+
+def test_empty_crm_only_and_erp_only_warehouses(tmp_path_factory, monkeypatch):
+    empty = f"sqlite:///{tmp_path_factory.mktemp('empty') / 'warehouse.db'}"
+    at = open_forecast(empty, monkeypatch)
+    assert at.info[0].value.startswith("The warehouse holds nothing yet")
+    frames = full_frames()
+    crm = {k: v for k, v in frames.items() if k in ("departments", "employees", "customers", "products",
+                                                    "opportunities", "interactions", "tickets")}
+    at = open_forecast(_warehouse(tmp_path_factory, "crm", FrameSource("crm", crm, currency="USD")), monkeypatch)
+    assert at.info[0].value.startswith(NO_SALES)
+    erp = {k: v for k, v in frames.items() if k not in ("opportunities", "interactions", "tickets")}
+    at = open_forecast(_warehouse(tmp_path_factory, "erp", FrameSource("erp", erp, currency="GBP")), monkeypatch)
+    assert at.selectbox[1].value == "total"
+    actual = actual_line(at)
+    expected = demo_daily(erp).reindex(actual.index, fill_value=0.0)
+    assert actual.index.max() == pd.Timestamp("2025-01-20") and (actual == 0).any()
+    np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
+
+
+@pytest.mark.postgres
+def test_northwind_from_postgresql_draws_its_well_known_total(northwind_url, tmp_path_factory, monkeypatch):  # noqa: F811
+    source = ConfigSource(CONFIG.parent / "northwind.yaml", variables={"northwind_url": northwind_url})
+    url = _warehouse(tmp_path_factory, "northwind", source)
+    at = open_forecast(url, monkeypatch, start="1996-07-04", end="1998-05-06")
+    assert round(actual_line(at).sum(), 2) == 1_265_793.04  # Northwind's total of sales after discounts
+    assert_meets_forecast(at)

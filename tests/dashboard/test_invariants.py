@@ -165,3 +165,30 @@ def test_figures_hold_their_invariants_under_every_filter(name, on_warehouse):
         if errors:
             failures[label] = errors[:4]
     assert not failures, f"{name}: {failures}"
+
+
+def scoped_figures(filters: Filters) -> dict:
+    """What a user with this scope sees on the business pages, as numbers."""
+    kpis = sales.period_kpis(filters)
+    stages = pipeline.open_pipeline(filters)
+    return {"net_revenue": kpis["net_revenue"], "orders": kpis["orders"],
+            "customers_at_end": customers.customer_bases(filters)["end"],
+            "open_deals": int(stages["deals"].sum()),
+            "stock_days": int(efficiency.stock_totals(filters)["days"].iloc[0]),
+            "tickets": int(efficiency.ticket_times(filters)["tickets"].sum())}
+
+
+@pytest.mark.parametrize("name", ["demo", "online_retail", "crm_sales_opportunities"])
+def test_managers_see_disjoint_parts_that_add_up_and_no_role_sees_nothing(name, on_warehouse):
+    on_warehouse(name)
+    bounds = q.date_bounds()
+    everything = Filters(bounds[0], bounds[1])
+    executive = scoped_figures(everything)
+    managers = [scoped_figures(replace(everything, allowed=(d,))) for d in q.department_options()["department_id"]]
+    for figure in ("net_revenue", "orders", "open_deals", "tickets"):
+        assert sum(m[figure] for m in managers) == pytest.approx(executive[figure], abs=CENT), figure
+    assert executive["customers_at_end"] <= sum(m["customers_at_end"] for m in managers)
+    assert all(m["stock_days"] == 0 for m in managers)  # stock is company-wide: managers do not see it
+    nobody = scoped_figures(replace(everything, allowed=()))
+    assert nobody == {"net_revenue": 0.0, "orders": 0, "customers_at_end": 0, "open_deals": 0, "stock_days": 0,
+                      "tickets": 0}

@@ -64,3 +64,19 @@ def test_the_december_2010_cohort_retention_equals_pandas(kept, retail):
     shown = retention_matrix(customers.cohorts(Filters(date(2010, 12, 1), date(2010, 12, 31)))).iloc[0]
     assert len(cohort) == 885
     assert shown.dropna().round(12).tolist() == pd.Series(expected).round(12).tolist()
+
+
+def test_every_business_page_says_what_the_data_leaves_out(retail, matrix_warehouse):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP, signed_in
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(matrix_warehouse("online_retail"), "executive")
+    at.run()
+    expected = ("The loaded data leaves out 7,741 source rows: exact duplicate 5,268; stock write-off 1,336; "
+                "stock note 1,134; bad-debt adjustment 3.")
+    for page in ("overview", "retention", "efficiency", "alerts"):
+        at.switch_page(f"views/{page}.py").run()
+        shown = [c.value.replace("\\", "") for c in at.caption]  # the rules' names are escaped markdown
+        assert any(c.startswith(expected) for c in shown), (page, shown[:3])

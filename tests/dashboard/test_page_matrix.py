@@ -3,6 +3,7 @@
 Warehouses: the small demo, Online Retail, the CRM sample, Olist, Northwind (a PostgreSQL warehouse), an
 empty one, CRM-only and ERP-only cuts of the demo, and the airline tweets (social mentions only);
 tests/warehouses.py builds each once per session.
+The hostile warehouse names everything with markup (tests/dashboard/hostile.py); no page may render it.
 Filters: the default view, each department alone, each region alone, a full year, a period without data and
 a single day. Each page must draw without an exception or an error box and without "nan", "None" or "inf"
 on a card or in a table cell; tests/dashboard/test_invariants.py checks the figures themselves.
@@ -12,8 +13,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import APP
-from tests.dashboard.matrix import PAGES, WAREHOUSES, matrix_filters
+from dashboard.filters import DEPARTMENTS
+from tests.dashboard.conftest import APP, signed_in
+from tests.dashboard.hostile import markup_leaks
+from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters
 
 BAD_TEXT = ("nan", "None", "inf", "NaT")
 
@@ -35,7 +38,7 @@ def _problems(at: AppTest) -> list[str]:
     problems += [f"card {m.label}: {m.value}" for m in at.metric if any(b in str(m.value) for b in BAD_TEXT)]
     for table in at.dataframe:
         problems += [f"table cell {cell}" for cell in _bad_cells(table.value)]
-    return problems
+    return problems + markup_leaks(at)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -44,6 +47,7 @@ def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch
     url = matrix_warehouse(name)
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)  # an admin: every page opens
     failures = {}
     for label, state in matrix_filters(url):
         for key, value in state.items():
@@ -54,3 +58,24 @@ def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch
             failures[label] = problems[:3]
     assert not failures, f"{name}/{page}: {failures}"
 
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("admin", "operations")])
+@pytest.mark.parametrize("name", ["demo", "online_retail"])
+def test_page_draws_for_a_manager_of_one_department(name, page, matrix_warehouse, monkeypatch):
+    url = matrix_warehouse(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    department = busiest_department(url)  # Sales South on the demo, UK Sales on Online Retail
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url, "manager", (department,))
+    failures = {}
+    for label, state in matrix_filters(url):
+        if set(state.get(DEPARTMENTS, [])) - {department}:
+            continue  # the sidebar does not offer a manager other departments
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.switch_page(f"views/{page}.py").run()
+        problems = _problems(at)
+        if problems:
+            failures[label] = problems[:3]
+    assert not failures, f"{name}/{page} as manager of {department}: {failures}"

@@ -77,10 +77,11 @@ def test_filters_narrow_every_page_and_come_from_the_url(app_on, full_url):
 def test_a_link_with_filters_opens_the_same_view(monkeypatch, full_url):
     from streamlit.testing.v1 import AppTest
 
-    from tests.dashboard.conftest import APP
+    from tests.dashboard.conftest import APP, signed_in
 
     monkeypatch.setenv("DATABASE_URL", full_url)
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["principal"] = signed_in(full_url)
     at.query_params.update({"start": "2025-01-13", "end": "2025-01-20", "dept": ["D1"]})
     at.run()
     assert at.sidebar.date_input(key="filter_period").value == (date(2025, 1, 13), date(2025, 1, 20))

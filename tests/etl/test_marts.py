@@ -86,3 +86,15 @@ def test_a_cancelled_order_counts_in_no_revenue_delivery_or_on_time_kpi(sqlite_u
     assert len(sale) == 3 and sale["is_delivered"].sum() == 2 and sale["is_on_time"].sum() == 2
     months = _frame(sqlite_url, mart_customer_month).set_index("customer_id")
     assert months.loc["C2", "orders"] == 1 and months.loc["C2", "net_revenue"] == pytest.approx(40.0)  # O5 only
+
+
+def test_product_mart_has_units_sold_and_net_revenue_per_day_product_and_region(five_orders_url):
+    from etl.schema import mart_daily_product_sales
+
+    with get_engine(five_orders_url).connect() as conn:
+        rows = conn.execute(select(mart_daily_product_sales)).all()
+    found = {(str(r.sales_date)[:10], r.product_id, r.region): (r.units, r.net_revenue) for r in rows}
+    # tests/fixtures.py: C1 is North, C2 South, the guest order O3 North; the return O4 sells no units
+    assert found == {("2025-01-06", "P1", "North"): (10, 100.0), ("2025-01-06", "P2", "North"): (1, 45.0),
+                     ("2025-01-07", "P2", "South"): (2, 100.0), ("2025-01-08", "P1", "North"): (3, 30.0),
+                     ("2025-01-15", "P1", "North"): (0, -20.0), ("2025-01-20", "P1", "South"): (5, 40.0)}

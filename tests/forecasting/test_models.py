@@ -8,10 +8,22 @@ import pytest
 
 from etl.demo.simulation import WEEKLY_PATTERN
 from forecasting import reconcile
-from forecasting.backtest import cutoffs, fit_series
-from forecasting.metrics import coverage, mase, smape
-from forecasting.models import ProphetParams, daily, moving_average, prophet, seasonal_naive, weekly_pattern
+from forecasting.backtest import fit_series, origins
+from forecasting.metrics import coverage, mase, naive_scale, smape
+from forecasting.models import (
+    Calendar,
+    ProphetParams,
+    WarmProphet,
+    daily,
+    ets,
+    moving_average,
+    prophet,
+    seasonal_naive,
+    weekly_pattern,
+)
 from forecasting.settings import Settings
+
+QUICK = Settings(horizon_days=14, holidays_country=None, scored_origins=4, selection_origins=3)
 
 WEEKLY = np.array([20.0, 25.0, 20.0, 15.0, 10.0, -40.0, -50.0])  # Monday..Sunday, sums to 0
 
@@ -34,24 +46,34 @@ def test_prophet_recovers_a_known_trend_and_weekly_pattern_within_3_percent():
     history = synthetic()
     forecast = prophet(history, 28)
     expected = truth(history["ds"].max(), 28)
-    assert list(forecast.columns) == ["ds", "yhat", "yhat_lower", "yhat_upper"]
+    assert list(forecast.columns) == ["ds", "yhat"]
     assert forecast["ds"].iloc[0] == pd.Timestamp("2024-12-30") and len(forecast) == 28
     assert np.mean(np.abs(forecast["yhat"] - expected) / expected) < 0.03
-    assert (forecast["yhat_lower"] <= forecast["yhat"]).all() and (forecast["yhat"] <= forecast["yhat_upper"]).all()
+
+
+def test_ets_recovers_a_known_trend_and_weekly_pattern_within_3_percent():
+    history = synthetic()
+    expected = truth(history["ds"].max(), 28)
+    assert np.mean(np.abs(ets(history, 28) - expected) / expected) < 0.03
 
 
 def test_no_model_forecasts_negative_sales():
-    falling = synthetic(days=200, slope=-0.8, noise=5.0)  # crosses zero about 40 days after the end
-    for forecast in [prophet(falling, 90), seasonal_naive(falling, 90), moving_average(falling, 90)]:
-        assert (forecast[["yhat", "yhat_lower", "yhat_upper"]] >= 0).all().all()
-    assert (prophet(falling, 90)["yhat"] == 0).any()
+    falling = daily(synthetic(days=200, slope=-0.8, noise=5.0))  # crosses zero about 40 days after the end
+    for model in [seasonal_naive, moving_average, ets, WarmProphet()]:
+        assert (model(falling, 90, Calendar()) >= 0).all()
+    assert (WarmProphet()(falling, 90, Calendar()) == 0).any()
 
 
-def test_seasonal_naive_repeats_last_week_and_widens_its_band_each_week():
+def test_seasonal_naive_repeats_last_week():
     history = pd.DataFrame({"ds": pd.date_range("2025-01-06", periods=21), "y": [1, 2, 3, 4, 5, 6, 7] * 3})
-    forecast = seasonal_naive(history, 10)
-    assert forecast["yhat"].tolist() == [1, 2, 3, 4, 5, 6, 7, 1, 2, 3]
-    assert (forecast["yhat_upper"] - forecast["yhat_lower"]).eq(0).all()  # no week-on-week change, no band
+    assert seasonal_naive(history, 10).tolist() == [1, 2, 3, 4, 5, 6, 7, 1, 2, 3]
+
+
+def test_moving_average_averages_trading_days_only():
+    history = pd.DataFrame({"ds": pd.date_range("2025-01-06", periods=28), "y": [10.0, 20, 30, 40, 50, 0, 0] * 4})
+    weekend = Calendar(frozenset({5, 6}))
+    assert moving_average(history, 3, weekend).tolist() == [30.0] * 3  # (10 + ... + 50) / 5, weekends left out
+    assert moving_average(history, 3).tolist() == pytest.approx([150 / 7] * 3)
 
 
 def test_missing_days_count_as_zero_sales():
@@ -60,16 +82,17 @@ def test_missing_days_count_as_zero_sales():
 
 
 def test_metrics_match_hand_computation():
-    ds = pd.date_range("2025-01-08", periods=4)
-    actual = pd.DataFrame({"ds": ds, "y": [10.0, 20.0, 0.0, 40.0]})
-    forecast = pd.DataFrame({"ds": ds, "yhat": [12.0, 20.0, 0.0, 30.0],
-                             "yhat_lower": [11.0, 15.0, 0.0, 35.0], "yhat_upper": [13.0, 25.0, 1.0, 45.0]})
-    history = pd.DataFrame({"ds": pd.date_range("2025-01-01", periods=7 + 3), "y": [0.0] * 7 + [2.0, 4.0, 6.0]})
-    # sMAPE: (2*2/22 + 0 + 0 + 2*10/70) / 4 = (0.181818 + 0.285714) / 4
-    assert smape(actual, forecast, history) == pytest.approx((4 / 22 + 20 / 70) / 4)
-    # MASE: MAE (2 + 0 + 0 + 10) / 4 = 3 over the weekly naive in-sample MAE (2 + 4 + 6) / 3 = 4
-    assert mase(actual, forecast, history) == pytest.approx(0.75)
-    assert coverage(actual, forecast, history) == pytest.approx(0.75)  # 40 is inside 35..45, 10 is not in 11..13
+    y, yhat = np.array([10.0, 20.0, 0.0, 40.0]), np.array([12.0, 20.0, 0.0, 30.0])
+    lower, upper = np.array([11.0, 15.0, 0.0, 35.0]), np.array([13.0, 25.0, 1.0, 45.0])
+    # sMAPE over the days where either is non-zero: (2*2/22 + 0 + 2*10/70) / 3; the 0-against-0 day is left out
+    assert smape(y, yhat, lower, upper, 4.0) == pytest.approx((4 / 22 + 20 / 70) / 3)
+    # MASE: MAE (2 + 0 + 0 + 10) / 4 = 3 over the scale 4
+    assert mase(y, yhat, lower, upper, 4.0) == pytest.approx(0.75)
+    assert coverage(y, yhat, lower, upper, 4.0) == pytest.approx(0.75)  # 40 is inside 35..45, 10 is not in 11..13
+    history = np.array([0.0] * 7 + [2.0, 4.0, 6.0])
+    # weekly naive in-sample MAE over trading days: |2-0|, |4-0|, |6-0| -> 4; with the last day closed -> 3
+    assert naive_scale(history, np.ones(10, bool)) == pytest.approx(4.0)
+    assert naive_scale(history, np.array([True] * 9 + [False])) == pytest.approx(3.0)
 
 
 def test_proportional_reconciliation_makes_parts_add_up_and_keeps_shares():
@@ -86,35 +109,46 @@ def test_proportional_reconciliation_makes_parts_add_up_and_keeps_shares():
     assert fixed["a"]["yhat_upper"].tolist() == pytest.approx([87.5, 40.0])
 
 
-def test_short_and_sparse_series_fall_back_to_a_baseline_with_the_reason():
-    short = synthetic(days=40)
-    result = fit_series(short, Settings(horizon_days=7, backtest_cutoffs=2, holidays_country=None))
-    assert result.model == "seasonal_naive"
-    assert result.reason == "fallback: only 40 days of history (Prophet needs 90)"
+def test_short_and_sparse_series_fall_back_with_the_reason():
+    short = fit_series(synthetic(days=40), QUICK)
+    assert (short.model, short.reason) == ("seasonal_naive", "fallback: only 40 days of history (Prophet needs 90)")
+    assert short.backtests.empty and len(short.forecast) == 14
     sparse = synthetic(days=200).assign(y=lambda f: np.where(f.index % 3 == 0, f["y"], 0.0))
-    result = fit_series(sparse, Settings(horizon_days=7, backtest_cutoffs=2, holidays_country=None))
-    # 133 of 200 days are empty: Prophet is not tried, the better baseline by backtest is used
+    result = fit_series(sparse, QUICK)
     assert result.reason.startswith("Prophet not tried: 66% of days have no sales (too sparse for Prophet); "
-                                    "best backtest MASE: ")
-    assert set(result.backtests["model"]) == {"seasonal_naive", "moving_average_28"}
-    assert result.model == result.backtests.groupby("model")["mase"].mean().idxmin()
+                                    "lowest MASE over the last 3 weekly backtests: ")
+    assert set(result.backtests["model"]) == {"seasonal_naive", "moving_average_28", "ets", "nested"}
     with pytest.raises(ValueError, match="only 5 days of history; a forecast needs at least 7"):
         fit_series(synthetic(days=5), Settings())
 
 
-def test_backtest_cutoffs_roll_back_one_horizon_each():
-    history = synthetic(days=200)
-    last = pd.Timestamp("2024-07-18")  # 2024-01-01 + 199 days
-    assert cutoffs(history, 28, 4) == [last - pd.Timedelta(days=28 * k) for k in (4, 3, 2, 1)]
+def test_origins_are_weekly_and_the_last_one_a_horizon_before_the_end():
+    history = daily(synthetic(days=200))
+    last = pd.Timestamp("2024-07-18") - pd.Timedelta(days=28)  # 2024-01-01 + 199 days, less the horizon
+    assert origins(history, 28, 4) == [last - pd.Timedelta(weeks=k) for k in (3, 2, 1, 0)]
 
 
-def test_model_choice_prefers_prophet_on_a_clear_pattern():
-    settings = Settings(horizon_days=14, backtest_cutoffs=4, holidays_country=None,
-                        grid={"changepoint_prior_scale": [0.05], "seasonality_prior_scale": [10.0]})
-    result = fit_series(synthetic(days=300), settings)
-    assert result.model == "prophet" and result.reason.startswith("best backtest MASE: prophet")
-    assert len(result.backtests) == 3 * 4 and result.params == {"changepoint_prior_scale": 0.05,
-                                                                "seasonality_prior_scale": 10.0}
+def test_each_scored_choice_uses_only_data_before_its_origin():
+    history = synthetic(days=300, noise=8.0)
+    settings = QUICK.with_overrides(prophet_levels=())
+    before = fit_series(history, settings, use_prophet=False).backtests
+    origin = before.loc[before["model"] == "nested", "cutoff"].iloc[1]
+    changed = history.assign(y=np.where(history["ds"] > origin, history["y"] * 5, history["y"]))
+    after = fit_series(changed, settings, use_prophet=False).backtests
+    rows = lambda frame: frame[(frame["cutoff"] == origin)].set_index("model")["variant"]  # noqa: E731
+    assert rows(after).equals(rows(before))  # the same choices: nothing after the origin was used to make them
+    later = before[before["cutoff"] > origin]
+    assert not later.empty and not later.equals(after[after["cutoff"] > origin])
+
+
+def test_nested_scores_cover_eight_weekly_origins_and_bands_hold_about_80_percent():
+    result = fit_series(synthetic(days=400, noise=10.0), Settings(holidays_country=None), use_prophet=False)
+    nested = result.backtests[result.backtests["model"] == "nested"]
+    assert len(nested) == 8 and nested["cutoff"].diff().dropna().eq(pd.Timedelta(weeks=1)).all()
+    assert 0.7 <= nested["coverage"].mean() <= 0.9
+    assert result.params["coverage"] == pytest.approx(nested["coverage"].mean())
+    forecast = result.forecast
+    assert (forecast["yhat_lower"] <= forecast["yhat"]).all() and (forecast["yhat"] <= forecast["yhat_upper"]).all()
 
 
 def test_weekly_pattern_recovered_from_the_demo_matches_the_generator():
@@ -128,13 +162,18 @@ def test_weekly_pattern_recovered_from_the_demo_matches_the_generator():
     assert np.abs(found.to_numpy() - WEEKLY_PATTERN).max() < 0.1
 
 
-def test_weekdays_the_business_never_trades_are_forecast_as_zero():
-    history = synthetic(days=180)
+def test_closed_weekdays_and_last_years_shutdown_are_forecast_as_zero_and_marked():
+    history = synthetic(days=380, start="2023-12-01")  # to 14 Dec 2024
     history.loc[history["ds"].dt.day_of_week == 5, "y"] = 0.0  # closed on Saturdays
-    forecast = prophet(history, 14)
-    saturdays = forecast["ds"].dt.day_of_week == 5
-    assert (forecast.loc[saturdays, ["yhat", "yhat_lower", "yhat_upper"]] == 0).all().all()
-    assert (forecast.loc[~saturdays, "yhat"] > 50).all()
+    shut = (history["ds"] >= "2023-12-24") & (history["ds"] <= "2024-01-03")
+    history.loc[shut, "y"] = 0.0  # and over Christmas
+    result = fit_series(history, QUICK.with_overrides(horizon_days=28), use_prophet=False)
+    forecast = result.forecast.set_index("ds")
+    expected = set(pd.date_range("2024-12-24", "2025-01-03")) | set(forecast.index[forecast.index.day_of_week == 5])
+    assert set(forecast.index[forecast["closure"]]) == expected
+    assert (forecast.loc[forecast["closure"], ["yhat", "yhat_lower", "yhat_upper"]] == 0).all().all()
+    assert (forecast.loc[~forecast["closure"], "yhat"] > 50).all()
+    assert len(result.params["closures"]) == len(expected)
 
 
 def test_prophet_params_default_to_prophets_own():

@@ -1,13 +1,18 @@
-"""The forecast runner on the five-order fixture: what it stores, worked out by hand."""
+"""The forecast runner: what it stores (worked out by hand on the five-order fixture), its backends, resuming."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from etl.db import get_engine
+from etl.pipeline import run_pipeline
 from etl.schema import forecast_backtests, forecast_runs, forecast_series, forecasts
+from forecasting import runner
+from forecasting.backends import Series, fit_all
 from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
+from tests.fixtures import five_orders_source
 
 SETTINGS = Settings(horizon_days=7, levels=("total", "department"), holidays_country=None)
 
@@ -37,3 +42,54 @@ def test_runner_stores_series_forecasts_and_run(five_orders_url):
     assert _read(engine, forecast_backtests).empty  # 15 days are too few for one 56-day training window
     run = _read(engine, forecast_runs).iloc[0]
     assert (run["status"], run["series"], run["horizon_days"], run["etl_run_id"]) == ("success", 3, 7, 1)
+
+
+def _synthetic(days: int, seed: int, zero_share: float = 0.0) -> pd.DataFrame:
+    ds = pd.date_range("2024-01-01", periods=days, freq="D")
+    rng = np.random.default_rng(seed)
+    y = 50 + 10 * np.sin(2 * np.pi * ds.day_of_week / 7) + rng.normal(0, 5, days)
+    return pd.DataFrame({"ds": ds, "y": np.where(rng.random(days) < zero_share, 0.0, y)})
+
+
+def test_dask_backend_gives_the_same_forecasts_as_the_local_one():
+    settings = Settings(horizon_days=14, holidays_country=None, scored_origins=3, selection_origins=2)
+    series = [Series("total", "total", "total", _synthetic(150, 1)),
+              *(Series(f"product:P{i}@North", "product", f"P{i}", _synthetic(120, i, 0.3), "North") for i in range(3))]
+    local = fit_all(series, settings, workers=1)
+    distributed = fit_all(series, settings, backend="dask", workers=2)
+    assert set(distributed) == set(local) and local["total"].model in {"prophet", "prophet_ets", "ets",
+                                                                        "seasonal_naive", "moving_average_28"}
+    for series_id, result in local.items():
+        other = distributed[series_id]
+        assert (other.model, other.reason) == (result.model, result.reason)
+        pd.testing.assert_frame_equal(other.forecast, result.forecast)
+        pd.testing.assert_frame_equal(other.backtests, result.backtests)
+
+
+def test_a_crashed_run_resumes_after_its_last_stored_batch(five_orders_url, tmp_path, monkeypatch):
+    engine = get_engine(five_orders_url)
+    settings = SETTINGS.with_overrides(batch_series=1)
+    real = runner.fit_stream
+
+    def crash_after_two(*args, **kwargs):
+        for i, item in enumerate(real(*args, **kwargs)):
+            if i == 2:
+                raise RuntimeError("worker lost")
+            yield item
+
+    monkeypatch.setattr(runner, "fit_stream", crash_after_two)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        run_forecasts(engine, settings, workers=1)
+    assert _read(engine, forecast_runs)["status"].tolist() == ["failed"]
+    assert len(_read(engine, forecast_series)) == 2  # two batches of one series were stored before the crash
+    monkeypatch.setattr(runner, "fit_stream", real)
+    summary = run_forecasts(engine, settings, workers=1)
+    assert (summary.run_id, summary.resumed, summary.series) == (1, 2, 3)
+    assert _read(engine, forecast_runs)["status"].tolist() == ["success"]
+    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    run_pipeline(five_orders_source(), get_engine(clean_url))
+    run_forecasts(get_engine(clean_url), settings, workers=1)
+    key = ["series_id", "ds"]
+    resumed = _read(engine, forecasts).sort_values(key).reset_index(drop=True)
+    clean = _read(get_engine(clean_url), forecasts).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(resumed, clean)

@@ -1,0 +1,41 @@
+"""The audit trail: who did what, to what, when, and how it went. Every part of the project records here.
+
+Actions: sign_in, sign_in_failed, sign_out, session_expired, account_locked, user_added, user_changed,
+user_disabled, user_enabled, password_reset, download, etl_run, alert_acknowledge, alert_resolve, alert_comment.
+"""
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, desc, insert, select
+
+from etl.schema import audit_log
+
+OK, REFUSED, FAILED = "ok", "refused", "failed"
+
+
+def record(db: Engine | Connection, actor: str, action: str, target: str | None = None, outcome: str = OK,
+           detail: str | None = None, at: datetime | None = None) -> None:
+    """Add one event to the trail; pass a Connection to keep it in the transaction of what it records."""
+    row = {"at": at or datetime.now(), "actor": (actor or "?")[:64], "action": action,
+           "target": None if target is None else str(target)[:300], "outcome": outcome, "detail": detail}
+    if isinstance(db, Connection):
+        db.execute(insert(audit_log).values(**row))
+        return
+    with db.begin() as conn:
+        conn.execute(insert(audit_log).values(**row))
+
+
+def trail(engine: Engine, limit: int = 500, actor: str | None = None, action: str | None = None) -> pd.DataFrame:
+    """The newest events first: event_id, at, actor, action, target, outcome, detail (target and detail
+    are '' where empty)."""
+    statement = select(audit_log).order_by(desc(audit_log.c.at), desc(audit_log.c.event_id)).limit(limit)
+    if actor:
+        statement = statement.where(audit_log.c.actor == actor)
+    if action:
+        statement = statement.where(audit_log.c.action == action)
+    with engine.connect() as conn:
+        rows = conn.execute(statement).mappings().all()
+    frame = pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])
+    frame["at"] = pd.to_datetime(frame["at"], format="ISO8601")
+    return frame.fillna({"target": "", "detail": ""})

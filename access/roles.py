@@ -1,0 +1,52 @@
+"""Roles, what each may do, and the signed-in principal whose department scope every query applies.
+
+Default deny: a user without a role, or a manager without a department, has an empty scope and sees nothing.
+"""
+
+from dataclasses import dataclass
+
+ADMIN, ANALYST, EXECUTIVE, MANAGER = "admin", "analyst", "executive", "manager"
+ROLES = (ADMIN, ANALYST, EXECUTIVE, MANAGER)
+ALL_DATA = frozenset({ADMIN, ANALYST, EXECUTIVE})
+"""Roles that see the rows of every department; a manager sees only their own departments."""
+
+PERMISSIONS = {
+    "manage_users": frozenset({ADMIN}),  # the admin page: users and the audit trail
+    "operate_etl": frozenset({ADMIN, ANALYST}),  # Run ETL, sources, rejected rows, ETL messages
+    "act_on_alerts": frozenset({ADMIN, EXECUTIVE, MANAGER}),  # acknowledge, resolve, comment (managers: in scope)
+    "read_data": frozenset(ROLES),
+}
+ALL = None
+"""The scope of a role that sees every department (no department predicate)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user: name, role (None: none given) and the departments a manager may see."""
+
+    username: str
+    role: str | None
+    departments: tuple[str, ...] = ()
+    session_id: str | None = None
+
+    def allowed(self) -> tuple[str, ...] | None:
+        """The departments this user may see: None for all, an empty tuple for none (default deny)."""
+        if self.role in ALL_DATA:
+            return ALL
+        if self.role == MANAGER:
+            return tuple(sorted(set(self.departments)))
+        return ()
+
+    def may(self, permission: str) -> bool:
+        """Whether the role grants the permission (see PERMISSIONS); an unknown permission is refused."""
+        return self.role in PERMISSIONS.get(permission, frozenset())
+
+    def denial(self) -> str | None:
+        """Why this user sees no data, in one sentence; None when they see some."""
+        if self.role not in ROLES:
+            return (f"Your account '{self.username}' has no role yet, so it shows no data: ask an administrator "
+                    "to give it one (python -m access add-user ... --role ROLE).")
+        if self.allowed() == ():
+            return (f"Your account '{self.username}' is a manager of no department, so it shows no data: ask an "
+                    "administrator to add your departments (--department ID).")
+        return None

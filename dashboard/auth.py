@@ -1,0 +1,96 @@
+"""Sign-in before anything else: the form, the session resumed on every rerun, sign-out, and role checks.
+
+The principal lives in ``st.session_state["principal"]`` (with its session token, never sent to the
+browser) and is read afresh from the warehouse on every rerun, so an expired session, a disabled account
+or a changed role takes effect at the user's next click. Tests sign in by seeding that key with a principal
+from ``access.sessions.start`` (see tests/dashboard/conftest.py); there is no switch that turns sign-in off.
+"""
+
+import streamlit as st
+
+from access import scope, sessions, users
+from access.roles import Principal
+from access.scope import Scope
+from dashboard import queries as q
+
+PRINCIPAL = "principal"
+NOTICE = "auth_notice"
+
+
+def require_sign_in() -> Principal:
+    """The signed-in principal; without a live session, draw the sign-in form and stop the run."""
+    signed_in = st.session_state.get(PRINCIPAL)
+    if signed_in is not None:
+        resumed = sessions.resume(q.engine(), signed_in.session_id or "")
+        if resumed is not None:
+            st.session_state[PRINCIPAL] = resumed
+            return resumed
+        st.session_state.pop(PRINCIPAL, None)
+        st.session_state[NOTICE] = "Your session has ended or expired: sign in again."
+    _sign_in_form()
+    st.stop()
+
+
+def _sign_in_form() -> None:
+    """The form: Username, Password, Sign in; a refusal is one sentence that does not say which was wrong."""
+    st.title("BI Cockpit")
+    if NOTICE in st.session_state:
+        st.info(st.session_state[NOTICE])
+    if not users.has_users(q.engine()):
+        st.info("No user exists yet: create one with `python -m access add-user NAME --role admin` "
+                "(make run creates admin and prints its password).")
+    with st.form("sign_in"):
+        username = st.text_input("Username", key="sign_in_username", autocomplete="username", max_chars=64)
+        password = st.text_input("Password", type="password", key="sign_in_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    try:
+        signed_in = users.authenticate(q.engine(), username.strip(), password)
+    except users.AccessError as error:
+        st.error(str(error))
+        return
+    st.session_state[PRINCIPAL] = sessions.start(q.engine(), signed_in)
+    st.session_state.pop(NOTICE, None)
+    st.rerun()
+
+
+def draw_account(principal: Principal) -> None:
+    """Who is signed in, and the sign-out button, at the top of the sidebar."""
+    role = principal.role or "no role"
+    where = f" · {', '.join(principal.departments)}" if principal.role == "manager" and principal.departments else ""
+    st.sidebar.text(f"Signed in as {principal.username} ({role}{where})")  # st.text: plain, never markdown
+    if st.sidebar.button("Sign out", key="sign_out"):
+        sessions.end(q.engine(), principal.session_id or "")
+        st.session_state.clear()
+        st.session_state[NOTICE] = "You have signed out."
+        st.rerun()
+
+
+def stop_if_denied(principal: Principal) -> None:
+    """A user without a role, or a manager without a department, is told why and sees nothing else."""
+    reason = principal.denial()
+    if reason:
+        st.title("BI Cockpit")
+        st.warning(reason)
+        st.stop()
+
+
+def require(permission: str) -> Principal:
+    """The principal, when their role grants the permission; otherwise say so and stop the page."""
+    principal = current()
+    if principal is None or not principal.may(permission):
+        st.error("Your role does not open this page.")
+        st.stop()
+    return principal
+
+
+def current() -> Principal | None:
+    """The principal signed in on this run (None before sign-in)."""
+    return st.session_state.get(PRINCIPAL)
+
+
+def visible(chosen: tuple[str, ...] = ()) -> Scope:
+    """The departments this run may read: the sidebar's choice within what the principal may see."""
+    return scope.effective(current(), chosen)

@@ -1,0 +1,66 @@
+"""Data is shown as text, never as markup: escaping for Streamlit's markdown and Plotly's HTML-like labels,
+and CSV downloads whose cells a spreadsheet cannot run as formulas.
+
+Where data goes, and how it stays text:
+- tables: ``st.dataframe`` draws cells as plain text (no markdown, no HTML; no LinkColumn over data);
+- titles, captions, messages, metric and widget labels render markdown: pass data through ``md`` first;
+- Plotly reads ``<b>``, ``<a href>``, ``<br>`` in labels, hover texts and names: pass data through ``plot``
+  (or ``plot_columns`` for a frame) before it reaches a figure;
+- every CSV download goes through ``csv_bytes`` (or ``download_csv``, which also records it in the trail).
+"""
+
+import html
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from access import audit
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet treats a cell that begins with one of these as a formula (OWASP: CSV injection)."""
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=\"'^])")
+
+
+def md(value: object) -> str:
+    """The value as literal text inside Streamlit markdown: every markup character backslash-escaped, so
+    ``:red[x]``, ``**y**``, ``$x$``, ``[x](javascript:...)`` and ``<img>`` show as typed. Newlines become spaces."""
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+def plot(value: object) -> str:
+    """The value as literal text in a Plotly label, hover text or name (``<``, ``>`` and ``&`` as entities)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def plot_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A copy of the frame whose named text columns are escaped for Plotly."""
+    escaped = frame.copy()
+    for column in columns:
+        escaped[column] = escaped[column].map(lambda v: v if v is None or pd.isna(v) else plot(v))
+    return escaped
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe; others unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV with every text cell and header neutralised (numbers stay numbers)."""
+    safe = frame.rename(columns=lambda c: neutralise(str(c)))
+    for column in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_datetime64_any_dtype(safe[column])):
+            safe[column] = safe[column].map(neutralise)
+    return safe.to_csv(index=False).encode("utf-8")
+
+
+def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, actor: str, engine) -> None:
+    """A download button for the frame as neutralised CSV; each download is recorded in the audit trail."""
+    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
+                       on_click=audit.record, args=(engine, actor, "download", file_name),
+                       kwargs={"detail": f"{len(frame):,} rows"})
