@@ -2,16 +2,29 @@
 no request leaves 127.0.0.1 (Plotly would otherwise fetch outlines from its CDN). Saves the screenshots of both
 pages into docs/screenshots/. Uses the system Chromium through Playwright; never downloads a browser."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from access.users import AccessError, add_user
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from tests.conftest import skip_or_fail
-from tests.test_browser import CHROMIUM, ROOT, SCREENSHOT_END_DATE, SCREENSHOTS, _serve, browser  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    CHROMIUM,
+    PASSWORD,
+    ROOT,
+    SCREENSHOT_END_DATE,
+    SCREENSHOTS,
+    USER,
+    _serve,
+    browser,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 GEOMETRY = {"/app/static/countries.geojson", "/app/static/world_50m.json"}
@@ -20,6 +33,8 @@ GEOMETRY = {"/app/static/countries.geojson", "/app/static/world_50m.json"}
 def _served(url: str):
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    with contextlib.suppress(AccessError, IntegrityError):  # the shared tweets warehouse may have the user already
+        add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
 
@@ -54,6 +69,7 @@ def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  #
     page.on("request", lambda request: (local if request.url.startswith(base) else outside).append(request.url)
             if not request.url.startswith(("data:", "blob:")) else None)
     page.goto(base + query)
+    sign_in(page)
     page.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)
     page.locator("[data-testid=stSidebarNav] a", has_text=link).click()
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)

@@ -3,7 +3,7 @@
 import pandas as pd
 from sqlalchemy import desc, func, select
 
-from dashboard.queries import Filters, read, where_period
+from dashboard.queries import Filters, read, where_period, where_scope
 from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
 
 m = mart_mentions
@@ -79,10 +79,12 @@ def scorer() -> pd.Series | None:
     return None if frame.empty else frame.iloc[0]
 
 
-def customer_mentions(customer_id: str) -> pd.DataFrame:
-    """One customer's mentions, newest first: posted_date, brand, platform, label, label_source, sentiment, text."""
-    return read(select(m.c.posted_date, m.c.brand, m.c.platform, m.c.label, m.c.label_source, m.c.sentiment,
-                       m.c.text).where(m.c.customer_id == customer_id).order_by(desc(m.c.posted_date)))
+def customer_mentions(customer_id: str, filters: Filters) -> pd.DataFrame:
+    """One customer's mentions in the departments the user may see, newest first: posted_date, brand, platform,
+    label, label_source, sentiment, text."""
+    statement = select(m.c.posted_date, m.c.brand, m.c.platform, m.c.label, m.c.label_source, m.c.sentiment,
+                       m.c.text).where(m.c.customer_id == customer_id)
+    return read(where_scope(statement, m, filters).order_by(desc(m.c.posted_date)))
 
 
 def label_sources(filters: Filters) -> pd.DataFrame:

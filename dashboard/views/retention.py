@@ -106,7 +106,7 @@ else:
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "event": "Event", "detail": "Detail",
         "amount": st.column_config.NumberColumn("Amount", format=money_format(currency))})
 
-said = social.customer_mentions(picked)  # Social CRM: what this customer said in public, and how it was read
+said = social.customer_mentions(picked, chosen)  # Social CRM: what this customer said in public, and how it was read
 if not said.empty:
     st.markdown(f"**Social mentions** ({count(len(said))}): what the customer posted, with its sentiment.")
     st.dataframe(said, hide_index=True, key="customer_mentions", column_config={

@@ -12,7 +12,7 @@ from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
-from tests.dashboard.conftest import APP, metrics
+from tests.dashboard.conftest import APP, metrics, signed_in
 from tests.etl.test_online_retail import CONFIG as RETAIL_CONFIG
 from tests.etl.test_online_retail import expected_monthly_revenue, raw_lines
 from tests.etl.test_social import raw_tweets
@@ -21,6 +21,7 @@ from tests.etl.test_social import raw_tweets
 def open_page(monkeypatch, url: str, page: str, **params) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)
     at.query_params.update(params)
     at.run()
     at.switch_page(f"views/{page}.py").run()
