@@ -21,11 +21,12 @@ from etl.sqlfunc import day_of
 
 
 def cohorts(filters: Filters) -> pd.DataFrame:
-    """Active customers per cohort and month since it: cohort_month, months_since_cohort, customers."""
+    """Active customers per cohort and month since it: cohort_month, months_since_cohort, customers; cohorts
+    whose month the period touches (a period starting on 2 April shows April's cohort)."""
     m = mart_customer_month
     statement = (select(m.c.cohort_month, m.c.months_since_cohort, func.count().label("customers"))
-                 .where(m.c.orders > 0, m.c.cohort_month >= filters.start, m.c.cohort_month <= filters.end,
-                        m.c.months_since_cohort >= 0)
+                 .where(m.c.orders > 0, m.c.cohort_month >= filters.start.replace(day=1),
+                        m.c.cohort_month <= filters.end, m.c.months_since_cohort >= 0)
                  .group_by(m.c.cohort_month, m.c.months_since_cohort))
     return read(where_scope(statement, m, filters).order_by(m.c.cohort_month, m.c.months_since_cohort))
 

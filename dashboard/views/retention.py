@@ -43,7 +43,7 @@ history_note = (f" The data starts on {first_day:%d %b %Y}, less than 90 days be
 st.caption(f"{count(bases['first_time'])} customers bought for the first time in the period.{history_note}")
 
 st.plotly_chart(charts.cohort_heatmap(retention_matrix(customers.cohorts(chosen))), width="stretch")
-st.caption(CAPTIONS["cohorts"] + " Cohorts that start in the period are shown.")
+st.caption(CAPTIONS["cohorts"] + " The cohorts of the months the period touches are shown.")
 st.plotly_chart(charts.churn(customers.monthly_churn(chosen)), width="stretch")
 st.caption("Churned in a month = last sale three months before, none since (the 90-day rule by month).")
 
