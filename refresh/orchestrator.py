@@ -115,7 +115,8 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
     except EtlError as error:
         file.finish("failed", str(error))
         with contextlib.suppress(SQLAlchemyError):  # a warehouse that cannot be reached cannot keep the record
-            audit.record(engine, request.actor, "etl_run", source.name, "failed", str(error)[:500])
+            audit.record(engine, request.actor, "etl_run", file.state.get("source", request.source), "failed",
+                         str(error)[:500])
         raise
     file.finish("finished", outcome_line(outcome), run_id=outcome.load.run_id, status=outcome.load.status)
     audit.record(engine, request.actor, "etl_run", source.name, outcome.load.status, outcome_line(outcome)[:500])

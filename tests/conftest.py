@@ -6,6 +6,7 @@ of skipping. Elsewhere they skip with a one-line reason.
 
 import contextlib
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -153,3 +154,13 @@ def social_url(sqlite_url: str) -> str:
 
     run_pipeline(social_source(), get_engine(sqlite_url))
     return sqlite_url
+
+
+@pytest.fixture(autouse=True)
+def _main_module_stays():
+    """AppTest runs the app as ``__main__`` and leaves it in sys.modules; a process pool started later in the same
+    test worker (forecasting's spawn pool, Dask's nannies) would then re-run the app in every child. Put the real
+    main module back after each test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
