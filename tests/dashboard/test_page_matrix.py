@@ -41,23 +41,28 @@ def _problems(at: AppTest) -> list[str]:
     return problems + markup_leaks(at)
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("name", WAREHOUSES)
-def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch):
-    url = matrix_warehouse(name)
-    monkeypatch.setenv("DATABASE_URL", url)
+def _failures(url: str, page: str, principal, states) -> dict[str, list[str]]:
+    """Draw the page as this principal under each (label, session state) filter; what went wrong, by filter."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["principal"] = signed_in(url)  # an admin: every page opens
+    at.session_state["principal"] = principal
     failures = {}
-    for label, state in matrix_filters(url):
+    for label, state in states:
         for key, value in state.items():
             at.session_state[key] = value
         at.switch_page(f"views/{page}.py").run()
         problems = _problems(at)
         if problems:
             failures[label] = problems[:3]
-    assert not failures, f"{name}/{page}: {failures}"
+    return failures
 
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("name", WAREHOUSES)
+def test_page_draws_under_every_filter(name, page, matrix_warehouse, monkeypatch):
+    url = matrix_warehouse(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    failures = _failures(url, page, signed_in(url), matrix_filters(url))  # an admin: every page opens
+    assert not failures, f"{name}/{page}: {failures}"
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p not in ("admin", "operations")])
@@ -66,16 +71,7 @@ def test_page_draws_for_a_manager_of_one_department(name, page, matrix_warehouse
     url = matrix_warehouse(name)
     monkeypatch.setenv("DATABASE_URL", url)
     department = busiest_department(url)  # Sales South on the demo, UK Sales on Online Retail
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["principal"] = signed_in(url, "manager", (department,))
-    failures = {}
-    for label, state in matrix_filters(url):
-        if set(state.get(DEPARTMENTS, [])) - {department}:
-            continue  # the sidebar does not offer a manager other departments
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.switch_page(f"views/{page}.py").run()
-        problems = _problems(at)
-        if problems:
-            failures[label] = problems[:3]
+    offered = [(label, state) for label, state in matrix_filters(url)  # the sidebar offers a manager only theirs
+               if not set(state.get(DEPARTMENTS, [])) - {department}]
+    failures = _failures(url, page, signed_in(url, "manager", (department,)), offered)
     assert not failures, f"{name}/{page} as manager of {department}: {failures}"
