@@ -124,10 +124,11 @@ one connection. Targets: cold under 1.5 s, warm under 0.5 s.
 
 
 def measure_pages(source) -> list[dict]:
-    """Load the demo into a fresh SQLite warehouse, forecast it, and time every page on it."""
+    """Load the demo into a fresh SQLite warehouse, forecast its total (the page reads one series at a time), and
+    time every page on it."""
     with fresh_sqlite() as url:
         etl_load.etl_seconds(url, source)
-        run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
+        run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total",)))
         return pages.measure(url)
 
 
