@@ -334,6 +334,7 @@ mart_order_fulfilment = Table(
     Column("is_delivered", Boolean, nullable=False),
     Column("is_on_time", Boolean),
     Index("ix_mart_order_fulfilment_date", "order_date", "department_id"),
+    Index("ix_mart_order_fulfilment_customer", "customer_id", "kind", "order_date"),  # first sales, retention
 )
 
 mart_daily_product_sales = Table(  # product grain: the forecaster's product x region series

@@ -71,29 +71,33 @@ def customer_bases(filters: Filters) -> dict:
     a sale in the 90 days up to its last day), retained (in both), new, churned, rate; plus first_time (customers
     whose first sale falls in the period)."""
     f = mart_order_fulfilment
+    firsts = where_scope(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
+                         .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
+    firsts = firsts.group_by(f.c.customer_id).subquery()
+    first_time = read(select(func.count().label("first_time")).select_from(firsts)
+                      .where(and_(firsts.c.first >= filters.start, firsts.c.first <= filters.end)))
+    return _bases(filters) | {"first_time": int(first_time.iloc[0, 0])}
+
+
+def _bases(filters: Filters) -> dict:
+    """kpi.retention_summary of the customer bases at the period's start and end."""
     window = timedelta(days=CHURN_DAYS)
     start_set = _active_between(filters, filters.start - window, filters.start - timedelta(days=1)).subquery()
     end_set = _active_between(filters, filters.end - window + timedelta(days=1), filters.end).subquery()
-    firsts = where_scope(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
-                               .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
-    firsts = firsts.group_by(f.c.customer_id).subquery()
     frame = read(select(
         select(func.count()).select_from(start_set).scalar_subquery().label("start"),
         select(func.count()).select_from(end_set).scalar_subquery().label("end"),
         select(func.count()).select_from(end_set).where(end_set.c.customer_id.in_(select(start_set.c.customer_id)))
         .scalar_subquery().label("retained"),
-        select(func.count()).select_from(firsts).where(and_(firsts.c.first >= filters.start,
-                                                            firsts.c.first <= filters.end))
-        .scalar_subquery().label("first_time"),
     ))
     counts = {k: int(v) for k, v in frame.iloc[0].items()}
-    return retention_summary(counts["start"], counts["end"], counts["retained"]) | {"first_time": counts["first_time"]}
+    return retention_summary(counts["start"], counts["end"], counts["retained"])
 
 
 def annual_churn(filters: Filters) -> dict:
     """The annual churn rate behind CLV: churn (share of the customers with a sale in the 90 days a year before
     the period's end who have none in the 90 days up to it; None without such customers) and base (their count)."""
-    year = customer_bases(replace(filters, start=filters.end - timedelta(days=364)))
+    year = _bases(replace(filters, start=filters.end - timedelta(days=364)))
     return {"churn": ratio(year["churned"], year["start"]), "base": year["start"]}
 
 
