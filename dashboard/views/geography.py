@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import filters
 from dashboard import queries as q
 from dashboard.charts import geography as charts
-from dashboard.formatting import count, unmapped_sentence
+from dashboard.formatting import count, money_format, unmapped_sentence
 from dashboard.geography import MAP_CONFIG
 from dashboard.queries import geography, social
 
@@ -23,7 +23,8 @@ if q.has_rows("mart_order_fulfilment"):
         st.caption(unmapped_sentence(countries, currency))
         st.dataframe(countries, hide_index=True, column_config={
             "country": "Country", "map_id": "Map id (ISO numeric)",
-            "net_revenue": st.column_config.NumberColumn("Net revenue", format="%.2f"), "orders": "Sale orders"})
+            "net_revenue": st.column_config.NumberColumn("Net revenue", format=money_format(currency)),
+            "orders": st.column_config.NumberColumn("Sale orders", format="%,d")})
 else:
     st.info("The loaded data has no orders, so there is no revenue to map.")
 
