@@ -7,33 +7,35 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, i18n
 from dashboard import queries as q
 from dashboard.filters import draw_sidebar
+from dashboard.i18n import _
 
 log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+i18n.choose()  # the URL's ?lang=, the sidebar switch, or the browser's language
 principal = auth.require_sign_in()  # draws the sign-in form and stops until someone signs in
 auth.draw_account(principal)
 auth.stop_if_denied(principal)
 deals_only = not q.has_rows("mart_order_fulfilment") and q.has_rows("mart_opportunities")  # a CRM-only warehouse
 mentions_only = not q.has_rows("mart_order_fulfilment") and not deals_only and q.has_rows("mart_mentions")
 pages = [
-    st.Page("views/overview.py", title="Executive overview", icon=":material/dashboard:",
+    st.Page("views/overview.py", title=_("Executive overview"), icon=":material/dashboard:",
             default=not (deals_only or mentions_only)),
-    st.Page("views/retention.py", title="Customer retention", icon=":material/group:"),
-    st.Page("views/efficiency.py", title="Process efficiency", icon=":material/speed:"),
-    st.Page("views/pipeline.py", title="CRM pipeline", icon=":material/filter_alt:", default=deals_only),
-    st.Page("views/social.py", title="Social CRM", icon=":material/forum:", default=mentions_only),
-    st.Page("views/geography.py", title="Geography", icon=":material/public:"),
-    st.Page("views/forecast.py", title="Sales forecast", icon=":material/trending_up:"),
-    st.Page("views/alerts.py", title="Alerts", icon=":material/notifications:"),
+    st.Page("views/retention.py", title=_("Customer retention"), icon=":material/group:"),
+    st.Page("views/efficiency.py", title=_("Process efficiency"), icon=":material/speed:"),
+    st.Page("views/pipeline.py", title=_("CRM pipeline"), icon=":material/filter_alt:", default=deals_only),
+    st.Page("views/social.py", title=_("Social CRM"), icon=":material/forum:", default=mentions_only),
+    st.Page("views/geography.py", title=_("Geography"), icon=":material/public:"),
+    st.Page("views/forecast.py", title=_("Sales forecast"), icon=":material/trending_up:"),
+    st.Page("views/alerts.py", title=_("Alerts"), icon=":material/notifications:"),
 ]
 if principal.may("operate_etl"):
-    pages.append(st.Page("views/operations.py", title="Data operations", icon=":material/database:"))
+    pages.append(st.Page("views/operations.py", title=_("Data operations"), icon=":material/database:"))
 if principal.may("manage_users"):
-    pages.append(st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
+    pages.append(st.Page("views/admin.py", title=_("Admin"), icon=":material/admin_panel_settings:"))
 navigation = st.navigation(pages)
 draw_sidebar()
 try:
@@ -41,5 +43,6 @@ try:
 except Exception:  # anything unexpected: one sentence and a reference for the user, the traceback in the log
     reference = uuid.uuid4().hex[:8]
     log.exception("page %s failed (reference %s)", navigation.title, reference)
-    st.error(f"This page could not be drawn because of an unexpected error (reference {reference}). The details "
-             "are in the server log under that reference; please pass it on to whoever runs the cockpit.")
+    st.error(_("This page could not be drawn because of an unexpected error (reference {reference}). The details "
+               "are in the server log under that reference; please pass it on to whoever runs the cockpit.")
+             .format(reference=reference))

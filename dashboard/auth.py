@@ -12,7 +12,9 @@ from access import scope, sessions, users
 from access.roles import Principal
 from access.scope import Scope
 from dashboard import queries as q
+from dashboard.i18n import N_, _
 
+ROLE_NAMES = {"admin": N_("admin"), "analyst": N_("analyst"), "executive": N_("executive"), "manager": N_("manager")}
 PRINCIPAL = "principal"
 NOTICE = "auth_notice"
 
@@ -26,7 +28,7 @@ def require_sign_in() -> Principal:
             st.session_state[PRINCIPAL] = resumed
             return resumed
         st.session_state.pop(PRINCIPAL, None)
-        st.session_state[NOTICE] = "Your session has ended or expired: sign in again."
+        st.session_state[NOTICE] = _("Your session has ended or expired: sign in again.")
     _sign_in_form()
     st.stop()
 
@@ -37,19 +39,19 @@ def _sign_in_form() -> None:
     if NOTICE in st.session_state:
         st.info(st.session_state[NOTICE])
     if not users.has_users(q.engine()):
-        st.info("No user exists yet: create one with `python -m access add-user NAME --role admin` "
-                "(make run creates admin and prints its password).")
+        st.info(_("No user exists yet: create one with `python -m access add-user NAME --role admin` "
+                  "(make run creates admin and prints its password)."))
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_username", autocomplete="username", max_chars=64)
-        password = st.text_input("Password", type="password", key="sign_in_password",
+        username = st.text_input(_("Username"), key="sign_in_username", autocomplete="username", max_chars=64)
+        password = st.text_input(_("Password"), type="password", key="sign_in_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if not submitted:
         return
     try:
         signed_in = users.authenticate(q.engine(), username.strip(), password)
     except users.AccessError as error:
-        st.error(str(error))
+        st.error(_(str(error)))
         return
     st.session_state[PRINCIPAL] = sessions.start(q.engine(), signed_in)
     st.session_state.pop(NOTICE, None)
@@ -58,13 +60,13 @@ def _sign_in_form() -> None:
 
 def draw_account(principal: Principal) -> None:
     """Who is signed in, and the sign-out button, at the top of the sidebar."""
-    role = principal.role or "no role"
+    role = _(ROLE_NAMES.get(principal.role, principal.role)) if principal.role else _("no role")
     where = f" · {', '.join(principal.departments)}" if principal.role == "manager" and principal.departments else ""
-    st.sidebar.text(f"Signed in as {principal.username} ({role}{where})")  # st.text: plain, never markdown
-    if st.sidebar.button("Sign out", key="sign_out"):
+    st.sidebar.text(_("Signed in as {user} ({role})").format(user=principal.username, role=role + where))  # plain text
+    if st.sidebar.button(_("Sign out"), key="sign_out"):
         sessions.end(q.engine(), principal.session_id or "")
         st.session_state.clear()
-        st.session_state[NOTICE] = "You have signed out."
+        st.session_state[NOTICE] = _("You have signed out.")
         st.rerun()
 
 
@@ -73,7 +75,7 @@ def stop_if_denied(principal: Principal) -> None:
     reason = principal.denial()
     if reason:
         st.title("BI Cockpit")
-        st.warning(reason)
+        st.warning(_(reason))
         st.stop()
 
 
@@ -81,7 +83,7 @@ def require(permission: str) -> Principal:
     """The principal, when their role grants the permission; otherwise say so and stop the page."""
     principal = current()
     if principal is None or not principal.may(permission):
-        st.error("Your role does not open this page.")
+        st.error(_("Your role does not open this page."))
         st.stop()
     return principal
 

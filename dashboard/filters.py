@@ -6,11 +6,13 @@ They persist across pages (app.py draws them on every run) and are mirrored in t
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.formatting import count
+from dashboard.i18n import language
 from dashboard.queries import Filters, operations
 
 DEFAULT_DAYS = 90
@@ -59,10 +61,40 @@ def draw_sidebar() -> Filters | None:
                                     "All your departments")
     chosen_regions = st.sidebar.multiselect("Regions", regions, key=REGIONS, placeholder="All regions")
     filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)), allowed)
-    st.query_params.from_dict({"start": start.isoformat(), "end": end.isoformat(), "dept": list(filters.departments),
-                               "region": list(filters.regions)})
+    st.query_params.from_dict({"lang": language(), "start": start.isoformat(), "end": end.isoformat(),
+                               "dept": list(filters.departments), "region": list(filters.regions)})
     st.session_state[STATE_KEY] = filters
     return filters
+
+
+# Click-to-filter and drill-down: chart callbacks (see show.chart's on_click). They run before the next run draws
+# the sidebar, so they may set its widgets' values; what a click chose then shows in the sidebar and the URL.
+
+def pick_departments(values: list) -> None:
+    """A click on departments (their ids in the points' customdata) filters every page to them."""
+    allowed = current().allowed if current() is not None else ()
+    known = set(q.department_options()["department_id"])
+    st.session_state[DEPARTMENTS] = sorted({v for v in values if v in known and (allowed is None or v in allowed)})
+
+
+def pick_regions(values: list) -> None:
+    """A click on regions filters every page to them."""
+    known = set(q.region_options())
+    st.session_state[REGIONS] = sorted({v for v in values if v in known})
+
+
+def drill(values: list) -> None:
+    """A click on a time bucket (its first day in the customdata) narrows the period to the buckets clicked: a
+    month shows its weeks, a week its days (see Filters.grain)."""
+    chosen = current()
+    if chosen is None or not values:
+        return
+    grain = chosen.grain
+    starts = sorted(pd.Timestamp(v) for v in values)
+    last = starts[-1] + (pd.offsets.MonthEnd(0) if grain == "month" else pd.Timedelta(days=6 if grain == "week" else 0))
+    start, end = max(starts[0].date(), chosen.start), min(last.date(), chosen.end)
+    if (start, end) != (chosen.start, chosen.end):
+        st.session_state[PERIOD] = (start, end)
 
 
 NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, then reload this page."

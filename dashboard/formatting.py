@@ -3,53 +3,110 @@
 from dataclasses import dataclass
 
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
+from dashboard.i18n import _, language, locale
 from etl.kpi import change, known, ratio
 from forecasting.models import MODEL_LABELS
 
-SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$"}
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$", "UAH": "₴"}
+NBSP = "\u00a0"
+
+
+def _symbol(currency: str | None) -> str:
+    return SYMBOLS.get(currency or "", currency or "")
+
+
+def _with_symbol(number: str, currency: str | None) -> str:
+    """'£1,234' in English, '1 234 £' in Ukrainian; the ISO code where there is no symbol."""
+    symbol = _symbol(currency)
+    if not symbol:
+        return number
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    if language() == "uk":
+        return f"{sign}{digits}{NBSP}{symbol}"
+    return f"{sign}{symbol}{'' if symbol in SYMBOLS.values() else ' '}{digits}"
+
+
+def number(value: float, digits: int = 0) -> str:
+    """A number with the locale's separators: 1,234.5 / 1 234,5."""
+    return format_decimal(value, f"#,##0{'.' + '0' * digits if digits else ''}", locale=locale())
 
 
 def money(value: float | None, currency: str | None, compact: bool = True) -> str:
-    """£1.23M / £45.6k / £950 (compact) or £1,234,567 (full); the ISO code when there is no symbol; – when
-    unknown."""
+    """£1.23M / £45.6K / £950 (compact) or £1,234,567 (full), in Ukrainian 1,23 млн £ / 1 234 567 £; the ISO
+    code when there is no symbol; – when unknown."""
     value = known(value)
     if value is None:
         return "–"
-    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
-    sign = "-" if value < 0 else ""
-    amount = abs(value)
-    if compact and amount >= 1e6:
-        return f"{sign}{symbol}{amount / 1e6:,.2f}M"
-    if compact and amount >= 1e4:
-        return f"{sign}{symbol}{amount / 1e3:,.1f}k"
-    return f"{sign}{symbol}{amount:,.0f}"
+    if compact and abs(value) >= 1e4:
+        text = format_compact_decimal(value, format_type="short", fraction_digits=2 if abs(value) >= 1e6 else 1,
+                                      locale=locale())
+    else:
+        text = number(value)
+    return _with_symbol(text, currency)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.1234 -> '12.3%'."""
-    return "–" if known(value) is None else f"{value * 100:.{digits}f}%"
+    """0.1234 -> '12.3%' ('12,3%')."""
+    return "–" if known(value) is None else format_percent(value, f"#,##0.{'0' * digits}%" if digits else "#,##0%",
+                                                              locale=locale())
 
 
 def count(value: float | None) -> str:
-    """12345 -> '12,345'."""
-    return "–" if known(value) is None else f"{value:,.0f}"
+    """12345 -> '12,345' ('12 345')."""
+    return "–" if known(value) is None else number(value)
 
 
 def duration(value: float | None, unit: str = "days", digits: int = 1) -> str:
-    """3.25 -> '3.2 days'; '–' when unknown."""
-    return "–" if known(value) is None else f"{value:,.{digits}f} {unit}"
+    """3.25 -> '3.2 days' ('3,2 дн.'); '–' when unknown. ``unit``: 'days' or 'hours'."""
+    if known(value) is None:
+        return "–"
+    return (_("{value} days") if unit == "days" else _("{value} hours")).format(value=number(value, digits))
 
 
 def times_a_year(value: float | None) -> str:
     """14.83 -> '14.8× a year'; '–' when unknown."""
-    return "–" if known(value) is None else f"{value:,.1f}× a year"
+    return "–" if known(value) is None else _("{value}× a year").format(value=number(value, 1))
 
 
-def money_format(currency: str | None, digits: int = 2) -> str:
-    """A printf format for money in a table column: '£%,.2f'."""
-    symbol = SYMBOLS.get(currency or "", f"{currency} " if currency else "")
-    return f"{symbol}%,.{digits}f"
+def day(value) -> str:
+    """A date as people read it: '8 Mar 2026' / '8 бер. 2026 р.'."""
+    return format_date(pd.Timestamp(value).date(), "medium", locale=locale())
+
+
+def month(value) -> str:
+    """A month: 'Mar 2026' / 'бер. 2026'."""
+    return format_date(pd.Timestamp(value).date(), "LLL y", locale=locale())
+
+
+def period(start, end) -> str:
+    """'1 Mar 2026 – 31 Mar 2026'."""
+    return f"{day(start)} – {day(end)}"
+
+
+def signed_percent(relative: float) -> str:
+    """0.032 -> '+3.2%'."""
+    return ("+" if relative >= 0 else "") + percent(relative)
+
+
+def column_formatter(kind: str, currency: str | None = None):
+    """How a table column's cells read: kind 'money', 'money0' (no decimals), 'count', 'number' (two decimals),
+    'percent', 'days', 'date', 'text'."""
+    formatters = {
+        "money": lambda v: _with_symbol(number(v, 2), currency),
+        "money0": lambda v: _with_symbol(number(v), currency),
+        "count": number,
+        "number": lambda v: number(v, 2),
+        "percent": percent,
+        "days": lambda v: number(v, 1),
+        "date": day,
+    }
+    chosen = formatters.get(kind)
+    if chosen is None:
+        return lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+    return lambda v: "" if known(v) is None else chosen(v)
 
 
 def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
@@ -58,12 +115,17 @@ def impact_amount(amount: float | None, unit: str | None, currency: str | None) 
         return ""
     if unit == "currency":
         return money(amount, currency, compact=False)
-    return f"{amount:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+    return format_decimal(amount, "#,##0.##", locale=locale()) + (f" {_(unit)}" if unit else "")
 
 
 def tick_prefix(currency: str | None) -> str:
-    """The prefix for a Plotly money axis."""
-    return SYMBOLS.get(currency or "", "")
+    """The prefix for a Plotly money axis (English; Ukrainian puts the symbol after: see tick_suffix)."""
+    return "" if language() == "uk" else _symbol(currency)
+
+
+def tick_suffix(currency: str | None) -> str:
+    """The suffix for a Plotly money axis in Ukrainian (' £')."""
+    return f"{NBSP}{_symbol(currency)}" if language() == "uk" and _symbol(currency) else ""
 
 
 @dataclass
@@ -79,13 +141,14 @@ class Card:
 
 def _delta(current: float | None, previous: float | None) -> str | None:
     relative = change(current, previous)
-    return None if relative is None else f"{relative * 100:+.1f}%"
+    return None if relative is None else signed_percent(relative)
 
 
 def _point_delta(current: float | None, previous: float | None) -> str | None:
     if current is None or previous is None:
         return None
-    return f"{(current - previous) * 100:+.1f} pts"
+    points = (current - previous) * 100
+    return _("{points} pts").format(points=("+" if points >= 0 else "") + number(points, 1))
 
 
 def overview_cards(now: dict, before: dict, currency: str | None, captions: dict[str, str]) -> list[Card]:

@@ -59,8 +59,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8")
 
 
-def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, actor: str, engine) -> None:
+def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, actor: str, engine, where=st,
+                 help: str | None = None) -> None:
     """A download button for the frame as neutralised CSV; each download is recorded in the audit trail."""
-    st.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
-                       on_click=audit.record, args=(engine, actor, "download", file_name),
-                       kwargs={"detail": f"{len(frame):,} rows"})
+    where.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, help=help,
+                          icon=":material/download:", type="tertiary", on_click=audit.record,
+                          args=(engine, actor, "download", file_name), kwargs={"detail": f"{len(frame):,} rows"})

@@ -1,11 +1,14 @@
 """KPI definitions: the one place where every business formula lives.
 
 The marts build their sums with the SQL expressions here; the dashboard derives ratios with the functions
-here and shows ``CAPTIONS`` under the charts, so a number and its definition never drift apart.
+here and shows ``CAPTIONS`` under the charts, so a number and its definition never drift apart. The captions are
+marked for the interface's message catalogue (``N_``); pages show them translated (``_(CAPTIONS[key])``).
 """
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Table, func
+
+from dashboard.i18n import N_
 
 CHURN_DAYS = 90
 """A customer with no sale order in this many days counts as churned."""
@@ -24,36 +27,38 @@ MIN_DECIDED_DEALS = 5
 """An owner's win rate is ranked only from this many won or lost deals ("100% of 1" says nothing)."""
 
 CAPTIONS = {
-    "net_revenue": "Net revenue = sales lines' quantity x unit price x (1 - discount), plus returns (negative).",
-    "gross_margin": "Gross margin % = (net revenue - quantity x unit cost) / net revenue; shown as – when the "
-                    "source has no product costs.",
-    "orders": "Orders = sale orders placed in the period (returns not counted).",
-    "active_customers": "Active customers = customers with at least one sale order in the period; guest sales "
-                        "count in revenue but not here.",
-    "on_time": "On-time delivery = orders delivered by their promised time / orders delivered.",
-    "cycle_time": "Order cycle time = delivered at - ordered at, in days.",
-    "change": "Change against the previous period of the same length.",
-    "cohorts": "Cohort = month of a customer's first sale; retention(c, k) = customers of cohort c with a sale in "
-               "month c + k / customers in c.",
-    "retention_rate": "Retention rate = (E - N) / S: S = customers with a sale in the 90 days before the period "
-                      "(the base at its start), E = customers with a sale in the 90 days up to its last day (the base "
-                      "at its end), N = customers in E but not in S (first-time buyers and customers won back). "
-                      "Churned = in S, no sale in the 90 days up to the last day. The 90-day windows are the same "
-                      "whatever the period's length, so the rate always lies between 0% and 100%.",
-    "rfm": "RFM: recency (days since last sale), frequency (sale orders) and monetary (net revenue) in the period, "
-           "each scored 1-5 by quintile (5 best).",
-    "clv": "CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn "
-           "rate, at most 10 years). Annual churn = share of the customers with a sale in the 90 days a year before "
-           "the period's end who have no sale in the 90 days up to it.",
-    "win_rate": "Win rate = won / (won + lost) over the deals closed in the period; open deals do not count.",
-    "weighted_pipeline": "Open pipeline = the deals open at the period's end (created by then, or undated, and not "
-                         "closed by then), a snapshot; weighted pipeline = expected value x stage probability over "
-                         "them (expected value = amount, or the product's list price when the deal has none).",
-    "sales_cycle": "Sales cycle = closed - created, in days, for the deals won or lost in the period.",
-    "procurement": "Purchase lead time = received - ordered; supplier on time = received by expected date / received.",
-    "inventory": "Inventory turnover = COGS / average stock value; days of inventory = 365 / turnover.",
-    "dso": "Days sales outstanding = average receivables / invoiced sales x days; order-to-cash = paid - ordered.",
-    "tickets": "First response time = first response - opened; resolution time = resolved - opened, in hours.",
+    "net_revenue": N_("Net revenue = sales lines' quantity x unit price x (1 - discount), plus returns (negative)."),
+    "gross_margin": N_("Gross margin % = (net revenue - quantity x unit cost) / net revenue; shown as – when the "
+                        "source has no product costs."),
+    "orders": N_("Orders = sale orders placed in the period (returns not counted)."),
+    "active_customers": N_("Active customers = customers with at least one sale order in the period; guest sales "
+                            "count in revenue but not here."),
+    "on_time": N_("On-time delivery = orders delivered by their promised time / orders delivered."),
+    "cycle_time": N_("Order cycle time = delivered at - ordered at, in days."),
+    "change": N_("Change against the previous period of the same length."),
+    "cohorts": N_("Cohort = month of a customer's first sale; retention(c, k) = customers of cohort c with a sale in "
+                   "month c + k / customers in c."),
+    "retention_rate": N_("Retention rate = (E - N) / S: S = customers with a sale in the 90 days before the period "
+                          "(the base at its start), E = customers with a sale in the 90 days up to its last day (the "
+                          "base at its end), N = customers in E but not in S (first-time buyers and customers won "
+                          "back). Churned = in S, no sale in the 90 days up to the last day. The 90-day windows are "
+                          "the same whatever the period's length, so the rate always lies between 0% and 100%."),
+    "rfm": N_("RFM: recency (days since last sale), frequency (sale orders) and monetary (net revenue) in the "
+               "period, each scored 1-5 by quintile (5 best)."),
+    "clv": N_("CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn "
+               "rate, at most 10 years). Annual churn = share of the customers with a sale in the 90 days a year "
+               "before the period's end who have no sale in the 90 days up to it."),
+    "win_rate": N_("Win rate = won / (won + lost) over the deals closed in the period; open deals do not count."),
+    "weighted_pipeline": N_("Open pipeline = the deals open at the period's end (created by then, or undated, and "
+                             "not closed by then), a snapshot; weighted pipeline = expected value x stage probability "
+                             "over them (expected value = amount, or the product's list price when the deal has "
+                             "none)."),
+    "sales_cycle": N_("Sales cycle = closed - created, in days, for the deals won or lost in the period."),
+    "procurement": N_("Purchase lead time = received - ordered; supplier on time = received by expected date / "
+                       "received."),
+    "inventory": N_("Inventory turnover = COGS / average stock value; days of inventory = 365 / turnover."),
+    "dso": N_("Days sales outstanding = average receivables / invoiced sales x days; order-to-cash = paid - ordered."),
+    "tickets": N_("First response time = first response - opened; resolution time = resolved - opened, in hours."),
 }
 
 
@@ -189,14 +194,14 @@ def customer_lifetime_value(rfm: pd.DataFrame, period_days: int, margin_rate: fl
 
 # ------------------------------------------------------------------------------------------------ Social CRM
 SOCIAL_CAPTIONS = {
-    "share_of_voice": "Share of voice = a brand's mentions / mentions of all tracked brands.",
-    "net_sentiment": "Net sentiment = (positive - negative mentions) / mentions, from -100% to +100%.",
-    "brand_health": "Brand-health index = positive / (positive + negative mentions); neutral ones do not count.",
-    "mention_response": "First response = the brand's first reply - the mention's time, in hours, over mentions "
-                        "that got a reply.",
-    "sentiment_source": "Each mention's label is a person's where the source has one; otherwise the scorer's "
-                        "(a model learned from people's labels, or the VADER lexicon), chosen by how often it "
-                        "agrees with people on the later 30% of the labelled mentions.",
+    "share_of_voice": N_("Share of voice = a brand's mentions / mentions of all tracked brands."),
+    "net_sentiment": N_("Net sentiment = (positive - negative mentions) / mentions, from -100% to +100%."),
+    "brand_health": N_("Brand-health index = positive / (positive + negative mentions); neutral ones do not count."),
+    "mention_response": N_("First response = the brand's first reply - the mention's time, in hours, over mentions "
+                            "that got a reply."),
+    "sentiment_source": N_("Each mention's label is a person's where the source has one; otherwise the scorer's (a "
+                            "model learned from people's labels, or the VADER lexicon), chosen by how often it agrees "
+                            "with people on the later 30% of the labelled mentions."),
 }
 CAPTIONS.update(SOCIAL_CAPTIONS)
 

@@ -6,19 +6,36 @@ One module per subject; this one holds the look they share.
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import get_day_names, get_month_names
+
+from dashboard.i18n import _, language, locale
 
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
 
 
+SEPARATORS = {"en": ".,", "uk": ",\u00a0"}  # Plotly's decimal point, then its thousands separator
+
+
 def layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
-    """The house style: white template, title top left, legend on top, thousands separators."""
+    """The house style: white template, title top left, legend on top, the locale's separators. ``title`` is
+    shown as given: translate it where the chart is built."""
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}}, template="plotly_white", height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": 1.02, "x": 1,
                                                               "xanchor": "right", "yanchor": "bottom"},
-        separators=".,", hovermode="x unified",
+        separators=SEPARATORS[language()], hovermode="x unified",
     )
     return fig
+
+
+def bucket(frame: pd.DataFrame, column: str, grain: str, values: list[str]) -> pd.DataFrame:
+    """Daily rows summed into the grain's buckets ('day', 'week' from Monday, 'month'), each labelled with its first
+    day in ``column``."""
+    if frame.empty or grain == "day":
+        return frame[[column, *values]]
+    dates = pd.to_datetime(frame[column])
+    starts = dates.dt.to_period("M" if grain == "month" else "W-SUN").dt.start_time
+    return frame.assign(**{column: starts}).groupby(column, as_index=False)[values].sum()
 
 
 def count_axis(largest: float | None) -> dict:
@@ -34,3 +51,22 @@ def largest_bin(values: pd.Series, bins: int) -> float:
     """The tallest bar a histogram of the values will have (to choose its count axis)."""
     clean = values.dropna()
     return float(np.histogram(clean, bins=bins)[0].max()) if len(clean) else 0.0
+
+
+def plotly_locale() -> dict:
+    """Plotly's locale dictionary for this session's language: month and day names from Babel (CLDR), so date
+    axes read 'бер. 2026' in Ukrainian; passed in each chart's config, never fetched."""
+    where = locale()
+
+    def names(kind: str, width: str) -> list[str]:
+        found = (get_month_names if kind == "months" else get_day_names)(width, context="stand-alone", locale=where)
+        order = range(1, 13) if kind == "months" else (6, 0, 1, 2, 3, 4, 5)  # Plotly's weeks start on Sunday
+        return [found[i] for i in order]
+
+    return {"dictionary": {"Download plot as a png": _("Download plot as a png"), "Reset axes": _("Reset axes"),
+                           "Zoom in": _("Zoom in"), "Zoom out": _("Zoom out"), "Pan": _("Pan"),
+                           "Box Select": _("Box Select"), "Autoscale": _("Autoscale")},
+            "format": {"days": names("days", "wide"), "shortDays": names("days", "abbreviated"),
+                       "months": names("months", "wide"), "shortMonths": names("months", "abbreviated"),
+                       "decimal": SEPARATORS[language()][0], "thousands": SEPARATORS[language()][1],
+                       "date": "%d.%m.%Y" if language() == "uk" else "%d/%m/%Y"}}

@@ -57,6 +57,12 @@ class Filters:
         """The departments every query reads: the chosen ones within the allowed (see access.scope.narrow)."""
         return narrow(self.allowed, self.departments)
 
+    @property
+    def grain(self) -> str:
+        """How finely time charts split this period: 'month' beyond 92 days, 'week' beyond 31, else 'day'."""
+        days = (self.end - self.start).days + 1
+        return "month" if days > 92 else "week" if days > 31 else "day"
+
     def previous(self) -> "Filters":
         """The period of the same length just before this one, with the same departments, regions and scope."""
         length = self.end - self.start

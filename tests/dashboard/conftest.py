@@ -31,11 +31,13 @@ def signed_in(url: str, role: str | None = "admin", departments: tuple[str, ...]
 
 @pytest.fixture
 def app_on(monkeypatch):
-    """Start the app on the warehouse at a URL, signed in (as an admin unless told), and run it once."""
+    """Start the app on the warehouse at a URL, signed in (as an admin unless told), in English unless told
+    (``language="uk"``), and run it once."""
 
-    def start(url: str, role: str | None = "admin", departments: tuple[str, ...] = ()) -> AppTest:
+    def start(url: str, role: str | None = "admin", departments: tuple[str, ...] = (), language: str = "en") -> AppTest:
         monkeypatch.setenv("DATABASE_URL", url)
         at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = language
         at.session_state["principal"] = signed_in(url, role, departments)
         at.run()
         assert not at.exception, [e.message for e in at.exception]

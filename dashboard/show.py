@@ -1,0 +1,66 @@
+"""How every page puts a chart or a table on screen: one call that draws it, offers its data as formula-safe
+CSV, and (for charts) turns a click into a filter.
+
+- ``chart(fig, data, name)``: the figure in the session's language (Plotly separators and month names) with a
+  "CSV" download of ``data``, the rows the chart plots; ``on_click`` receives the clicked points' ``customdata``
+  (the chart builder puts there what a click should filter on) and runs before the page reruns.
+- ``table(frame, columns, name)``: the frame with its columns labelled and formatted per locale (Babel, on a
+  pandas Styler, so sorting still sorts the numbers) and the same download.
+"""
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, safe
+from dashboard import queries as q
+from dashboard.formatting import column_formatter
+from dashboard.i18n import _, language
+
+Column = tuple[str, str]  # (label, kind): kind as in formatting.column_formatter ('money', 'count', 'date', ...)
+
+
+def plotly_config() -> dict:
+    """Plotly's config for this session: its locale (month and day names) and no logo link."""
+    from dashboard.charts import plotly_locale
+
+    code = language()
+    return {"displaylogo": False, "locale": code, "locales": {code: plotly_locale()}}
+
+
+def chart(fig, data: pd.DataFrame, name: str, key: str, on_click: Callable[[list], None] | None = None,
+          where=st) -> None:
+    """Draw the figure full width, with a download of ``data`` as ``{name}.csv`` under it; with ``on_click``, a
+    click (or box selection) on the chart calls it with the selected points' customdata."""
+    if on_click is None:
+        where.plotly_chart(fig, width="stretch", config=plotly_config(), key=key)
+    else:
+        where.plotly_chart(fig, width="stretch", config=plotly_config(), key=key,
+                           on_select=lambda: _selected(key, on_click), selection_mode=("points", "box"))
+    download(data, name, key, where)
+
+
+def _selected(key: str, on_click: Callable[[list], None]) -> None:
+    points = st.session_state[key].selection.get("points", [])
+    values = [p.get("customdata") for p in points if p.get("customdata") is not None]
+    if values:
+        on_click([v[0] if isinstance(v, list) else v for v in values])
+
+
+def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, currency: str | None = None,
+          where=st, **options) -> None:
+    """Draw the frame's ``columns`` (name -> (label, kind)) formatted for the session's locale, and offer them as
+    ``{name}.csv``."""
+    shown = frame[list(columns)]
+    styler = shown.style.format({c: column_formatter(kind, currency) for c, (_label, kind) in columns.items()})
+    where.dataframe(styler, hide_index=True, key=key, column_config={c: label for c, (label, _kind) in columns.items()},
+                    **options)
+    download(shown.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
+
+
+def download(data: pd.DataFrame, name: str, key: str, where=st) -> None:
+    """A small "CSV" button for the data (formula-safe, recorded in the audit trail)."""
+    principal = auth.current()
+    safe.download_csv(_("CSV"), data, f"{name}.csv", f"{key}_csv", principal.username if principal else "",
+                      q.engine(), where=where, help=_("Download the data behind this as CSV"))
