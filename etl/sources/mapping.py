@@ -4,6 +4,7 @@ Everything here is vectorised over whole columns; the only per-row Python is in 
 """
 
 import string
+import warnings
 import zoneinfo
 
 import numpy as np
@@ -41,7 +42,9 @@ def condition_mask(frame: pd.DataFrame, condition: Condition) -> pd.Series:
         upper = text.str.upper()
         mask &= np.logical_or.reduce([upper.str.contains(w.upper(), regex=False) for w in _as_list(condition.contains)])
     if condition.matches is not None:
-        mask &= text.str.contains(condition.matches, regex=True)
+        with warnings.catch_warnings():  # a pattern with groups is fine here: only whether it matches counts
+            warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression", UserWarning)
+            mask &= text.str.contains(condition.matches, regex=True)
     if condition.empty is not None:
         mask &= values.isna() == condition.empty
     if condition.less_than is not None or condition.greater_than is not None:
