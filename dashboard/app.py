@@ -14,7 +14,9 @@ from dashboard.i18n import _
 
 log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
+LAYOUT = Path(__file__).parent / "assets" / "layout.css"  # cards that wrap instead of truncating at 800 px
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+st.html(LAYOUT)
 i18n.choose()  # the URL's ?lang=, the sidebar switch, or the browser's language
 principal = auth.require_sign_in()  # draws the sign-in form and stops until someone signs in
 auth.draw_account(principal)

@@ -19,6 +19,7 @@ import pytest
 from access.users import add_user
 from alerts.config import load_config
 from alerts.engine import evaluate
+from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
@@ -40,11 +41,12 @@ SCREENSHOT_END_DATE = date(2025, 6, 30)
 USER, PASSWORD = "browser", "a password for the browser test"
 
 
-def sign_in(page) -> None:
-    """Sign in through the form, as a person does."""
-    page.get_by_role("textbox", name="Username").fill(USER)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def sign_in(page, language: str = "en") -> None:
+    """Sign in through the form, as a person does (its labels in the page's language)."""
+    with speaking(language):
+        page.get_by_role("textbox", name=_("Username")).fill(USER)
+        page.get_by_role("textbox", name=_("Password")).fill(PASSWORD)
+        page.get_by_role("button", name=_("Sign in")).click()
 
 
 def _free_port() -> int:
@@ -130,6 +132,51 @@ def test_overview_on_online_retail(retail_app_url, browser):
     values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
     page.close()
     assert values[0].startswith("£") and values[1] == "–"  # revenue in pounds; no costs, so no margin
+
+
+LAYOUT_PAGES = ("overview", "retention", "efficiency", "pipeline", "alerts")  # the pages with rows of KPI cards
+TRUNCATED = """() => Array.from(document.querySelectorAll(
+    '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] p'))
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
+    .map(e => e.innerText)"""
+CLIPPED = """() => {
+    const out = [];
+    document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').forEach(plot => {
+        const svg = plot.querySelector('svg.main-svg').getBoundingClientRect();
+        const area = plot.querySelector('.bglayer rect, .cartesianlayer .bg');
+        const inner = area ? area.getBoundingClientRect() : svg;
+        plot.querySelectorAll('.bartext, .textpoint text, .xtick text, .ytick text').forEach(t => {
+            const r = t.getBoundingClientRect();
+            if (!r.width) return;
+            const outsideSvg = r.left < svg.left - 1 || r.right > svg.right + 1 || r.top < svg.top - 1
+                || r.bottom > svg.bottom + 1;
+            const clipped = t.closest('[clip-path]') && (r.left < inner.left - 1 || r.right > inner.right + 1);
+            if (outsideSvg || clipped) out.push(t.textContent);
+        });
+    });
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+@pytest.mark.parametrize("width", [800, 1440])
+def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, language):
+    """From 800 px to a wide screen, in both languages: every KPI card shows its whole value and label, and no
+    bar or axis label is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
+    page = browser.new_page(viewport={"width": width, "height": 1600})
+    problems = {}
+    for name in LAYOUT_PAGES:
+        page.goto(f"{app_url}/{name}?lang={language}")
+        sign_in(page, language)
+        page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(700)
+        truncated, clipped = page.evaluate(TRUNCATED), page.evaluate(CLIPPED)
+        if truncated or clipped:
+            problems[name] = {"truncated": truncated[:5], "clipped": clipped[:5]}
+        page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
+    page.close()
+    assert not problems, f"at {width} px in {language}: {problems}"
 
 
 def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):
