@@ -77,7 +77,7 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "stockout_cause_average": (N_("needs {need} over its {lead}-day lead time by the last {days} days' average, has "
                                   "{have} on hand and on order"),
                                {"need": "int", "lead": "dec1", "have": "int", "days": "int"}),
-    "shortage_logistics": (N_("{product}: {cause}; about {units} units short"), {"units": "int"}),
+    "shortage_logistics": (N_("{product}: {cause}; about {units} units short"), {"units": "dec1"}),
     "shortage_sales": (N_("{product}: about {lost} of sales lost while it is out of stock"), {"lost": "money"}),
     "shortage_sales_held": (N_("{product}: {orders} open orders worth {value} wait for it; about {lost} of sales lost "
                                "while it is out of stock"), {"orders": "int", "value": "money", "lost": "money"}),
