@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from alerts import config as rules
 from alerts import facts
+from alerts.texts import Text
 from etl.schema import (
     customers,
     forecast_runs,
@@ -33,7 +34,7 @@ class Impact:
     department_id: str | None
     entity_type: str
     entity_id: str
-    description: str
+    description: Text
     amount: float | None = None
     unit: str | None = None
 
@@ -47,8 +48,8 @@ class Finding:
     entity_type: str
     entity_id: str
     origin_department_id: str | None
-    title: str
-    message: str
+    title: Text
+    message: Text | list[Text]
     metric_value: float | None = None
     threshold: float | None = None
     impacts: list[Impact] = field(default_factory=list)
@@ -61,8 +62,13 @@ class Finding:
     @property
     def impact_amount(self) -> float | None:
         """Money at risk over the impacts that carry an amount in the currency."""
-        money = [i.amount for i in self.impacts if i.unit == "currency" and i.amount is not None]
-        return round(sum(money), 2) if money else None
+        return money_at_risk(self.impacts)
+
+
+def money_at_risk(impacts: list[Impact]) -> float | None:
+    """The sum of the impacts' amounts in the currency; None when none carries one."""
+    money = [i.amount for i in impacts if i.unit == "currency" and i.amount is not None]
+    return round(sum(money), 2) if money else None
 
 
 @dataclass
@@ -94,10 +100,6 @@ class Context:
             return str(self.products.loc[key, "name"]) if known else str(key)
         return self.names.get(kind, {}).get(key, str(key))
 
-    def money(self, value: float) -> str:
-        """An amount with the data's currency code: 'GBP 1,234.50'."""
-        return f"{self.currency} {value:,.2f}" if self.currency else f"{value:,.2f}"
-
     def demand(self, days: int) -> pd.DataFrame:
         """Units per day per product and department over the last days (the moving-average forecast);
         read once per evaluation and window, as several rules use it."""
@@ -118,22 +120,23 @@ def shortage_impacts(ctx: Context, product_id: str, short_units: float, demand: 
     name = ctx.name("product", product_id)
     price = 0.0 if info is None or pd.isna(info["list_price"]) else float(info["list_price"])
     impacts = [Impact("logistics", ctx.departments["logistics"], "product", product_id,
-                      f"{name}: {cause}; about {short_units:,.0f} units short", round(short_units, 2), "units")]
+                      Text("shortage_logistics", {"product": name, "cause": cause, "units": short_units}),
+                      round(short_units, 2), "units")]
     mine = demand[demand["product_id"] == product_id].set_index("department_id")["units_per_day"]
     waiting = facts.open_orders_with(ctx.conn, product_id)
     for department in sorted(set(mine.index) | set(waiting["department_id"].dropna())):
         share = mine.get(department, 0.0) / mine.sum() if mine.sum() else 0.0
         lost = short_units * share * price
         open_orders = waiting[waiting["department_id"] == department]
-        held = (f"{len(open_orders)} open orders worth {ctx.money(open_orders['value'].sum())} wait for it; "
-                if len(open_orders) else "")
-        impacts.append(Impact("sales", department, "department", department,
-                              f"{name}: {held}about {ctx.money(lost)} of sales lost while it is out of stock",
+        said = (Text("shortage_sales_held", {"product": name, "orders": len(open_orders),
+                                             "value": open_orders["value"].sum(), "lost": lost})
+                if len(open_orders) else Text("shortage_sales", {"product": name, "lost": lost}))
+        impacts.append(Impact("sales", department, "department", department, said,
                               round(lost + open_orders["value"].sum(), 2), "currency"))
     for customer, group in waiting.dropna(subset=["customer_id"]).groupby("customer_id"):
         impacts.append(Impact("support", ctx.departments["support"], "customer", customer,
-                              f"tell {ctx.name('customer', customer)} that order {', '.join(group['order_id'])} with "
-                              f"{name} may be late",
+                              Text("shortage_support", {"customer": ctx.name("customer", customer),
+                                                        "orders": ", ".join(group["order_id"]), "product": name}),
                               float(len(group)), "orders"))
     return impacts
 
@@ -152,18 +155,18 @@ def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Fi
         stock = float(ctx.on_hand.get(po.product_id, 0.0))
         cover = stock / per_day if per_day else float("inf")
         wait = rule.assumed_further_delay_days
+        product = ctx.name("product", po.product_id)
         impacts = [Impact("procurement", po.department_id, "purchase_order", f"{po.po_id}/{po.line_no}",
-                          f"{po.supplier} is {days_late:.0f} days late with {po.quantity:,.0f} x {po.product_id}",
-                          round(days_late, 2), "days")]
+                          Text("po_late", {"supplier": po.supplier, "days": days_late, "quantity": po.quantity,
+                                           "product": product}), round(days_late, 2), "days")]
         if cover < wait:
-            cause = (f"{stock:,.0f} on hand last {cover:.1f} days at {per_day:.2f} a day, and the late order is "
-                     f"assumed {wait:g} more days away")
+            cause = Text("stock_cover", {"stock": stock, "cover": cover, "per_day": per_day, "wait": wait})
             impacts += shortage_impacts(ctx, po.product_id, per_day * (wait - cover), demand, cause)
-        found.append(Finding(rule, rule.kind, "purchase_order", f"{po.po_id}/{po.line_no}", po.department_id,
-                             f"Late purchase order {po.po_id} from {po.supplier}" + (
-                                 f": {ctx.name('product', po.product_id)} at risk of a stock-out"
-                                 if cover < wait else ""),
-                             f"Expected {po.expected_at:%d %b %Y}, {days_late:.0f} days late.", days_late,
+        said, at_risk = {"po": po.po_id, "supplier": po.supplier, "product": product}, money_at_risk(impacts)
+        title = (Text("late_po", said) if cover >= wait else Text("late_po_stockout", said) if at_risk is None
+                 else Text("late_po_stockout_money", said | {"money": at_risk}))
+        found.append(Finding(rule, rule.kind, "purchase_order", f"{po.po_id}/{po.line_no}", po.department_id, title,
+                             Text("late_po_message", {"expected": po.expected_at, "days": days_late}), days_late,
                              rule.min_days_late, impacts))
     return found
 
@@ -193,13 +196,15 @@ def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
         have = float(ctx.on_hand.get(product_id, 0.0)) + float(incoming.get(product_id, 0.0))
         if need <= have or product_id not in ctx.on_hand.index:
             continue
-        basis = "its forecast" if forecast is not None else f"the last {rule.demand_days} days' average"
-        cause = (f"needs {need:,.0f} over its {days:.1f}-day lead time by {basis}, has {have:,.0f} on hand "
-                 "and on order")
-        found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"],
-                             f"Stock-out risk: {ctx.name('product', product_id)}", cause[0].upper() + cause[1:] + ".",
-                             need - have, 0.0,
-                             shortage_impacts(ctx, product_id, need - have, demand, cause)))
+        basis = "forecast" if forecast is not None else "average"
+        said = {"need": need, "lead": days, "have": have} | ({} if forecast is not None else {"days": rule.demand_days})
+        name = ctx.name("product", product_id)
+        impacts = shortage_impacts(ctx, product_id, need - have, demand, Text(f"stockout_cause_{basis}", said))
+        at_risk = money_at_risk(impacts)
+        title = Text("stockout", {"product": name}) if at_risk is None else \
+            Text("stockout_money", {"product": name, "money": at_risk})
+        found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"], title,
+                             Text(f"stockout_message_{basis}", said), need - have, 0.0, impacts))
     return found
 
 
@@ -218,13 +223,14 @@ def on_time_threshold(ctx: Context, rule: rules.MetricThreshold) -> list[Finding
         if delivered < rule.min_count or rate >= rule.below:
             continue
         impacts = [Impact("sales", department, "department", department,
-                          f"{delivered - on_time} of {delivered} orders arrived late", delivered - on_time, "orders"),
+                          Text("late_orders", {"late": delivered - on_time, "delivered": delivered}),
+                          delivered - on_time, "orders"),
                    Impact("support", ctx.departments["support"], "department", department,
-                          f"{customers_late} customers received a late delivery", customers_late, "customers")]
+                          Text("late_customers", {"customers": customers_late}), customers_late, "customers")]
         found.append(Finding(rule, rule.kind, "department", department, ctx.departments["logistics"] or department,
-                             f"On-time delivery {rate:.0%} in {ctx.name('department', department)}",
-                             f"{rate:.1%} of {delivered} orders delivered on time over the last {rule.window_days} "
-                             f"days (floor {rule.below:.0%}).", rate, rule.below, impacts))
+                             Text("on_time_title", {"rate": rate, "department": ctx.name("department", department)}),
+                             Text("on_time_message", {"rate": rate, "delivered": delivered, "days": rule.window_days,
+                                                      "floor": rule.below}), rate, rule.below, impacts))
     return found
 
 
@@ -243,12 +249,12 @@ def revenue_drop(ctx: Context, rule: rules.PeriodChange) -> list[Finding]:
             continue
         change = (now - before) / before
         found.append(Finding(rule, rule.kind, "department", department, department,
-                             f"Revenue down {-change:.0%} in {ctx.name('department', department)}",
-                             f"Net revenue {ctx.money(now)} over the last {w} days against {ctx.money(before)} the "
-                             f"{w} before.",
+                             Text("revenue_drop_title", {"drop": -change, "money": before - now, "days": w,
+                                                         "department": ctx.name("department", department)}),
+                             Text("revenue_drop_message", {"now": now, "before": before, "days": w}),
                              change, -rule.drop_above,
                              [Impact("sales", department, "department", department,
-                                     f"{ctx.money(before - now)} less net revenue than the {w} days before",
+                                     Text("revenue_drop_impact", {"money": before - now, "days": w}),
                                      round(before - now, 2), "currency")]))
     return found
 
@@ -279,12 +285,13 @@ def outside_forecast(ctx: Context, rule: rules.ForecastBand) -> list[Finding]:
             continue
         gap = float((band["actual"] - band["yhat"]).sum())
         department = member if level == "department" else None
-        found.append(Finding(rule, rule.kind, "series", series_id, department,
-                             f"Sales {'above' if gap > 0 else 'below'} forecast: {series_id}",
-                             f"Actual net revenue outside the forecast's 80% band for {rule.days_running} days "
-                             f"running; {gap:+,.2f} against the forecast.", gap, 0.0,
+        series = Text("all_sales") if level == "total" else ctx.name(level, member) if member else series_id
+        title = Text("above_forecast_title", {"series": series}) if gap > 0 else \
+            Text("below_forecast_title", {"series": series, "money": -gap})
+        found.append(Finding(rule, rule.kind, "series", series_id, department, title,
+                             Text("forecast_message", {"days": rule.days_running, "gap": gap}), gap, 0.0,
                              [Impact("sales", department, "series", series_id,
-                                     f"{gap:+,.2f} against the forecast over {rule.days_running} days",
+                                     Text("forecast_impact", {"gap": gap, "days": rule.days_running}),
                                      round(-gap, 2) if gap < 0 else None, "currency")]))
     return found
 
@@ -311,21 +318,23 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
     backlog = sum(count for _, count, _ in waiting)
     if backlog > rule.max_open_tickets:
         impacts = [Impact("sales", department, "department", department or "unknown",
-                          f"{people} customers wait on {count} tickets open over {rule.max_open_hours:g} hours",
+                          Text("backlog_impact", {"customers": people, "tickets": count,
+                                                  "hours": rule.max_open_hours}),
                           people, "customers") for department, count, people in waiting]
         found.append(Finding(rule, rule.kind, "support", "backlog", ctx.departments["support"],
-                             f"Support backlog: {backlog} tickets open over {rule.max_open_hours:g} hours",
-                             f"{backlog} tickets opened on or before {old:%d %b %Y} are still open "
-                             f"(limit {rule.max_open_tickets}).", backlog, rule.max_open_tickets, impacts))
+                             Text("backlog_title", {"tickets": backlog, "hours": rule.max_open_hours}),
+                             Text("backlog_message", {"tickets": backlog, "day": old,
+                                                      "limit": rule.max_open_tickets}),
+                             backlog, rule.max_open_tickets, impacts))
     start = ctx.as_of - timedelta(days=rule.window_days - 1)
     hours = ctx.conn.execute(select(func.avg(t.c.resolution_hours), func.count())
                              .where(t.c.is_resolved, t.c.opened_date >= start, t.c.opened_date <= ctx.as_of)).one()
     if hours[0] is not None and hours[0] > rule.target_resolution_hours:
         found.append(Finding(rule, rule.kind, "support", "resolution_time", ctx.departments["support"],
-                             f"Tickets take {hours[0]:.0f} hours to resolve",
-                             f"{hours[1]} tickets opened in the last {rule.window_days} days took {hours[0]:.1f} hours "
-                             f"on average (target {rule.target_resolution_hours:g}).", hours[0],
-                             rule.target_resolution_hours))
+                             Text("resolution_title", {"hours": hours[0]}),
+                             Text("resolution_message", {"tickets": hours[1], "days": rule.window_days,
+                                                         "hours": hours[0], "target": rule.target_resolution_hours}),
+                             hours[0], rule.target_resolution_hours))
     return found
 
 
@@ -345,14 +354,14 @@ def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]
     top = frame.nlargest(max(1, int(len(frame) * rule.top_share)), "revenue")
     silent = top[pd.to_datetime(top["last_sale"]) < pd.Timestamp(ctx.as_of - timedelta(days=rule.silent_days))]
     return [Finding(rule, rule.kind, "customer", c.customer_id, c.department_id,
-                    f"Valuable customer quiet: {ctx.name('customer', c.customer_id)}",
-                    f"{ctx.money(c.revenue)} net revenue in the last year, no sale since "
-                    f"{pd.Timestamp(c.last_sale):%d %b %Y}.",
+                    Text("quiet_customer_title", {"customer": ctx.name("customer", c.customer_id),
+                                                  "money": c.revenue}),
+                    Text("quiet_customer_message", {"money": c.revenue, "day": pd.Timestamp(c.last_sale)}),
                     float((pd.Timestamp(ctx.as_of) - pd.Timestamp(c.last_sale)).days), rule.silent_days,
                     [Impact("sales", c.department_id, "customer", c.customer_id,
-                            f"{ctx.money(c.revenue)} of yearly revenue at risk", round(c.revenue, 2), "currency"),
+                            Text("quiet_revenue", {"money": c.revenue}), round(c.revenue, 2), "currency"),
                      Impact("support", ctx.departments["support"], "customer", c.customer_id,
-                            "check in with the customer", None, None)])
+                            Text("check_in"), None, None)])
             for c in silent.itertuples()]
 
 

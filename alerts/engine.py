@@ -1,5 +1,9 @@
 """The alert lifecycle: evaluate the rules, open what is new, update what persists, resolve what cleared,
-let people acknowledge, resolve and comment, and notify. Every change is an alert_events row."""
+let people acknowledge, resolve and comment, and notify. Every change is an alert_events row.
+
+Texts are kept as facts (alerts/texts.py): alerts.message holds the JSON of the title, message and impact
+descriptions, and the engine's comments in the history hold the JSON of what they say; alerts.title and
+alert_impacts.description hold their plain English."""
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -7,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from alerts import notify
+from alerts import notify, texts
 from alerts.config import AlertConfig
 from alerts.detect import DETECTORS, Context, Finding
 from alerts.facts import data_day, held_rows
 from alerts.social import SOCIAL_DETECTORS
+from alerts.texts import Text
 from etl.db import ensure_schema
 from etl.schema import alert_events, alert_impacts, alerts
 
@@ -46,46 +51,71 @@ def evaluate(engine: Engine, config: AlertConfig, now: datetime | None = None) -
         current = {row.fingerprint: row for row in conn.execute(select(alerts).where(alerts.c.status != "resolved"))}
         for fingerprint, finding in findings.items():
             if fingerprint in current:
-                result.updated += _refresh(conn, current[fingerprint], finding, result.as_of, now)
+                result.updated += _refresh(conn, current[fingerprint], Stored(finding, context.currency),
+                                           result.as_of, now)
             else:
-                result.opened.append(_open(conn, finding, result.as_of, now))
+                result.opened.append(_open(conn, Stored(finding, context.currency), result.as_of, now))
         for fingerprint, row in current.items():
             if fingerprint not in findings:
-                _set_status(conn, row.alert_id, "resolved", ENGINE_ACTOR, "the condition cleared", now)
+                _set_status(conn, row.alert_id, "resolved", ENGINE_ACTOR, texts.comment(Text("condition_cleared")),
+                            now)
                 result.resolved += 1
     _notify(engine, config, result)
     return result
 
 
-def _open(conn: Connection, finding: Finding, as_of, now: datetime) -> int:
+@dataclass
+class Stored:
+    """A finding with its texts as they are kept: the English title, the facts (JSON) and the engine's comment."""
+
+    finding: Finding
+    currency: str | None
+
+    @property
+    def title(self) -> str:
+        """The title in plain English, as long as the column allows."""
+        return texts.english(self.finding.title, self.currency)[:300]
+
+    @property
+    def message(self) -> str:
+        """The facts of the title, message and impacts, as JSON."""
+        f = self.finding
+        return texts.document(f.title, f.message, [i.description for i in f.impacts], self.currency)
+
+
+def _open(conn: Connection, stored: Stored, as_of, now: datetime) -> int:
+    finding = stored.finding
     alert_id = conn.execute(insert(alerts).values(
         rule_id=finding.rule.id, kind=finding.kind, fingerprint=finding.fingerprint, severity=finding.rule.severity,
         status="open", origin_department_id=finding.origin_department_id, entity_type=finding.entity_type,
-        entity_id=finding.entity_id, title=finding.title, message=finding.message,
+        entity_id=finding.entity_id, title=stored.title, message=stored.message,
         metric_value=finding.metric_value, threshold=finding.threshold, impact_amount=finding.impact_amount,
         as_of=as_of, opened_at=now, updated_at=now)).inserted_primary_key[0]
-    _write_impacts(conn, alert_id, finding)
-    _event(conn, alert_id, ENGINE_ACTOR, "opened", finding.message, now)
+    _write_impacts(conn, alert_id, stored)
+    _event(conn, alert_id, ENGINE_ACTOR, "opened", texts.comment(finding.message), now)
     return alert_id
 
 
-def _write_impacts(conn: Connection, alert_id: int, finding: Finding) -> None:
+def _write_impacts(conn: Connection, alert_id: int, stored: Stored) -> None:
+    finding = stored.finding
     origin = {"area": "origin", "department_id": finding.origin_department_id, "entity_type": finding.entity_type,
-              "entity_id": finding.entity_id, "description": finding.title, "amount": None, "unit": None}
-    rows = [origin] + [vars(i) for i in finding.impacts]
+              "entity_id": finding.entity_id, "description": stored.title, "amount": None, "unit": None}
+    rows = [origin] + [vars(i) | {"description": texts.english(i.description, stored.currency)}
+                       for i in finding.impacts]
     conn.execute(insert(alert_impacts), [{"alert_id": alert_id, "step": step, **row} for step, row in enumerate(rows)])
 
 
-def _refresh(conn: Connection, row, finding: Finding, as_of, now: datetime) -> int:
+def _refresh(conn: Connection, row, stored: Stored, as_of, now: datetime) -> int:
     """Keep an open alert current; an event only when what it says changed."""
-    changed = (row.message, row.impact_amount) != (finding.message, finding.impact_amount)
+    finding, message = stored.finding, stored.message
+    changed = (row.message, row.impact_amount) != (message, finding.impact_amount)
     conn.execute(update(alerts).where(alerts.c.alert_id == row.alert_id).values(
-        title=finding.title, message=finding.message, metric_value=finding.metric_value,
+        title=stored.title, message=message, metric_value=finding.metric_value,
         impact_amount=finding.impact_amount, as_of=as_of, updated_at=now))
     if changed:
         conn.execute(alert_impacts.delete().where(alert_impacts.c.alert_id == row.alert_id))
-        _write_impacts(conn, row.alert_id, finding)
-        _event(conn, row.alert_id, ENGINE_ACTOR, "updated", finding.message, now)
+        _write_impacts(conn, row.alert_id, stored)
+        _event(conn, row.alert_id, ENGINE_ACTOR, "updated", texts.comment(finding.message), now)
     return int(changed)
 
 

@@ -8,13 +8,14 @@ import urllib.request
 from email.message import EmailMessage
 
 from alerts.config import EmailChannel, Notifications, WebhookChannel
+from alerts.texts import english_message
 
 log = logging.getLogger(__name__)
 
 
 def text_of(alert: dict, impacts: list[dict]) -> str:
     """The alert as plain text: title, message, and the chain of impacts."""
-    lines = [f"[{alert['severity'].upper()}] {alert['title']}", alert["message"]]
+    lines = [f"[{alert['severity'].upper()}] {alert['title']}", english_message(alert["message"])]
     lines += [f"- {i['area']} ({i['department_id'] or 'no department'}): {i['description']}" for i in impacts]
     return "\n".join(lines)
 

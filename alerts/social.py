@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from alerts import config as rules
 from alerts.detect import Context, Finding, Impact
+from alerts.texts import Text
 from etl.schema import customers, mart_mentions, mart_order_fulfilment, mart_tickets
 
 
@@ -69,23 +70,27 @@ def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Findin
     posters = _posters(ctx, window_start)
     causes = _causes(ctx, posters["customer_id"].tolist(), rule.cause_days).merge(posters, on="customer_id")
     late, ticketed = int((causes["late"] > 0).sum()), int((causes["open_tickets"] > 0).sum())
-    why = (f" Of the {len(causes)} customers who posted, {late} had a late delivery in the {rule.cause_days} days "
-           f"before and {ticketed} {'has' if ticketed == 1 else 'have'} an open ticket." if len(causes) else "")
+    message = [Text("mentions_message", {"count": now, "usual": usual})]
+    if len(causes):
+        message.append(Text("mentions_why_one" if ticketed == 1 else "mentions_why_many", {
+            "customers": len(causes), "late": late, "days": rule.cause_days, "ticketed": ticketed}))
     impacts = [Impact("support", ctx.departments["support"], "mentions", "negative",
-                      f"{len(causes)} customers complained in public: {int(causes['late'].sum())} late deliveries, "
-                      f"{int(causes['open_tickets'].sum())} open tickets among them", len(causes), "customers")]
+                      Text("mentions_support", {"customers": len(causes), "late": int(causes["late"].sum()),
+                                                "tickets": int(causes["open_tickets"].sum())}),
+                      len(causes), "customers")]
     impacts += [Impact("support", ctx.departments["support"], "customer", c.customer_id,
-                       f"answer {c.customer_id}: {c.mentions} negative mentions; late deliveries {int(c.late)}, "
-                       f"open tickets {int(c.open_tickets)}", float(c.mentions), "mentions")
+                       Text("mentions_answer", {"customer": ctx.name("customer", c.customer_id),
+                                                "mentions": c.mentions, "late": int(c.late),
+                                                "tickets": int(c.open_tickets)}), float(c.mentions), "mentions")
                 for c in causes.sort_values(["late", "open_tickets"], ascending=False).itertuples()]
     for department, group in causes.groupby("department_id", dropna=False):
         impacts.append(Impact("sales", None if pd.isna(department) else department, "department",
                               "unknown" if pd.isna(department) else department,
-                              f"{len(group)} customers who complained in public bought {group['revenue'].sum():,.2f} "
-                              "in the last year", round(float(group["revenue"].sum()), 2), "currency"))
+                              Text("mentions_revenue", {"customers": len(group), "money": group["revenue"].sum()}),
+                              round(float(group["revenue"].sum()), 2), "currency"))
     return [Finding(rule, rule.kind, "mentions", "negative", ctx.departments["marketing"],
-                    f"Negative mentions spike: {now} in {rule.window_days} days",
-                    f"{now} negative mentions against {usual:.1f} usually.{why}", now, rule.factor * usual, impacts)]
+                    Text("mentions_title", {"count": now, "days": rule.window_days}), message, now,
+                    rule.factor * usual, impacts)]
 
 
 SOCIAL_DETECTORS = {"negative_mentions": negative_mentions}

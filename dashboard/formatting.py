@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 import pandas as pd
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-from dashboard.i18n import _, language, locale
+from dashboard.i18n import N_, _, language, locale
 from etl.kpi import change, known, ratio
 from forecasting.models import MODEL_LABELS
 
@@ -93,7 +93,7 @@ def signed_percent(relative: float) -> str:
 
 def column_formatter(kind: str, currency: str | None = None):
     """How a table column's cells read: kind 'money', 'money0' (no decimals), 'count', 'number' (two decimals),
-    'percent', 'days', 'date', 'text'."""
+    'percent', 'days', 'date', 'datetime' (day and time), 'text'."""
     formatters = {
         "money": lambda v: _with_symbol(number(v, 2), currency),
         "money0": lambda v: _with_symbol(number(v), currency),
@@ -102,11 +102,16 @@ def column_formatter(kind: str, currency: str | None = None):
         "percent": percent,
         "days": lambda v: number(v, 1),
         "date": day,
+        "datetime": lambda v: f"{day(v)}, {format_time(pd.Timestamp(v).to_pydatetime(), 'short', locale=locale())}",
     }
     chosen = formatters.get(kind)
     if chosen is None:
         return lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
     return lambda v: "" if known(v) is None else chosen(v)
+
+
+IMPACT_UNITS = {"units": N_("{value} units"), "days": N_("{value} days"), "orders": N_("{value} orders"),
+                "customers": N_("{value} customers"), "mentions": N_("{value} mentions")}
 
 
 def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
@@ -115,7 +120,17 @@ def impact_amount(amount: float | None, unit: str | None, currency: str | None) 
         return ""
     if unit == "currency":
         return money(amount, currency, compact=False)
-    return format_decimal(amount, "#,##0.##", locale=locale()) + (f" {_(unit)}" if unit else "")
+    value = format_decimal(amount, "#,##0.##", locale=locale())
+    return _(IMPACT_UNITS[unit]).format(value=value) if unit in IMPACT_UNITS else value
+
+
+def alert_formats(currency: str | None) -> dict:
+    """How the numbers and dates in alert texts read in this session (the kinds of alerts.texts.Wording)."""
+    return {"int": number, "dec1": lambda v: number(v, 1), "dec2": lambda v: number(v, 2),
+            "g": lambda v: format_decimal(v, "#,##0.##", locale=locale()),
+            "money": lambda v: money(v, currency, compact=False), "money_short": lambda v: money(v, currency),
+            "signed_money": lambda v: ("+" if v > 0 else "") + money(v, currency, compact=False),
+            "percent0": lambda v: percent(v, 0), "percent1": lambda v: percent(v, 1), "day": day}
 
 
 def tick_prefix(currency: str | None) -> str:

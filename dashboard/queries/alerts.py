@@ -6,13 +6,14 @@ departments or one of its impacts reaches one. A chain or history of an alert ou
 """
 
 import pandas as pd
-from sqlalchemy import case, desc, false, func, or_, select
+from sqlalchemy import case, desc, false, func, literal, or_, select
 
 from access.scope import Scope
 from dashboard.queries import read
 from etl.schema import alert_events, alert_impacts, alerts, departments
 
 SEVERITY_ORDER = case((alerts.c.severity == "high", 0), (alerts.c.severity == "medium", 1), else_=2)
+OPEN = ("open", "acknowledged")
 
 
 def _touching(statement, scope: Scope, alert_id=alerts.c.alert_id):
@@ -46,13 +47,46 @@ def open_count(scope: Scope) -> int:
 
 
 def counts(scope: Scope) -> pd.DataFrame:
-    """Open alerts in scope per severity and origin department: severity, origin, alerts."""
+    """Open alerts in scope per severity and origin department: severity, origin_department_id, origin (name),
+    alerts."""
     origin = func.coalesce(departments.c.name, alerts.c.origin_department_id, "—").label("origin")
-    statement = (select(alerts.c.severity, origin, func.count().label("alerts"))
+    statement = (select(alerts.c.severity, alerts.c.origin_department_id, origin, func.count().label("alerts"))
                  .select_from(alerts.outerjoin(departments,
                                                departments.c.department_id == alerts.c.origin_department_id))
-                 .where(alerts.c.status != "resolved").group_by(alerts.c.severity, origin))
-    return read(_touching(statement, scope))
+                 .where(alerts.c.status != "resolved")
+                 .group_by(alerts.c.severity, alerts.c.origin_department_id, origin))
+    return read(_touching(statement, scope).order_by(origin, SEVERITY_ORDER))
+
+
+def severity_split(scope: Scope) -> pd.DataFrame:
+    """Open alerts in scope and their money at risk per severity, high first, every severity present:
+    severity, alerts, money (0 where no alert puts a figure on it)."""
+    statement = (select(alerts.c.severity, func.count().label("alerts"),
+                        func.coalesce(func.sum(alerts.c.impact_amount), 0.0).label("money"))
+                 .where(alerts.c.status.in_(OPEN)).group_by(alerts.c.severity))
+    found = read(_touching(statement, scope)).set_index("severity")
+    return (found.reindex(["high", "medium", "low"]).fillna({"alerts": 0, "money": 0.0})
+            .astype({"alerts": int, "money": float}).rename_axis("severity").reset_index())
+
+
+def flows(scope: Scope, alert_id: int | None = None) -> pd.DataFrame:
+    """Where open alerts in scope (or one alert, whatever its status) start and which departments they reach, per
+    severity: origin_id, origin (name), affected_id, affected (name), severity, money (the impacts' amounts in the
+    currency; 0 where none carries one), impacts (rows), alerts. Departments missing from the data read '—'."""
+    i, start, reached = alert_impacts, departments.alias("start"), departments.alias("reached")
+    money = func.coalesce(func.sum(case((i.c.unit == "currency", i.c.amount))), 0.0).label("money")
+    origin_id = func.coalesce(alerts.c.origin_department_id, literal("")).label("origin_id")
+    affected_id = func.coalesce(i.c.department_id, literal("")).label("affected_id")
+    origin = func.coalesce(start.c.name, alerts.c.origin_department_id, "—").label("origin")
+    affected = func.coalesce(reached.c.name, i.c.department_id, "—").label("affected")
+    statement = (select(origin_id, origin, affected_id, affected, alerts.c.severity, money,
+                        func.count().label("impacts"), func.count(func.distinct(alerts.c.alert_id)).label("alerts"))
+                 .select_from(i.join(alerts, alerts.c.alert_id == i.c.alert_id)
+                              .outerjoin(start, start.c.department_id == alerts.c.origin_department_id)
+                              .outerjoin(reached, reached.c.department_id == i.c.department_id))
+                 .where(i.c.step > 0, alerts.c.status.in_(OPEN) if alert_id is None else alerts.c.alert_id == alert_id)
+                 .group_by(origin_id, origin, affected_id, affected, alerts.c.severity))
+    return read(_touching(statement, scope).order_by(SEVERITY_ORDER, desc(money), origin, affected))
 
 
 def impacts(alert_id: int, scope: Scope) -> pd.DataFrame:

@@ -1,81 +1,129 @@
-"""Alerts: what is wrong, where it starts, which departments it reaches, and what people did about it."""
+"""Alerts: what is wrong, where it starts, which departments it reaches, how much money is at risk, and what
+people did about it. Titles, messages and impacts are worded here, in the session's language, from the facts the
+rules stored (alerts/texts.py)."""
 
 import streamlit as st
 
 from access import audit, rls
-from alerts.engine import act
-from dashboard import auth, filters, safe
+from alerts.engine import ENGINE_ACTOR, act
+from alerts.texts import Reader, Wording
+from dashboard import auth, filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import alerts as charts
-from dashboard.formatting import count, impact_amount, money, money_format
+from dashboard.formatting import alert_formats, count, impact_amount, money
+from dashboard.i18n import N_, _
 from dashboard.queries import alerts
 
-st.title("Alerts")
+STATUSES = {"open": N_("open"), "acknowledged": N_("acknowledged"), "resolved": N_("resolved")}
+AREAS = {"origin": N_("Starts here"), "procurement": N_("Procurement"), "logistics": N_("Logistics"),
+         "sales": N_("Sales"), "support": N_("Support"), "marketing": N_("Marketing"), "finance": N_("Finance")}
+ACTIONS = {"opened": N_("opened"), "updated": N_("updated"), "acknowledged": N_("acknowledged"),
+           "resolved": N_("resolved"), "commented": N_("commented"), "notified": N_("notified"),
+           "notify_failed": N_("notification failed")}
+
+
+def named(value: str, names: dict[str, str]) -> str:
+    """A stored code (status, area, action) in the session's language; an unknown one as stored."""
+    return _(names[value]) if value in names else value
+
+
+st.title(_("Alerts"))
 chosen = filters.require()
 principal = auth.current()
 scope = auth.visible(chosen.departments)
 currency = q.currency()
-where = "that start in or affect the chosen departments" if chosen.departments else \
-    "that start in or reach your departments" if scope is not None else "across the company"
+reader = Reader(Wording(_, alert_formats(currency)))
 
-open_alerts = alerts.listing(scope, ("open", "acknowledged"))
+split = alerts.severity_split(scope)
 cards = st.columns(4)
-for column, severity in zip(cards, ("high", "medium", "low")):
-    column.metric(f"{severity.title()} severity", count((open_alerts["severity"] == severity).sum()), border=True)
-cards[3].metric("Money at risk", money(open_alerts["impact_amount"].sum(), currency), border=True,
-                help="Sales at risk and open orders held up, summed over the open alerts that can put a figure on it.")
-if open_alerts.empty:
-    st.success(f"No open alert {where}.")
+for column, row in zip(cards, split.itertuples()):
+    column.metric(charts.severity_label(row.severity), count(row.alerts), border=True)
+cards[3].metric(_("Money at risk"), money(split["money"].sum(), currency), border=True,
+                help=_("Sales at risk and open orders held up, summed over the open alerts that can put a figure on "
+                       "it; the bars below split it by severity."))
+if not split["alerts"].sum():
+    st.success(_("No open alert that starts in or reaches the chosen departments.") if chosen.departments else
+               _("No open alert that starts in or reaches your departments.") if scope is not None else
+               _("No open alert across the company."))
 else:
-    st.plotly_chart(charts.by_severity(alerts.counts(scope)), width="stretch")
-    st.caption(f"Open alerts {where}, evaluated after every ETL run and by `python -m alerts evaluate`.")
+    if split["money"].sum() > 0:
+        show.chart(charts.money_by_severity(split, currency),
+                   split.assign(severity=split["severity"].map(charts.severity_name)).rename(columns={
+                       "severity": _("Severity"), "alerts": _("Open alerts"), "money": _("Money at risk")}),
+                   "alerts-money-by-severity", key="alerts_money_chart")
+    flows = alerts.flows(scope)
+    show.chart(charts.impact_flow(flows, currency, _("Where the money at risk flows: from the department an alert "
+                                                     "starts in to each department it reaches")),
+               flows.assign(severity=flows["severity"].map(charts.severity_name))[
+                   ["origin", "affected", "severity", "money", "alerts", "impacts"]].rename(columns={
+                       "origin": _("Starts in"), "affected": _("Reaches"), "severity": _("Severity"),
+                       "money": _("Money at risk"), "alerts": _("Alerts"), "impacts": _("Impacts")}),
+               "alerts-money-flow", key="alerts_flow_chart")
+    by_origin = alerts.counts(scope)
+    show.chart(charts.by_severity(by_origin), by_origin.assign(severity=by_origin["severity"].map(
+        charts.severity_name))[["origin", "severity", "alerts"]].rename(columns={
+            "origin": _("Starts in"), "severity": _("Severity"), "alerts": _("Open alerts")}),
+               "alerts-by-origin", key="alerts_origin_chart", on_click=filters.pick_departments)
+    st.caption(_("Open alerts, evaluated after every ETL run and by `python -m alerts evaluate`. Click a bar to "
+                 "filter the page to the department an alert starts in."))
 
-show_resolved = st.toggle("Show resolved alerts too", key="alerts_resolved")
-listing = alerts.listing(scope, ("open", "acknowledged", "resolved") if show_resolved else ("open", "acknowledged"))
+show_resolved = st.toggle(_("Show resolved alerts too"), key="alerts_resolved")
+listing = alerts.listing(scope, (*alerts.OPEN, "resolved") if show_resolved else alerts.OPEN)
 if listing.empty:
     st.stop()
-st.dataframe(listing[["alert_id", "severity", "status", "title", "origin", "impact_amount", "as_of"]],
-             hide_index=True, column_config={
-                 "alert_id": "Alert", "severity": "Severity", "status": "Status", "title": "What",
-                 "origin": "Starts in",
-                 "impact_amount": st.column_config.NumberColumn("At risk", format=money_format(currency)),
-                 "as_of": st.column_config.DateColumn("Data day")})
-st.caption("Alerts describe the data's latest day: the sidebar's period and regions do not narrow them, its "
-           "departments do (an alert counts where it starts and everywhere it reaches).")
+listing = listing.assign(title=[reader.title(m, t) for m, t in zip(listing["message"], listing["title"])])
+show.table(listing.assign(severity=listing["severity"].map(charts.severity_name),
+                          status=listing["status"].map(lambda s: named(s, STATUSES))),
+           {"alert_id": (_("Alert"), "text"), "severity": (_("Severity"), "text"), "status": (_("Status"), "text"),
+            "title": (_("What"), "text"), "origin": (_("Starts in"), "text"),
+            "impact_amount": (_("At risk"), "money0"), "as_of": (_("Data day"), "date")},
+           "alerts", key="alerts_table", currency=currency)
+st.caption(_("Alerts describe the data's latest day: the sidebar's period and regions do not narrow them, its "
+             "departments do (an alert counts where it starts and everywhere it reaches)."))
 
 titles = dict(zip(listing["alert_id"], listing["title"]))
-picked = st.selectbox("Alert", list(titles), format_func=lambda a: f"#{a} {titles[a]}", key="alert_picked")
+picked = st.selectbox(_("Alert"), list(titles), format_func=lambda a: f"#{a} {titles[a]}", key="alert_picked")
 alert = listing.set_index("alert_id").loc[picked]
 st.subheader(safe.md(alert["title"]))
-st.markdown(f"**{alert['severity'].title()}** · {safe.md(alert['status'])} · starts in {safe.md(alert['origin'])} · "
-            f"{safe.md(alert['message'])}")
+st.markdown(_("**{severity}** · {status} · starts in {origin} · {message}").format(
+    severity=safe.md(charts.severity_label(alert["severity"])), status=safe.md(named(alert["status"], STATUSES)),
+    origin=safe.md(alert["origin"]), message=safe.md(reader.message(alert["message"]))))
+reach = alerts.flows(scope, int(picked))
+if not reach.empty:
+    show.chart(charts.impact_flow(reach, currency, _("Where this alert reaches, weighted by money at risk")),
+               reach[["affected", "money", "impacts"]].rename(columns={
+                   "affected": _("Reaches"), "money": _("Money at risk"), "impacts": _("Impacts")}),
+               f"alert-{picked}-flow", key="alert_flow_chart")
 chain = alerts.impacts(picked, scope)
-if len(chain) > 1:
-    st.plotly_chart(charts.impact_chain(chain), width="stretch")
-st.dataframe(chain.assign(amount=[impact_amount(a, u, currency) for a, u in zip(chain["amount"], chain["unit"])])[
-    ["step", "area", "department", "description", "amount"]], hide_index=True, column_config={
-    "step": "Step", "area": "Area", "department": "Department", "description": "What happens", "amount": "Amount"})
+show.table(chain.assign(area=chain["area"].map(lambda a: named(a, AREAS)),
+                        description=[reader.impact(alert["message"], s, d)
+                                     for s, d in zip(chain["step"], chain["description"])],
+                        amount=[impact_amount(a, u, currency) for a, u in zip(chain["amount"], chain["unit"])]),
+           {"step": (_("Step"), "text"), "area": (_("Area"), "text"), "department": (_("Department"), "text"),
+            "description": (_("What happens"), "text"), "amount": (_("Amount"), "text")},
+           f"alert-{picked}-chain", key="alert_chain_table")
 
 if principal.may("act_on_alerts"):
     with st.form("alert_action", clear_on_submit=True):
-        note = st.text_input("Comment", key="alert_comment")
+        note = st.text_input(_("Comment"), key="alert_comment")
         buttons = st.columns(3)
-        acknowledge = buttons[0].form_submit_button("Acknowledge", disabled=alert["status"] != "open")
-        resolve = buttons[1].form_submit_button("Resolve", disabled=alert["status"] == "resolved")
-        comment = buttons[2].form_submit_button("Comment")
-    st.caption(f"Kept in the alert's history and the audit trail as {safe.md(principal.username)}.")
+        acknowledge = buttons[0].form_submit_button(_("Acknowledge"), disabled=alert["status"] != "open")
+        resolve = buttons[1].form_submit_button(_("Resolve"), disabled=alert["status"] == "resolved")
+        comment = buttons[2].form_submit_button(_("Add comment"))
+    st.caption(_("Kept in the alert's history and the audit trail as {user}, the signed-in user.").format(
+        user=safe.md(principal.username)))
     if acknowledge or resolve or comment:
         action = "acknowledge" if acknowledge else "resolve" if resolve else "comment"
-        try:
-            with rls.scoped(q.engine(), scope, principal.role) as conn:  # on PostgreSQL the policies check it too
-                act(conn, int(picked), action, principal.username, note or None)
-                audit.record(conn, principal.username, f"alert_{action}", f"alert {int(picked)}", detail=note or None)
-            st.cache_data.clear()
-            st.rerun()
-        except ValueError as error:
-            st.error(str(error)[0].upper() + str(error)[1:] + ".")
+        with rls.scoped(q.engine(), scope, principal.role) as conn:  # on PostgreSQL the policies check it too
+            act(conn, int(picked), action, principal.username, note or None)
+            audit.record(conn, principal.username, f"alert_{action}", f"alert {int(picked)}", detail=note or None)
+        st.cache_data.clear()
+        st.rerun()
 
-st.markdown("**History**")
-st.dataframe(alerts.history(picked, scope).fillna({"comment": ""}), hide_index=True, column_config={
-    "at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"), "actor": "Who", "action": "What",
-    "comment": "Comment"})
+st.markdown(_("**History**"))
+history = alerts.history(picked, scope).fillna({"comment": ""})
+show.table(history.assign(action=history["action"].map(lambda a: named(a, ACTIONS)),
+                          comment=[reader.comment(c) if who == ENGINE_ACTOR else c
+                                   for who, c in zip(history["actor"], history["comment"])]),
+           {"at": (_("When"), "datetime"), "actor": (_("Who"), "text"), "action": (_("What"), "text"),
+            "comment": (_("Comment"), "text")}, f"alert-{picked}-history", key="alert_history_table")

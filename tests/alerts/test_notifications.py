@@ -93,7 +93,7 @@ def test_each_department_gets_its_alerts_by_email_and_webhook(sqlite_url, smtp, 
     assert recipients == ["buyers@example.com"]
     message = email.message_from_string(mail)
     assert " ".join(message["Subject"].split()) == ("[high] Late purchase order PO4 from Slow Parts: Widget at risk "
-                                                   "of a stock-out")
+                                                   "of a stock-out, GBP 75.00 of sales at risk")
     assert "- support (SUP): tell Acme Ltd that order O6 with Widget may be late" in message.get_payload()
     (post,) = posts
     assert post["alert"]["impact_amount"] == pytest.approx(75.0)

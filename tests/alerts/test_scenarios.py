@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from alerts.config import load_config
 from alerts.engine import act, evaluate
+from alerts.texts import english_message
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_events, alert_impacts, alerts, inventory, purchase_orders
@@ -42,7 +43,8 @@ def test_a_late_supplier_raises_its_chain_with_the_revenue_at_risk(sqlite_url):
     alert = rows(engine, alerts).iloc[0]
     assert (alert["rule_id"], alert["severity"], alert["status"], alert["origin_department_id"]) == (
         "late_purchase_orders", "high", "open", "PRC")
-    assert alert["title"] == "Late purchase order PO4 from Slow Parts: Widget at risk of a stock-out"
+    assert alert["title"] == ("Late purchase order PO4 from Slow Parts: Widget at risk of a stock-out, GBP 75.00 of "
+                              "sales at risk")
     assert alert["impact_amount"] == pytest.approx(75.00)
     chain = rows(engine, alert_impacts).sort_values("step")
     assert chain[["area", "department_id", "entity_id", "unit"]].fillna("").values.tolist() == [
@@ -125,6 +127,6 @@ def test_stockout_risk_reads_the_product_forecast(sqlite_url):
     assert len(result.opened) == len(found) and risk["entity_id"].tolist() == ["P1"]
     # P1's lead time is PO1's 3.917 days: the forecast days 21, 22 and 23 January, 3 x 40 = 120 units, against
     # 10 on hand on the 20th and nothing on order (tests/fixtures.py)
-    assert risk["message"].iloc[0] == ("Needs 120 over its 3.9-day lead time by its forecast, has 10 on hand "
-                                       "and on order.")
+    assert english_message(risk["message"].iloc[0]) == ("Needs 120 over its 3.9-day lead time by its forecast, "
+                                                        "has 10 on hand and on order.")
     assert risk["metric_value"].iloc[0] == pytest.approx(110.0)
