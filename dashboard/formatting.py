@@ -114,6 +114,11 @@ IMPACT_UNITS = {"units": N_("{value} units"), "days": N_("{value} days"), "order
                 "customers": N_("{value} customers"), "mentions": N_("{value} mentions")}
 
 
+def money_format(currency: str | None, digits: int = 2) -> str:
+    """A printf format for money in a table column: '£%,.2f'."""
+    return f"{_symbol(currency)}%,.{digits}f"
+
+
 def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:
     """An alert impact's amount in words: money in the currency, or a count with its unit; blank when none."""
     if known(amount) is None:
