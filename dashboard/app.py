@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, i18n
+from dashboard import auth, i18n, warmup
 from dashboard import queries as q
 from dashboard.filters import draw_sidebar
 from dashboard.i18n import _
@@ -16,6 +16,7 @@ log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
 LAYOUT = Path(__file__).parent / "assets" / "layout.css"  # cards that wrap instead of truncating at 800 px
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
+warmup.start()  # once per server process, while the first visitor signs in
 st.html(LAYOUT)
 i18n.choose()  # the URL's ?lang=, the sidebar switch, or the browser's language
 principal = auth.require_sign_in()  # draws the sign-in form and stops until someone signs in

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     desc,
+    exists,
     false,
     func,
     literal,
@@ -138,10 +139,20 @@ def table_rows() -> dict[str, int]:
     return dict(zip(frame["table"], frame["rows"].astype(int)))
 
 
+def tables_with_rows() -> set[str]:
+    """The warehouse tables that hold at least one row (each probe stops at its first row, unlike a count)."""
+    if data_version() == 0:
+        return set()
+    probes = [select(literal(t.name).label("table"), exists(select(literal(1)).select_from(t)).label("filled"))
+              for t in CANONICAL_TABLES + MART_TABLES]
+    frame = read(union_all(*probes))
+    return {table for table, filled in zip(frame["table"], frame["filled"]) if filled}
+
+
 def has_rows(*tables: str) -> bool:
     """Whether every named table holds rows."""
-    rows = table_rows()
-    return all(rows.get(t, 0) > 0 for t in tables)
+    filled = tables_with_rows()
+    return all(t in filled for t in tables)
 
 
 def has_data() -> bool:
