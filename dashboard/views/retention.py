@@ -32,6 +32,7 @@ chosen = filters.require("mart_customer_month", _(
     "This warehouse has no sales to known customers, so there is no retention to show: load orders with customer "
     "ids (the demo, or a source with orders)."))
 currency = q.currency()
+captions = {key: _(text) for key, text in CAPTIONS.items()}  # the KPI definitions in the session's language
 
 
 def pick_segments(values: list) -> None:
@@ -46,7 +47,7 @@ def drill_month(values: list) -> None:
 
 bases = customers.customer_bases(chosen)
 cards = st.columns(5)
-cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=_(CAPTIONS["retention_rate"]), border=True)
+cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=captions["retention_rate"], border=True)
 cards[1].metric(_("Customers at start"), count(bases["start"]), border=True, help=_(
     "S: customers with a sale in the {days} days before the period.").format(days=count(CHURN_DAYS)))
 cards[2].metric(_("Customers at end"), count(bases["end"]), border=True, help=_(
@@ -68,7 +69,7 @@ st.caption(bought)
 cohorts = retention_matrix(customers.cohorts(chosen))
 show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
            "cohort-retention", "retention_cohorts")
-st.caption(_(CAPTIONS["cohorts"]) + " " + _("The cohorts of the months the period touches are shown."))
+st.caption(captions["cohorts"] + " " + _("The cohorts of the months the period touches are shown."))
 monthly = customers.monthly_churn(chosen)
 show.chart(charts.churn(monthly), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
 st.caption(_("Churned in a month = last sale three months before, none since (the 90-day rule by month). Click a "
@@ -87,7 +88,7 @@ segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetar
 left, right = st.columns(2)
 show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm",
            on_click=pick_segments, where=left)
-left.caption(_(CAPTIONS["rfm"]) + " " + _("Click a segment to list its customers below."))
+left.caption(captions["rfm"] + " " + _("Click a segment to list its customers below."))
 show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]], "customer-lifetime-value",
            "retention_clv", where=right)
 if churn["churn"] is not None:
@@ -98,7 +99,7 @@ else:
     churn_note = _("The data holds no customer active a year before the period's end, so the lifetime is capped at "
                    "{years} years.").format(years=number(MAX_LIFETIME_YEARS))
 margin_note = " " + _("The source has no costs, so margin counts as 100%.") if margin_rate is None else ""
-right.caption(_(CAPTIONS["clv"]) + " " + churn_note + margin_note)
+right.caption(captions["clv"] + " " + churn_note + margin_note)
 
 if SHOWN_SEGMENTS not in st.session_state:
     st.session_state[SHOWN_SEGMENTS] = list(AT_RISK_SEGMENTS)
@@ -135,7 +136,7 @@ if not scores.empty:
         "CLV {clv}.",
         "**RFM** recency {r} · frequency {f} · monetary {m} — *{segment}*; {orders} orders, {revenue} in the period, "
         "CLV {clv}.", int(s["frequency"])).format(
-        r=int(s["r_score"]), f=int(s["f_score"]), m=int(s["m_score"]), segment=safe.md(_(s["segment"])),
+        r=int(s["r_score"]), f=int(s["f_score"]), m=int(s["m_score"]), segment=safe.md(s["segment_name"]),
         orders=count(s["frequency"]), revenue=safe.md(money(s["monetary"], currency)),
         clv=safe.md(money(s["clv"], currency))))
 if events.empty:
