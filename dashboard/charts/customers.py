@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
 from dashboard.formatting import count, day, money, month, percent, tick_prefix, tick_suffix
 from dashboard.i18n import N_, _
 from dashboard.safe import plot_columns
@@ -71,28 +71,18 @@ def churn(monthly: pd.DataFrame) -> go.Figure:
 
 
 def rfm_segments(segments: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Customers and net revenue per RFM segment, side by side, labelled outside the bars (the axes leave room);
-    the segment's stored name is the first customdata item (a click shows its customers)."""
+    """Customers per RFM segment, labelled with their net revenue outside the bar (the axis leaves room, so no
+    label is clipped); the segment's stored name is the first customdata item (a click lists its customers)."""
     data = segments.sort_values("customers")
-    names = [_(s) for s in data["segment"]]
     revenue = [money(v, currency) for v in data["monetary"]]
-    fig = go.Figure()
-    fig.add_bar(y=names, x=data["customers"], orientation="h", name=_("Customers"), marker_color=PALETTE[0],
-                xaxis="x", text=[count(n) for n in data["customers"]], textposition="outside", cliponaxis=False,
-                customdata=list(zip(data["segment"], data["customers"])),
-                hovertemplate=_("%{y}<br>Customers: %{x:,}") + "<extra></extra>")
-    fig.add_bar(y=names, x=data["monetary"], orientation="h", name=_("Net revenue"), marker_color=PALETTE[2],
-                xaxis="x2", text=revenue, textposition="outside", cliponaxis=False,
-                customdata=list(zip(data["segment"], revenue)),
-                hovertemplate=_("%{y}<br>Net revenue: %{customdata[1]}") + "<extra></extra>")
-    largest_revenue = max(float(data["monetary"].max()), 0.0) or 1.0
-    fig.update_layout(
-        xaxis={"domain": [0, 0.44], "title": _("customers"), **count_axis(data["customers"].max()),
-               "range": [0, float(data["customers"].max()) * 1.35]},
-        xaxis2={"domain": [0.54, 1], "title": _("net revenue"), "tickprefix": tick_prefix(currency),
-                "ticksuffix": tick_suffix(currency), "tickformat": "~s", "range": [0, largest_revenue * 1.45]},
-        showlegend=False)
-    fig = layout(fig, _("RFM segments"), height=80 + 40 * len(data))
+    labels = [f"{count(n)} · {r}" for n, r in zip(data["customers"], revenue)]
+    fig = go.Figure(go.Bar(
+        y=[_(s) for s in data["segment"]], x=data["customers"], orientation="h", marker_color=PALETTE[0],
+        text=labels, textposition="outside", cliponaxis=False, customdata=list(zip(data["segment"], revenue)),
+        hovertemplate=_("%{y}<br>Customers: %{x:,}<br>Net revenue: %{customdata[1]}") + "<extra></extra>"))
+    fig.update_xaxes(title=_("customers (labels: net revenue in the period)"), **count_axis(data["customers"].max()))
+    fig.update_xaxes(range=room_for_labels(data["customers"].max(), labels))
+    fig = layout(fig, _("RFM segments"), height=90 + 36 * len(data))
     fig.update_layout(hovermode="closest")
     return fig
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
 from dashboard.formatting import count, duration, month, percent
 from dashboard.i18n import _
 from dashboard.safe import plot_columns
@@ -93,7 +93,7 @@ def late_suppliers(suppliers: pd.DataFrame) -> go.Figure:
         hovertemplate=_("%{y}<br>Received late: %{customdata[1]}<br>Average delay: %{customdata[2]}")
         + "<extra></extra>"))
     fig.update_xaxes(title=_("purchase-order lines received late"), **count_axis(data["late"].max()))
-    fig.update_xaxes(range=[0, float(data["late"].max()) * 1.5])
+    fig.update_xaxes(range=room_for_labels(data["late"].max(), labels))
     fig = layout(fig, _("Suppliers with the most late deliveries"), height=max(260, 70 + 34 * len(data)))
     fig.update_layout(hovermode="closest")
     return fig

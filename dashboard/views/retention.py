@@ -85,12 +85,10 @@ churn = customers.annual_churn(chosen)
 rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
 rfm["segment_name"] = rfm["segment"].map(_)
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
-left, right = st.columns(2)
-show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm",
-           on_click=pick_segments, where=left)
-left.caption(captions["rfm"] + " " + _("Click a segment to list its customers below."))
+show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm", on_click=pick_segments)
+st.caption(captions["rfm"] + " " + _("Click a segment to list its customers below."))
 show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]], "customer-lifetime-value",
-           "retention_clv", where=right)
+           "retention_clv")
 if churn["churn"] is not None:
     churn_note = _("Annual churn rate used: {rate} of {customers} customers, an expected lifetime of {years} "
                    "years.").format(rate=percent(churn["churn"]), customers=count(churn["base"]),
@@ -99,7 +97,7 @@ else:
     churn_note = _("The data holds no customer active a year before the period's end, so the lifetime is capped at "
                    "{years} years.").format(years=number(MAX_LIFETIME_YEARS))
 margin_note = " " + _("The source has no costs, so margin counts as 100%.") if margin_rate is None else ""
-right.caption(captions["clv"] + " " + churn_note + margin_note)
+st.caption(captions["clv"] + " " + churn_note + margin_note)
 
 if SHOWN_SEGMENTS not in st.session_state:
     st.session_state[SHOWN_SEGMENTS] = list(AT_RISK_SEGMENTS)
