@@ -45,7 +45,8 @@ def test_efficiency_page(app_on, full_url):
         "Average stock value": ("£300", ""), "Stock-out days": ("1", ""),
         "Days sales outstanding": ("3 days", ""), "Order to cash": ("11 days", ""), "Invoiced": ("£245", ""),
         "Open receivables": ("£100", ""),
-        "Tickets": ("2", ""), "First response": ("3.0 hours", ""), "Resolution": ("24.0 hours", ""), "Still open": ("1", ""),
+        "Tickets": ("2", ""), "First response": ("3.0 hours", ""), "Resolution": ("24.0 hours", ""),
+        "Still open": ("1", ""),
     }
     low = at.dataframe[1].value  # after the late deliveries
     assert low["product"].tolist() == ["Widget"] and low["on_hand"].tolist() == [10.0]
@@ -69,7 +70,8 @@ def test_efficiency_for_one_department_says_who_owns_what_and_keeps_stock_compan
 def test_a_month_cut_by_the_period_shows_its_days():
     from dashboard.charts.efficiency import month_label
 
-    assert month_label(pd.Timestamp("2011-09-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Sept 2011 (29–30)"  # CLDR en_GB
+    # CLDR's British abbreviation of September
+    assert month_label(pd.Timestamp("2011-09-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Sept 2011 (29–30)"
     assert month_label(pd.Timestamp("2011-10-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Oct 2011"
     assert month_label(pd.Timestamp("2011-12-01"), date(2011, 9, 29), date(2011, 12, 9)) == "Dec 2011 (1–9)"
 
