@@ -15,7 +15,7 @@ EVENT_NAMES = {"Order": N_("Order"), "Return": N_("Return"), "Invoice": N_("Invo
 STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved")}
 SENTIMENTS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
-DENSE_COLUMNS = 18  # a heatmap with more columns than this shows its values on hover only, never cramped in cells
+DENSE_COLUMNS = 13  # a heatmap with more columns (a year and more) shows values on hover only, never cramped
 
 
 def words(values: pd.Series, names: dict[str, str]) -> pd.Series:

@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
+from dashboard.charts.customers import DENSE_COLUMNS
 from dashboard.formatting import count, duration, month, percent
 from dashboard.i18n import _
 from dashboard.safe import plot_columns
@@ -70,7 +71,8 @@ def on_time_heatmap(rates: pd.DataFrame, start, end) -> go.Figure:
         z=table.to_numpy(), x=[month_label(m, start, end) for m in table.columns], y=list(names),
         colorscale="RdYlGn", zmin=0.6, zmax=1, customdata=customdata, xgap=1, ygap=1,
         text=[[("" if pd.isna(v) else percent(v, 0)) for v in row] for row in table.to_numpy()],
-        texttemplate="%{text}" if table.shape[1] <= 18 else "", textfont={"size": 11}, colorbar={"tickformat": ".0%"},
+        texttemplate="%{text}" if table.shape[1] <= DENSE_COLUMNS else "", textfont={"size": 11},
+        colorbar={"tickformat": ".0%"},
         hovertemplate=_("%{y}, %{x}<br>On time: %{z:.1%}<br>Delivered orders: %{customdata[1]}")
         + "<extra></extra>"))
     fig.update_xaxes(type="category")

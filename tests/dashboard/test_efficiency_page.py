@@ -126,3 +126,21 @@ def test_a_click_on_a_week_of_cycle_times_drills_into_it(app_on, demo):
     assert at.sidebar.date_input(key="filter_period").value == (monday, monday + timedelta(days=6))
     assert chart_spec(at, "efficiency_cycle_trend")["layout"]["title"]["text"] == "Cycle time per day"
     assert metrics(at)["On-time delivery"][0] == percent(on_time_by_hand(demo, monday, monday + timedelta(days=6)))
+
+
+def test_late_supplier_labels_have_room_and_months_read_in_ukrainian():
+    from dashboard.charts.efficiency import late_suppliers, month_label
+
+    suppliers = pd.DataFrame({"supplier_id": ["S1", "S2"], "supplier": ["Kestrel Components", "Orion <b>"],
+                              "received": [40, 1234], "late": [12, 3], "late_rate": [0.3, 3 / 1234],
+                              "avg_days_late": [2.25, 1.0]})
+    with speaking("uk"):
+        fig = late_suppliers(suppliers)
+        assert month_label(pd.Timestamp("2026-03-01"), date(2026, 3, 29), date(2026, 6, 30)) == "бер. 2026 (29–31)"
+    bars = fig.data[0]
+    assert list(bars.y) == ["Orion &lt;b&gt;", "Kestrel Components"]  # data stays text in Plotly labels
+    assert [t.replace("\xa0", " ") for t in bars.text] == ["3 з 1 234 (0%)", "12 з 40 (30%)"]
+    assert [c[0] for c in bars.customdata] == ["S2", "S1"] and bars.customdata[1][2] == "2,2 дн."
+    assert bars.textposition == "outside" and bars.cliponaxis is False
+    assert fig.layout.xaxis.range[1] >= 12 * (1 + 0.03 * max(len(t) for t in bars.text))
+    assert fig.layout.title.text == "Постачальники з найбільшою кількістю запізнених поставок"

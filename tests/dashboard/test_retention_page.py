@@ -108,3 +108,27 @@ def test_a_click_on_a_month_of_churn_narrows_the_period_to_that_month(app_on, de
     click(at, "retention_churn", [month.replace(day=1).isoformat()])
     assert at.sidebar.date_input(key="filter_period").value == (month.replace(day=1), month)
     assert metrics(at)["Retention rate"][0] == percent(retention_by_hand(demo, month.replace(day=1), month))
+
+
+def test_rfm_labels_have_room_and_a_long_cohort_table_keeps_its_values_for_hover():
+    from dashboard.charts.customers import cohort_heatmap, rfm_segments
+
+    segments = pd.DataFrame({"segment": ["Champions", "Potential loyalists", "Can't lose them"],
+                             "customers": [120, 45, 8], "monetary": [1_234_567.0, 98_765.0, 4_321.0]})
+    with speaking("uk"):
+        fig = rfm_segments(segments, "GBP")
+    bars = fig.data[0]
+    assert list(bars.y) == ["Не можна втратити", "Потенційно лояльні", "Чемпіони"]
+    assert [t.replace("\xa0", " ") for t in bars.text] == ["8 · 4 321 £", "45 · 98,8 тис. £", "120 · 1,23 млн £"]
+    assert bars.textposition == "outside" and bars.cliponaxis is False
+    longest = max(len(t) for t in bars.text)  # beyond the longest bar, room for about its label's characters
+    assert fig.layout.xaxis.range[1] >= 120 * (1 + 0.03 * longest)
+
+    months = pd.date_range("2024-01-01", periods=24, freq="MS")
+    retention = pd.DataFrame([[1.0] + [0.5] * 23] * 24, index=months, columns=range(24))
+    with speaking("uk"):
+        wide = cohort_heatmap(retention)
+        narrow = cohort_heatmap(retention.iloc[:3, :3])
+    assert wide.data[0].texttemplate == "" and wide.layout.height >= 24 * 26  # values on hover, rows readable
+    assert narrow.data[0].texttemplate == "%{text}" and narrow.data[0].text[0][1] == "50%"
+    assert list(narrow.data[0].y) == ["січ. 2024", "лют. 2024", "бер. 2024"]
