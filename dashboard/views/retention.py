@@ -102,8 +102,12 @@ st.caption(captions["clv"] + " " + churn_note + margin_note)
 if SHOWN_SEGMENTS not in st.session_state:
     st.session_state[SHOWN_SEGMENTS] = list(AT_RISK_SEGMENTS)
 at_risk_only = sorted(st.session_state[SHOWN_SEGMENTS]) == sorted(AT_RISK_SEGMENTS)
-st.subheader(_("Valuable customers at risk") if at_risk_only else _("Customers of the chosen segments")
-             if st.session_state[SHOWN_SEGMENTS] else _("Customers active in the period"))
+if at_risk_only:
+    st.subheader(_("Valuable customers at risk"))
+elif st.session_state[SHOWN_SEGMENTS]:
+    st.subheader(_("Customers of the chosen segments"))
+else:
+    st.subheader(_("Customers active in the period"))
 shown = st.multiselect(_("Segments"), SEGMENTS, format_func=_, key=SHOWN_SEGMENTS, placeholder=_("All segments"),
                        help=_("Click a segment in the RFM chart to list its customers."))
 listed = (rfm[rfm["segment"].isin(shown)] if shown else rfm).sort_values("monetary", ascending=False)
