@@ -83,13 +83,14 @@ def pick_regions(values: list) -> None:
     st.session_state[REGIONS] = sorted({v for v in values if v in known})
 
 
-def drill(values: list) -> None:
+def drill(values: list, grain: str | None = None) -> None:
     """A click on a time bucket (its first day in the customdata) narrows the period to the buckets clicked: a
-    month shows its weeks, a week its days (see Filters.grain)."""
+    month shows its weeks, a week its days (see Filters.grain). ``grain`` names the buckets of a chart that does
+    not plot at the period's grain (a monthly chart: 'month')."""
     chosen = current()
     if chosen is None or not values:
         return
-    grain = chosen.grain
+    grain = grain or chosen.grain
     starts = sorted(pd.Timestamp(v) for v in values)
     last = starts[-1] + (pd.offsets.MonthEnd(0) if grain == "month" else pd.Timedelta(days=6 if grain == "week" else 0))
     start, end = max(starts[0].date(), chosen.start), min(last.date(), chosen.end)

@@ -101,15 +101,17 @@ def change(current: float | None, previous: float | None) -> float | None:
     return (current - previous) / abs(previous)
 
 
-RFM_SEGMENTS = [  # (segment, recency scores, frequency scores): the first that matches wins
-    ("Champions", {4, 5}, {4, 5}),
-    ("Loyal", {3, 4, 5}, {3, 4, 5}),
-    ("New customers", {4, 5}, {1}),
-    ("Potential loyalists", {3, 4, 5}, {1, 2}),
-    ("Can't lose them", {1}, {4, 5}),
-    ("At risk", {1, 2}, {3, 4, 5}),
-    ("Hibernating", {1, 2}, {1, 2}),
+RFM_SEGMENTS = [  # (segment, recency scores, frequency scores): the first that matches wins; names are stored in
+    # English and marked for the catalogue (pages show them as ``_(segment)``)
+    (N_("Champions"), {4, 5}, {4, 5}),
+    (N_("Loyal"), {3, 4, 5}, {3, 4, 5}),
+    (N_("New customers"), {4, 5}, {1}),
+    (N_("Potential loyalists"), {3, 4, 5}, {1, 2}),
+    (N_("Can't lose them"), {1}, {4, 5}),
+    (N_("At risk"), {1, 2}, {3, 4, 5}),
+    (N_("Hibernating"), {1, 2}, {1, 2}),
 ]
+OTHER_SEGMENT = N_("Need attention")
 AT_RISK_SEGMENTS = ("Can't lose them", "At risk")
 
 
@@ -134,7 +136,7 @@ def rfm_segment(recency_score: int, frequency_score: int) -> str:
     for name, recency, frequency in RFM_SEGMENTS:
         if recency_score in recency and frequency_score in frequency:
             return name
-    return "Need attention"
+    return OTHER_SEGMENT
 
 
 def retention_matrix(cohorts: pd.DataFrame) -> pd.DataFrame:

@@ -1,86 +1,118 @@
-"""Charts of the customer-retention page."""
+"""Charts of the customer-retention page, and the words its tables show for the warehouse's codes."""
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout
-from dashboard.formatting import money, tick_prefix
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
+from dashboard.formatting import count, day, money, month, percent, tick_prefix, tick_suffix
+from dashboard.i18n import N_, _
 from dashboard.safe import plot_columns
 
 EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2], "Ticket": PALETTE[1],
                  "Interaction": PALETTE[4], "Mention": PALETTE[5]}
+EVENT_NAMES = {"Order": N_("Order"), "Return": N_("Return"), "Invoice": N_("Invoice"), "Ticket": N_("Ticket"),
+               "Interaction": N_("Interaction"), "Mention": N_("Mention")}
+STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved")}
+SENTIMENTS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
+LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
+DENSE_COLUMNS = 13  # a heatmap with more columns (a year and more) shows values on hover only, never cramped
+
+
+def words(values: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Codes the code knows in the session's language; anything else (the source's own words) as it is."""
+    return values.map(lambda v: _(names[v]) if v in names else v)
+
+
+def describe_events(events: pd.DataFrame) -> pd.DataFrame:
+    """A customer's timeline in words: date, kind (the English event, for colours), event, detail, amount."""
+    states = words(events["state"], STATES)
+    detail = [" · ".join(part for part in (d, s) if isinstance(part, str) and part)
+              for d, s in zip(events["detail"], states)]
+    return pd.DataFrame({"date": events["date"], "kind": events["event"], "event": words(events["event"], EVENT_NAMES),
+                         "detail": detail, "amount": events["amount"]})
 
 
 def cohort_heatmap(retention: pd.DataFrame) -> go.Figure:
     """Cohorts (rows) x months since the first sale (columns), coloured by the share still active."""
-    labels = [f"{m:%b %Y}" for m in retention.index]
+    labels = [month(m) for m in retention.index]
+    values = retention.to_numpy()
+    dense = values.shape[1] > DENSE_COLUMNS
     fig = go.Figure(go.Heatmap(
-        z=retention.to_numpy(), x=[str(c) for c in retention.columns], y=labels, colorscale="Blues", zmin=0, zmax=1,
-        text=[[("" if pd.isna(v) else f"{v:.0%}") for v in row] for row in retention.to_numpy()],
-        texttemplate="%{text}", textfont={"size": 10}, colorbar={"tickformat": ".0%", "title": ""},
-        hovertemplate="cohort %{y}, month +%{x}: %{z:.1%} active<extra></extra>"))
+        z=values, x=[str(c) for c in retention.columns], y=labels, colorscale="Blues", zmin=0, zmax=1, xgap=1, ygap=1,
+        text=[[("" if pd.isna(v) else percent(v, 0)) for v in row] for row in values],
+        customdata=[[("" if pd.isna(v) else percent(v)) for v in row] for row in values],
+        texttemplate="" if dense else "%{text}", textfont={"size": 11}, colorbar={"tickformat": ".0%", "title": ""},
+        hovertemplate=_("Cohort %{y}, month +%{x}: %{customdata} active") + "<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title="months since first sale", type="category")
-    fig = layout(fig, "Monthly cohort retention", height=max(320, 80 + 24 * len(labels)))
+    fig.update_xaxes(title=_("months since the first sale"), type="category")
+    fig = layout(fig, _("Monthly cohort retention"), height=max(320, 90 + 26 * len(labels)))
     fig.update_layout(hovermode="closest")
     return fig
 
 
 def churn(monthly: pd.DataFrame) -> go.Figure:
-    """New and retained customers as stacked bars, churned customers below the axis."""
+    """New and retained customers as stacked bars, churned customers below the axis; each month's first day is
+    the first customdata item (a click narrows the period to the month)."""
+    starts = monthly["month_start"].dt.strftime("%Y-%m-%d")
+    retained, new, churned = _("Retained"), _("New"), _("Churned")
     fig = go.Figure()
-    fig.add_bar(x=monthly["month_start"], y=monthly["retained"], name="Retained", marker_color=PALETTE[0])
-    fig.add_bar(x=monthly["month_start"], y=monthly["new"], name="New", marker_color=PALETTE[2])
-    fig.add_bar(x=monthly["month_start"], y=-monthly["churned"], name="Churned", marker_color=PALETTE[3],
-                customdata=monthly["churned"], hovertemplate="%{customdata:,}<extra>Churned</extra>")
+    fig.add_bar(x=monthly["month_start"], y=monthly["retained"], name=retained, marker_color=PALETTE[0],
+                customdata=starts, hovertemplate=f"%{{y:,}}<extra>{retained}</extra>")
+    fig.add_bar(x=monthly["month_start"], y=monthly["new"], name=new, marker_color=PALETTE[2],
+                customdata=starts, hovertemplate=f"%{{y:,}}<extra>{new}</extra>")
+    fig.add_bar(x=monthly["month_start"], y=-monthly["churned"], name=churned, marker_color=PALETTE[3],
+                customdata=list(zip(starts, monthly["churned"])),
+                hovertemplate=f"%{{customdata[1]:,}}<extra>{churned}</extra>")
     fig.update_layout(barmode="relative")
-    fig.update_yaxes(**count_axis((monthly["retained"] + monthly["new"]).max()) | {"rangemode": "normal"})
-    fig.update_xaxes(tickformat="%b %Y", dtick="M1")
-    return layout(fig, "Active customers per month: retained, new and churned")
+    fig.update_yaxes(**count_axis((monthly["retained"] + monthly["new"]).max()) | {"rangemode": "normal"},
+                     title=_("customers"))
+    fig.update_xaxes(tickformat="%b %Y", **({"dtick": "M1"} if len(monthly) <= 12 else {}))
+    return layout(fig, _("Active customers per month: retained, new and churned"))
 
 
 def rfm_segments(segments: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Customers and net revenue per RFM segment, side by side."""
+    """Customers per RFM segment, labelled with their net revenue outside the bar (the axis leaves room, so no
+    label is clipped); the segment's stored name is the first customdata item (a click lists its customers)."""
     data = segments.sort_values("customers")
-    prefix = tick_prefix(currency)
-    fig = go.Figure()
-    fig.add_bar(y=data["segment"], x=data["customers"], orientation="h", name="Customers", marker_color=PALETTE[0],
-                xaxis="x", hovertemplate="%{x:,} customers<extra>%{y}</extra>")
-    fig.add_bar(y=data["segment"], x=data["monetary"], orientation="h", name="Net revenue", marker_color=PALETTE[2],
-                xaxis="x2", hovertemplate=f"{prefix}%{{x:,.0f}}<extra>%{{y}}</extra>")
-    fig.update_layout(xaxis={"domain": [0, 0.47], "title": "customers", **count_axis(data["customers"].max())},
-                      xaxis2={"domain": [0.53, 1], "title": "net revenue", "tickprefix": prefix, "tickformat": "~s"},
-                      showlegend=False)
-    fig = layout(fig, "RFM segments", height=60 + 40 * len(data))
+    revenue = [money(v, currency) for v in data["monetary"]]
+    labels = [f"{count(n)} · {r}" for n, r in zip(data["customers"], revenue)]
+    fig = go.Figure(go.Bar(
+        y=[_(s) for s in data["segment"]], x=data["customers"], orientation="h", marker_color=PALETTE[0],
+        text=labels, textposition="outside", cliponaxis=False, customdata=list(zip(data["segment"], revenue)),
+        hovertemplate=_("%{y}<br>Customers: %{x:,}<br>Net revenue: %{customdata[1]}") + "<extra></extra>"))
+    fig.update_xaxes(title=_("customers (labels: net revenue in the period)"), **count_axis(data["customers"].max()))
+    fig.update_xaxes(range=room_for_labels(data["customers"].max(), labels))
+    fig = layout(fig, _("RFM segments"), height=90 + 36 * len(data))
     fig.update_layout(hovermode="closest")
     return fig
 
 
 def clv_histogram(clv: pd.Series, currency: str | None) -> go.Figure:
     """How customer lifetime value is spread."""
-    prefix = tick_prefix(currency)
     fig = go.Figure(go.Histogram(x=clv, nbinsx=40, marker_color=PALETTE[4],
-                                 hovertemplate=f"{prefix}%{{x}}: %{{y:,}} customers<extra></extra>"))
-    fig.update_xaxes(tickprefix=prefix, tickformat="~s", title="customer lifetime value")
-    fig.update_yaxes(title="customers", **count_axis(largest_bin(clv, 40)))
-    fig = layout(fig, "Customer lifetime value")
+                                 hovertemplate=_("Lifetime value: %{x}<br>Customers: %{y:,}") + "<extra></extra>"))
+    fig.update_xaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency), tickformat="~s",
+                     title=_("customer lifetime value"))
+    fig.update_yaxes(title=_("customers"), **count_axis(largest_bin(clv, 40)))
+    fig = layout(fig, _("Customer lifetime value"))
     fig.update_layout(hovermode="closest")
     return fig
 
 
 def timeline(events: pd.DataFrame, currency: str | None) -> go.Figure:
-    """One customer's events on a time axis, one row per kind of event; days only, never clock times."""
+    """One customer's events (as ``describe_events`` words them) on a time axis, one row per kind of event; days
+    only, never clock times."""
     fig = go.Figure()
-    for event, group in plot_columns(events, ["detail"]).groupby("event", sort=False):
+    for kind, group in plot_columns(events, ["detail"]).groupby("kind", sort=False):
         amount = [("" if pd.isna(a) else f"<br>{money(a, currency, compact=False)}") for a in group["amount"]]
-        fig.add_scatter(x=group["date"], y=group["event"], mode="markers", name=event,
-                        marker={"size": 11, "color": EVENT_COLOURS.get(event, PALETTE[7])},
-                        text=[f"{d}{a}" for d, a in zip(group["detail"], amount)],
-                        hovertemplate="%{x|%d %b %Y}<br>%{text}<extra></extra>")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(EVENT_COLOURS)[::-1])
+        fig.add_scatter(x=group["date"], y=group["event"], mode="markers", name=group["event"].iloc[0],
+                        marker={"size": 11, "color": EVENT_COLOURS.get(kind, PALETTE[7])},
+                        text=[f"{day(when)}<br>{d}{a}" for when, d, a in zip(group["date"], group["detail"], amount)],
+                        hovertemplate="%{text}<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=[_(EVENT_NAMES[e]) for e in EVENT_COLOURS][::-1])
     padding = pd.Timedelta(days=15)
     fig.update_xaxes(type="date", tickformat="%d %b %Y", range=[events["date"].min() - padding,
                                                                 events["date"].max() + padding])
-    fig = layout(fig, "Timeline", height=320)
+    fig = layout(fig, _("Timeline"), height=320)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig

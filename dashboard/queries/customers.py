@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, cast, desc, func, literal, null, or_, select, union_all
+from sqlalchemy import Float, String, and_, case, cast, desc, func, literal, null, or_, select, union_all
 
 from dashboard.queries import Filters, read, where_scope
 from etl.kpi import CHURN_DAYS, ratio, retention_summary
@@ -133,22 +133,24 @@ def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataF
 
 def timeline(customer_id: str) -> pd.DataFrame:
     """Everything that happened with one customer, newest first: date, event (Order, Return, Invoice, Ticket,
-    Interaction, Mention), detail, amount (NULL where there is none)."""
+    Interaction, Mention), detail (the source's words: ids, status, category, channel, text; NULL where there are
+    none), state (paid, overdue, open or resolved for invoices and tickets, else NULL: the page words it) and amount
+    (NULL where there is none)."""
     f, v, t, i, s = mart_order_fulfilment, mart_invoices, mart_tickets, interactions, social_mentions
-    no_amount = cast(null(), Float)
+    no_amount, no_state = cast(null(), Float), cast(null(), String)
     statement = union_all(
         select(f.c.order_date.label("date"), case((f.c.kind == "return", "Return"), else_="Order").label("event"),
-               (f.c.order_id + " · " + f.c.status).label("detail"), f.c.net_revenue.label("amount"))
-        .where(f.c.customer_id == customer_id),
-        select(v.c.issued_date, literal("Invoice"),
-               v.c.invoice_id + " · " + case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"),
-               v.c.amount).where(v.c.customer_id == customer_id),
-        select(t.c.opened_date, literal("Ticket"),
-               func.coalesce(t.c.category, "ticket") + " · " + case((t.c.is_resolved, "resolved"), else_="open"),
+               (f.c.order_id + " · " + f.c.status).label("detail"), no_state.label("state"),
+               f.c.net_revenue.label("amount")).where(f.c.customer_id == customer_id),
+        select(v.c.issued_date, literal("Invoice"), v.c.invoice_id,
+               case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"), v.c.amount)
+        .where(v.c.customer_id == customer_id),
+        select(t.c.opened_date, literal("Ticket"), t.c.category, case((t.c.is_resolved, "resolved"), else_="open"),
                no_amount).where(t.c.customer_id == customer_id),
-        select(day_of(i.c.occurred_at), literal("Interaction"), i.c.channel + " · " + func.coalesce(i.c.outcome, ""),
-               no_amount).where(i.c.customer_id == customer_id),
+        select(day_of(i.c.occurred_at), literal("Interaction"),
+               i.c.channel + func.coalesce(" · " + i.c.outcome, ""), no_state, no_amount)
+        .where(i.c.customer_id == customer_id),
         select(day_of(s.c.posted_at), literal("Mention"), s.c.platform + ": " + func.coalesce(s.c.text, ""),
-               no_amount).where(s.c.customer_id == customer_id),
+               no_state, no_amount).where(s.c.customer_id == customer_id),
     )
     return read(statement.order_by(desc("date")))

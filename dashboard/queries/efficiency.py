@@ -25,12 +25,13 @@ def cycle_times(filters: Filters) -> pd.DataFrame:
 
 
 def on_time_by_department_month(filters: Filters) -> pd.DataFrame:
-    """department (name), month_start, delivered, on_time, on_time_rate over delivered sale orders."""
+    """department_id, department (name), month_start, delivered, on_time, on_time_rate over delivered sale
+    orders."""
     f = mart_order_fulfilment
     delivered = func.count().label("delivered")
     on_time = func.count().filter(f.c.is_on_time).label("on_time")
-    statement = (select(func.coalesce(departments.c.name, f.c.department_id).label("department"), f.c.month_start,
-                        delivered, on_time)
+    statement = (select(f.c.department_id, func.coalesce(departments.c.name, f.c.department_id).label("department"),
+                        f.c.month_start, delivered, on_time)
                  .select_from(f.outerjoin(departments, departments.c.department_id == f.c.department_id))
                  .where(f.c.kind == "sale", f.c.is_delivered, f.c.is_on_time.is_not(None))
                  .group_by(departments.c.name, f.c.department_id, f.c.month_start))
@@ -49,21 +50,44 @@ def procurement_totals(filters: Filters) -> pd.DataFrame:
     return read(where_period(statement, p, "ordered_date", filters))
 
 
-def late_suppliers(filters: Filters, limit: int = 10) -> pd.DataFrame:
-    """Suppliers with the most lines received late, most first: supplier, received, late, late_rate,
-    avg_days_late (of the late lines), avg_lead_days."""
+def late_suppliers(filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Suppliers with lines received late, most first (all, or the first ``limit``): supplier_id, supplier,
+    received, late, late_rate, avg_days_late (of the late lines), avg_lead_days."""
     p = mart_procurement
     received = func.count().filter(p.c.is_received)
-    late = func.count().filter(p.c.is_on_time.is_not(None) & ~p.c.is_on_time)
-    statement = (select(func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
+    late = func.count().filter(_late(p))
+    statement = (select(p.c.supplier_id, func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
                         received.label("received"), late.label("late"),
                         (late * 1.0 / func.nullif(received, 0)).label("late_rate"),
                         func.avg(case((p.c.days_late > 0, p.c.days_late))).label("avg_days_late"),
                         func.avg(p.c.lead_days).label("avg_lead_days"))
                  .select_from(p.outerjoin(suppliers, suppliers.c.supplier_id == p.c.supplier_id))
                  .group_by(p.c.supplier_id, suppliers.c.name).having(late > 0))
-    return read(where_period(statement, p, "ordered_date", filters).order_by(desc("late"), desc("late_rate"))
-                .limit(limit))
+    return read(where_period(statement, p, "ordered_date", filters)
+                .order_by(desc("late"), desc("late_rate"), p.c.supplier_id).limit(limit))
+
+
+def _late(p):
+    """A purchase-order line received after its expected date."""
+    return p.c.is_on_time.is_not(None) & ~p.c.is_on_time
+
+
+def late_deliveries(filters: Filters, supplier_ids: tuple[str, ...] = (), limit: int = 200) -> pd.DataFrame:
+    """Purchase-order lines ordered in the period and received late (of the given suppliers, or all), the latest
+    first, at most ``limit``: po_id, line_no, supplier_id, supplier, product, ordered_date, lead_days, days_late,
+    value."""
+    p = mart_procurement
+    statement = (select(p.c.po_id, p.c.line_no, p.c.supplier_id,
+                        func.coalesce(suppliers.c.name, p.c.supplier_id).label("supplier"),
+                        func.coalesce(products.c.name, p.c.product_id).label("product"), p.c.ordered_date,
+                        p.c.lead_days, p.c.days_late, p.c.value)
+                 .select_from(p.outerjoin(suppliers, suppliers.c.supplier_id == p.c.supplier_id)
+                              .outerjoin(products, products.c.product_id == p.c.product_id))
+                 .where(_late(p)))
+    if supplier_ids:
+        statement = statement.where(p.c.supplier_id.in_(supplier_ids))
+    return read(where_period(statement, p, "ordered_date", filters)
+                .order_by(desc(p.c.days_late), p.c.po_id, p.c.line_no).limit(limit))
 
 
 def stock_totals(filters: Filters) -> pd.DataFrame:
@@ -113,23 +137,22 @@ def receivables(filters: Filters) -> pd.DataFrame:
 
 
 def ticket_times(filters: Filters) -> pd.DataFrame:
-    """Per month: month_start, tickets, responded (with a first response), resolved, avg_first_response_hours,
-    avg_resolution_hours, avg_satisfaction."""
+    """Per day tickets were opened: opened_date, tickets, responded (with a first response), resolved,
+    first_response_hours and resolution_hours (sums over the answered and the resolved tickets)."""
     t = mart_tickets
-    statement = (select(t.c.month_start, func.count().label("tickets"),
+    statement = (select(t.c.opened_date, func.count().label("tickets"),
                         func.count(t.c.first_response_hours).label("responded"),
                         func.count().filter(t.c.is_resolved).label("resolved"),
-                        func.avg(t.c.first_response_hours).label("avg_first_response_hours"),
-                        func.avg(t.c.resolution_hours).label("avg_resolution_hours"),
-                        func.avg(t.c.satisfaction).label("avg_satisfaction"))
-                 .group_by(t.c.month_start))
-    return read(where_period(statement, t, "opened_date", filters).order_by(t.c.month_start))
+                        func.coalesce(func.sum(t.c.first_response_hours), 0.0).label("first_response_hours"),
+                        func.coalesce(func.sum(t.c.resolution_hours), 0.0).label("resolution_hours"))
+                 .group_by(t.c.opened_date))
+    return read(where_period(statement, t, "opened_date", filters).order_by(t.c.opened_date))
 
 
 def open_tickets_by_category(filters: Filters) -> pd.DataFrame:
-    """category, tickets, open over the period; most open first."""
+    """category (NULL for tickets without one), tickets, open over the period; most open first."""
     t = mart_tickets
-    statement = (select(func.coalesce(t.c.category, "none").label("category"), func.count().label("tickets"),
+    statement = (select(t.c.category, func.count().label("tickets"),
                         func.count().filter(~t.c.is_resolved).label("open"))
                  .group_by(t.c.category))
-    return read(where_period(statement, t, "opened_date", filters).order_by(desc("open")))
+    return read(where_period(statement, t, "opened_date", filters).order_by(desc("open"), t.c.category))

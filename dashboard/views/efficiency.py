@@ -2,111 +2,156 @@
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, show
 from dashboard import queries as q
-from dashboard.charts import operations as charts
-from dashboard.formatting import count, duration, money, percent, times_a_year
+from dashboard.charts import efficiency as charts
+from dashboard.formatting import count, day, duration, money, percent, times_a_year
+from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import Filters, efficiency, sales
 from etl.kpi import CAPTIONS, days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
 
-st.title("Process efficiency")
+NO_ROWS = {
+    "mart_order_fulfilment": N_("The loaded data has no orders, so there is nothing to show here."),
+    "mart_procurement": N_("The loaded data has no purchase orders, so there is nothing to show here."),
+    "mart_inventory": N_("The loaded data has no stock levels, so there is nothing to show here."),
+    "mart_invoices": N_("The loaded data has no invoices, so there is nothing to show here."),
+    "mart_tickets": N_("The loaded data has no support tickets, so there is nothing to show here."),
+}
+SUPPLIERS = "efficiency_suppliers"  # the late-deliveries table's suppliers (a click on the chart sets them)
+
+st.title(_("Process efficiency"))
 chosen = filters.require()
 currency = q.currency()
 days = (chosen.end - chosen.start).days + 1
+captions = {key: _(text) for key, text in CAPTIONS.items()}  # the KPI definitions in the session's language
 
 
-def unavailable(what: str, table: str) -> bool:
+def unavailable(table: str, what: str) -> bool:
     """Say in one sentence when the loaded data has no such rows, or the chosen departments own none of them."""
     if not q.has_rows(table):
-        st.info(f"The loaded data has no {what.lower()}, so there is nothing to show here.")
+        st.info(_(NO_ROWS[table]))
         return True
     return filters.outside_scope(table, what)
 
 
-st.header("Order fulfilment")
-if not unavailable("Orders", "mart_order_fulfilment"):
+def pick_suppliers(values: list) -> None:
+    """A click on suppliers in the late-deliveries chart shows their late lines in the table."""
+    st.session_state[SUPPLIERS] = sorted(set(values))
+
+
+st.header(_("Order fulfilment"))
+if not unavailable("mart_order_fulfilment", _("Orders")):
     cycles = efficiency.cycle_times(chosen)
     rates = efficiency.on_time_by_department_month(chosen)
     if cycles.empty:
-        st.info("No order placed in this period has been delivered yet, so there are no cycle times to show.")
+        st.info(_("No order placed in this period has been delivered yet, so there are no cycle times to show."))
     else:
         cards = st.columns(3)
-        cards[0].metric("Median cycle time", duration(cycles["cycle_days"].median()), border=True,
-                        help=CAPTIONS["cycle_time"])
-        cards[1].metric("90th percentile", duration(cycles["cycle_days"].quantile(0.9)), border=True)
-        cards[2].metric("On-time delivery", percent(ratio(rates["on_time"].sum(), rates["delivered"].sum())),
-                        help=CAPTIONS["on_time"], border=True)
+        cards[0].metric(_("Median cycle time"), duration(cycles["cycle_days"].median()), border=True,
+                        help=captions["cycle_time"])
+        cards[1].metric(_("90th percentile"), duration(cycles["cycle_days"].quantile(0.9)), border=True,
+                        help=_("Nine in ten delivered orders took at most this long."))
+        cards[2].metric(_("On-time delivery"), percent(ratio(rates["on_time"].sum(), rates["delivered"].sum())),
+                        help=captions["on_time"], border=True)
         left, right = st.columns(2)
-        left.plotly_chart(charts.cycle_histogram(cycles), width="stretch")
-        right.plotly_chart(charts.cycle_trend(cycles), width="stretch")
+        show.chart(charts.cycle_histogram(cycles), cycles, "order-cycle-times", "efficiency_cycles", where=left)
+        trend = charts.cycle_per_bucket(cycles, chosen.grain)
+        show.chart(charts.cycle_trend(trend, chosen.grain), trend, "cycle-time-trend", "efficiency_cycle_trend",
+                   on_click=filters.drill, where=right)
         if not rates.empty:
-            st.plotly_chart(charts.on_time_heatmap(rates, chosen.start, chosen.end), width="stretch")
-        st.caption(f"{CAPTIONS['cycle_time']} {CAPTIONS['on_time']} Orders count in the month they were placed; "
-                   "a month the period covers only in part shows the days it covers.")
+            show.chart(charts.on_time_heatmap(rates, chosen.start, chosen.end), rates, "on-time-delivery",
+                       "efficiency_on_time", on_click=filters.pick_departments)
+        st.caption(captions["cycle_time"] + " " + captions["on_time"] + " "
+                   + _("Orders count in the month they were placed; a month the period covers only in part shows "
+                       "the days it covers. Click a point to drill into it, or a department to filter to it."))
 
-st.header("Procurement")
-if not unavailable("Purchase orders", "mart_procurement"):
+st.header(_("Procurement"))
+if not unavailable("mart_procurement", _("Purchase orders")):
     totals = efficiency.procurement_totals(chosen).iloc[0]
     cards = st.columns(3)
-    cards[0].metric("Average lead time", duration(totals["avg_lead_days"]), border=True)
-    cards[1].metric("Supplier on time", percent(ratio(totals["on_time"], totals["received"])), border=True)
-    cards[2].metric("Open purchase-order lines", count(totals["open_lines"]), border=True)
+    cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]), border=True,
+                    help=captions["procurement"])
+    cards[1].metric(_("Supplier on time"), percent(ratio(totals["on_time"], totals["received"])), border=True)
+    cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]), border=True)
     late = efficiency.late_suppliers(chosen)
     if not late.empty:
-        st.plotly_chart(charts.late_suppliers(late), width="stretch")
-    st.caption(CAPTIONS["procurement"] + filters.unsplit_note("mart_procurement", "Purchase orders"))
+        top = late.head(10)
+        show.chart(charts.late_suppliers(top), top, "late-suppliers", "efficiency_late_suppliers",
+                   on_click=pick_suppliers)
+        names = dict(zip(late["supplier_id"], late["supplier"]))
+        st.session_state[SUPPLIERS] = [s for s in st.session_state.get(SUPPLIERS, []) if s in names]
+        picked = st.multiselect(_("Late deliveries of"), list(names), format_func=names.get, key=SUPPLIERS,
+                                placeholder=_("All suppliers"),
+                                help=_("Click a supplier's bar in the chart to show only its late deliveries."))
+        lines = efficiency.late_deliveries(chosen, tuple(picked))
+        total = int((late[late["supplier_id"].isin(picked)] if picked else late)["late"].sum())
+        show.table(lines, {
+            "po_id": (_("Purchase order"), "text"), "line_no": (_("Line"), "count"),
+            "supplier": (_("Supplier"), "text"), "product": (_("Product"), "text"),
+            "ordered_date": (_("Ordered"), "date"), "lead_days": (_("Lead time (days)"), "days"),
+            "days_late": (_("Days late"), "days"), "value": (_("Value"), "money")},
+            "late-deliveries", "efficiency_late_deliveries", currency=currency)
+        st.caption(ngettext("{shown} of {total} late line, the latest first.",
+                            "{shown} of {total} late lines, the latest first.", total)
+                   .format(shown=count(len(lines)), total=count(total)))
+    st.caption(captions["procurement"] + filters.unsplit_note("mart_procurement", _("Purchase orders")))
 
-st.header("Stock")
-if not unavailable("Stock levels", "mart_inventory"):
+st.header(_("Stock"))
+if not unavailable("mart_inventory", _("Stock levels")):
     stock = efficiency.stock_totals(chosen).iloc[0]
     company = Filters(chosen.start, chosen.end)  # stock is company-wide, so its turnover uses the company's COGS
     turnover = inventory_turnover(sales.period_kpis(company)["cogs"], days, stock["avg_stock_value"])
     cards = st.columns(4)
-    cards[0].metric("Inventory turnover", times_a_year(turnover), border=True, help=CAPTIONS["inventory"])
-    cards[1].metric("Days of inventory", duration(days_of_inventory(turnover), digits=0), border=True)
-    cards[2].metric("Average stock value", money(stock["avg_stock_value"], currency), border=True,
-                    help="– when the source has no product costs to value the stock at.")
-    cards[3].metric("Stock-out days", count(stock["stockout_days"]), border=True,
-                    help="Product-days that ended with nothing on hand.")
+    cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=captions["inventory"])
+    cards[1].metric(_("Days of inventory"), duration(days_of_inventory(turnover), digits=0), border=True)
+    cards[2].metric(_("Average stock value"), money(stock["avg_stock_value"], currency), border=True,
+                    help=_("– when the source has no product costs to value the stock at."))
+    cards[3].metric(_("Stock-out days"), count(stock["stockout_days"]), border=True,
+                    help=_("Product-days that ended with nothing on hand."))
     low = efficiency.below_reorder(chosen)
-    st.markdown(f"**{count(len(low))} products under their reorder point** on the period's last stock count")
-    st.dataframe(low, hide_index=True, column_config={
-        "product": "Product", "category": "Category",
-        "on_hand": st.column_config.NumberColumn("On hand", format="%d"),
-        "reorder_point": st.column_config.NumberColumn("Reorder point", format="%d"),
-        "stockout_days": st.column_config.NumberColumn("Stock-out days in period", format="%d")})
-    st.caption(CAPTIONS["inventory"] + " Turnover annualises the period's company-wide COGS."
-               + filters.unsplit_note("mart_inventory", "Stock levels"))
+    st.markdown(ngettext("**{count} product under its reorder point** on the period's last stock count",
+                         "**{count} products under their reorder point** on the period's last stock count",
+                         len(low)).format(count=count(len(low))))
+    show.table(low, {"product": (_("Product"), "text"), "category": (_("Category"), "text"),
+                     "on_hand": (_("On hand"), "count"), "reorder_point": (_("Reorder point"), "count"),
+                     "stockout_days": (_("Stock-out days in period"), "count")},
+               "below-reorder-point", "efficiency_below_reorder")
+    st.caption(captions["inventory"] + " " + _("Turnover annualises the period's company-wide COGS.")
+               + filters.unsplit_note("mart_inventory", _("Stock levels")))
 
-st.header("Order to cash")
-if not unavailable("Invoices", "mart_invoices"):
+st.header(_("Order to cash"))
+if not unavailable("mart_invoices", _("Invoices")):
     cash = efficiency.receivables(chosen).iloc[0]
     dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
     cards = st.columns(4)
-    cards[0].metric("Days sales outstanding", duration(dso, digits=0), border=True, help=CAPTIONS["dso"])
-    cards[1].metric("Order to cash", duration(cash["avg_order_to_cash_days"], digits=0), border=True)
-    cards[2].metric("Invoiced", money(cash["invoiced"], currency), border=True)
-    cards[3].metric("Open receivables", money(cash["open_at_end"], currency), border=True,
-                    help=f"Issued and unpaid on {chosen.end:%d %b %Y}.")
-    st.caption(CAPTIONS["dso"] + " Average receivables = mean of the open amounts on the first and last day."
-               + filters.unsplit_note("mart_invoices", "Invoices"))
+    cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=captions["dso"])
+    cards[1].metric(_("Order to cash"), duration(cash["avg_order_to_cash_days"], digits=0), border=True,
+                    help=_("Average days from order to payment of the invoices paid in the period."))
+    cards[2].metric(_("Invoiced"), money(cash["invoiced"], currency), border=True)
+    cards[3].metric(_("Open receivables"), money(cash["open_at_end"], currency), border=True,
+                    help=_("Issued and unpaid on {day}.").format(day=day(chosen.end)))
+    st.caption(captions["dso"] + " " + _("Average receivables = mean of the open amounts on the first and last "
+                                            "day.") + filters.unsplit_note("mart_invoices", _("Invoices")))
 
-st.header("Support")
-if not unavailable("Support tickets", "mart_tickets"):
-    monthly = efficiency.ticket_times(chosen)
-    if monthly.empty:
-        st.info("No ticket was opened in this period.")
+st.header(_("Support"))
+if not unavailable("mart_tickets", _("Support tickets")):
+    daily = efficiency.ticket_times(chosen)
+    if daily.empty:
+        st.info(_("No ticket was opened in this period."))
     else:
-        opened, resolved = monthly["tickets"], monthly["resolved"]
-        first_response = ratio((monthly["avg_first_response_hours"] * monthly["responded"]).sum(),
-                               monthly["responded"].sum())
-        resolution = ratio((monthly["avg_resolution_hours"] * resolved).sum(), resolved.sum())
+        opened, resolved, responded = daily["tickets"].sum(), daily["resolved"].sum(), daily["responded"].sum()
         cards = st.columns(4)
-        cards[0].metric("Tickets", count(opened.sum()), border=True)
-        cards[1].metric("First response", duration(first_response, "h"), border=True, help=CAPTIONS["tickets"])
-        cards[2].metric("Resolution", duration(resolution, "h"), border=True)
-        cards[3].metric("Still open", count(opened.sum() - resolved.sum()), border=True)
-        st.plotly_chart(charts.ticket_times(monthly), width="stretch")
-        st.dataframe(efficiency.open_tickets_by_category(chosen), hide_index=True,
-                     column_config={"category": "Category", "tickets": "Tickets", "open": "Open"})
-        st.caption(CAPTIONS["tickets"])
+        cards[0].metric(_("Tickets"), count(opened), border=True)
+        cards[1].metric(_("First response"), duration(ratio(daily["first_response_hours"].sum(), responded), "hours"),
+                        border=True, help=captions["tickets"])
+        cards[2].metric(_("Resolution"), duration(ratio(daily["resolution_hours"].sum(), resolved), "hours"),
+                        border=True)
+        cards[3].metric(_("Still open"), count(opened - resolved), border=True)
+        buckets = charts.tickets_per_bucket(daily, chosen.grain)
+        show.chart(charts.ticket_times(buckets), buckets, "support-times", "efficiency_ticket_times",
+                   on_click=filters.drill)
+        categories = efficiency.open_tickets_by_category(chosen)
+        show.table(categories.fillna({"category": _("No category")}),
+                   {"category": (_("Category"), "text"), "tickets": (_("Tickets"), "count"),
+                    "open": (_("Open"), "count")}, "tickets-by-category", "efficiency_ticket_categories")
+        st.caption(captions["tickets"])

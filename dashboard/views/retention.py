@@ -4,16 +4,19 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import auth, filters, safe
+from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import count, money, money_format, percent
+from dashboard.formatting import count, day, money, number, percent
+from dashboard.i18n import _, ngettext
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
     CAPTIONS,
     CHURN_DAYS,
     MAX_LIFETIME_YEARS,
+    OTHER_SEGMENT,
+    RFM_SEGMENTS,
     customer_lifetime_value,
     expected_lifetime,
     ratio,
@@ -21,95 +24,138 @@ from etl.kpi import (
     rfm_frame,
 )
 
-st.title("Customer retention")
-chosen = filters.require("mart_customer_month", "This warehouse has no sales to known customers, so there is no "
-                         "retention to show: load orders with customer ids (the demo, or a source with orders).")
+SEGMENTS = [name for name, _recency, _frequency in RFM_SEGMENTS] + [OTHER_SEGMENT]
+SHOWN_SEGMENTS = "retention_segments"  # the customer table's segments (a click on the RFM chart sets them)
+
+st.title(_("Customer retention"))
+chosen = filters.require("mart_customer_month", _(
+    "This warehouse has no sales to known customers, so there is no retention to show: load orders with customer "
+    "ids (the demo, or a source with orders)."))
 currency = q.currency()
+captions = {key: _(text) for key, text in CAPTIONS.items()}  # the KPI definitions in the session's language
+
+
+def pick_segments(values: list) -> None:
+    """A click on RFM segments shows their customers in the table below the chart."""
+    st.session_state[SHOWN_SEGMENTS] = [s for s in SEGMENTS if s in values]
+
+
+def drill_month(values: list) -> None:
+    """A click on a month of the (monthly) churn chart narrows the period to that month."""
+    filters.drill(values, "month")
+
 
 bases = customers.customer_bases(chosen)
 cards = st.columns(5)
-cards[0].metric("Retention rate", percent(bases["rate"]), help=CAPTIONS["retention_rate"], border=True)
-cards[1].metric("Customers at start", count(bases["start"]), border=True,
-                help="S: customers with a sale in the 90 days before the period.")
-cards[2].metric("Customers at end", count(bases["end"]), border=True,
-                help="E: customers with a sale in the 90 days up to the period's last day.")
-cards[3].metric("New or won back", count(bases["new"]), border=True,
-                help="N = E - customers in both bases: first-time buyers and earlier customers who came back.")
-cards[4].metric("Churned", count(bases["churned"]), border=True,
-                help="Customers at start without a sale in the 90 days up to the period's last day.")
+cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=captions["retention_rate"], border=True)
+cards[1].metric(_("Customers at start"), count(bases["start"]), border=True, help=_(
+    "S: customers with a sale in the {days} days before the period.").format(days=count(CHURN_DAYS)))
+cards[2].metric(_("Customers at end"), count(bases["end"]), border=True, help=_(
+    "E: customers with a sale in the {days} days up to the period's last day.").format(days=count(CHURN_DAYS)))
+cards[3].metric(_("New or won back"), count(bases["new"]), border=True, help=_(
+    "N = E - customers in both bases: first-time buyers and earlier customers who came back."))
+cards[4].metric(_("Churned"), count(bases["churned"]), border=True, help=_(
+    "Customers at start without a sale in the {days} days up to the period's last day.").format(
+    days=count(CHURN_DAYS)))
 first_day = q.date_bounds()[0]
-history_note = (f" The data starts on {first_day:%d %b %Y}, less than 90 days before the period: the base at its "
-                "start is measured on fewer days." if chosen.start - timedelta(days=CHURN_DAYS) < first_day else "")
-st.caption(f"{count(bases['first_time'])} customers bought for the first time in the period.{history_note}")
+bought = ngettext("{count} customer bought for the first time in the period.",
+                "{count} customers bought for the first time in the period.",
+                bases["first_time"]).format(count=count(bases["first_time"]))
+if chosen.start - timedelta(days=CHURN_DAYS) < first_day:
+    bought += " " + _("The data starts on {day}, less than {days} days before the period: the base at its start is "
+                    "measured on fewer days.").format(day=day(first_day), days=count(CHURN_DAYS))
+st.caption(bought)
 
-st.plotly_chart(charts.cohort_heatmap(retention_matrix(customers.cohorts(chosen))), width="stretch")
-st.caption(CAPTIONS["cohorts"] + " The cohorts of the months the period touches are shown.")
-st.plotly_chart(charts.churn(customers.monthly_churn(chosen)), width="stretch")
-st.caption("Churned in a month = last sale three months before, none since (the 90-day rule by month).")
+cohorts = retention_matrix(customers.cohorts(chosen))
+show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
+           "cohort-retention", "retention_cohorts")
+st.caption(captions["cohorts"] + " " + _("The cohorts of the months the period touches are shown."))
+monthly = customers.monthly_churn(chosen)
+show.chart(charts.churn(monthly), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
+st.caption(_("Churned in a month = last sale three months before, none since (the 90-day rule by month). Click a "
+             "month to narrow the period to it."))
 
 rfm = rfm_frame(customers.rfm(chosen), chosen.end)
 if rfm.empty:
-    st.info("No customer bought anything in this period, so there are no RFM segments.")
+    st.info(_("No customer bought anything in this period, so there are no RFM segments."))
     st.stop()
 totals = sales.period_kpis(chosen)
 margin_rate = ratio(totals["gross_margin"], totals["net_revenue"])
 churn = customers.annual_churn(chosen)
 rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
+rfm["segment_name"] = rfm["segment"].map(_)
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
-left, right = st.columns(2)
-left.plotly_chart(charts.rfm_segments(segments, currency), width="stretch")
-left.caption(CAPTIONS["rfm"])
-right.plotly_chart(charts.clv_histogram(rfm["clv"], currency), width="stretch")
-churn_note = (f" Annual churn rate used: {percent(churn['churn'])} of {count(churn['base'])} customers, an "
-              f"expected lifetime of {expected_lifetime(churn['churn']):.1f} years"
-              if churn["churn"] is not None else
-              " The data holds no customer active a year before the period's end, so the lifetime is capped at "
-              f"{MAX_LIFETIME_YEARS:.0f} years")
-right.caption(CAPTIONS["clv"] + churn_note
-              + ("; the source has no costs, so margin counts as 100%." if margin_rate is None else "."))
+show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm", on_click=pick_segments)
+st.caption(captions["rfm"] + " " + _("Click a segment to list its customers below."))
+show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]], "customer-lifetime-value",
+           "retention_clv")
+if churn["churn"] is not None:
+    churn_note = _("Annual churn rate used: {rate} of {customers} customers, an expected lifetime of {years} "
+                   "years.").format(rate=percent(churn["churn"]), customers=count(churn["base"]),
+                                    years=number(expected_lifetime(churn["churn"]), 1))
+else:
+    churn_note = _("The data holds no customer active a year before the period's end, so the lifetime is capped at "
+                   "{years} years.").format(years=number(MAX_LIFETIME_YEARS))
+margin_note = " " + _("The source has no costs, so margin counts as 100%.") if margin_rate is None else ""
+st.caption(captions["clv"] + " " + churn_note + margin_note)
 
-st.subheader("Valuable customers at risk")
-at_risk = rfm[rfm["segment"].isin(AT_RISK_SEGMENTS)].sort_values("monetary", ascending=False)
-columns = ["customer_id", "name", "region", "segment", "recency_days", "frequency", "monetary", "clv"]
-st.dataframe(at_risk[columns], hide_index=True, column_config={
-    "customer_id": "Customer", "name": "Name", "region": "Region", "segment": "Segment",
-    "recency_days": st.column_config.NumberColumn("Days since last sale", format="%d"),
-    "frequency": st.column_config.NumberColumn("Orders", format="%d"),
-    "monetary": st.column_config.NumberColumn("Net revenue", format=money_format(currency)),
-    "clv": st.column_config.NumberColumn("CLV", format=money_format(currency, 0)),
-})
-st.caption(f"{count(len(at_risk))} customers in the segments {', '.join(AT_RISK_SEGMENTS)}, worth "
-           f"{money(at_risk['monetary'].sum(), currency)} in the period.")
-safe.download_csv("Download customers at risk (CSV)", at_risk[columns], "customers-at-risk.csv", "download_at_risk",
-                  auth.current().username, q.engine())
+if SHOWN_SEGMENTS not in st.session_state:
+    st.session_state[SHOWN_SEGMENTS] = list(AT_RISK_SEGMENTS)
+at_risk_only = sorted(st.session_state[SHOWN_SEGMENTS]) == sorted(AT_RISK_SEGMENTS)
+if at_risk_only:
+    st.subheader(_("Valuable customers at risk"))
+elif st.session_state[SHOWN_SEGMENTS]:
+    st.subheader(_("Customers of the chosen segments"))
+else:
+    st.subheader(_("Customers active in the period"))
+shown = st.multiselect(_("Segments"), SEGMENTS, format_func=_, key=SHOWN_SEGMENTS, placeholder=_("All segments"),
+                       help=_("Click a segment in the RFM chart to list its customers."))
+listed = (rfm[rfm["segment"].isin(shown)] if shown else rfm).sort_values("monetary", ascending=False)
+show.table(listed, {
+    "customer_id": (_("Customer"), "text"), "name": (_("Name"), "text"), "region": (_("Region"), "text"),
+    "segment_name": (_("Segment"), "text"), "recency_days": (_("Days since last sale"), "count"),
+    "frequency": (_("Orders"), "count"), "monetary": (_("Net revenue"), "money"), "clv": (_("CLV"), "money0")},
+    "customers-at-risk" if at_risk_only else "customers-by-segment", "retention_customers", currency=currency)
+st.caption(ngettext("{count} customer in the segments {segments}, worth {money} in the period.",
+                    "{count} customers in the segments {segments}, worth {money} in the period.", len(listed))
+           .format(count=count(len(listed)), segments=", ".join(_(s) for s in (shown or SEGMENTS)),
+                   money=safe.md(money(listed["monetary"].sum(), currency))))
 
-st.subheader("Customer 360°")
-search = st.text_input("Find a customer (id or name)", key="customer_search")
+st.subheader(_("Customer 360°"))
+search = st.text_input(_("Find a customer (id or name)"), key="customer_search")
 options = customers.customer_options(chosen, search)
 if options.empty:
-    st.info("No customer matches that search.")
+    st.info(_("No customer matches that search."))
     st.stop()
 names = dict(zip(options["customer_id"], options["name"]))
-picked = st.selectbox("Customer", list(names), format_func=lambda c: f"{names[c]} ({c})", key="customer_360")
-events = customers.timeline(picked)
+picked = st.selectbox(_("Customer"), list(names), format_func=lambda c: f"{names[c]} ({c})", key="customer_360")
+events = charts.describe_events(customers.timeline(picked))
 scores = rfm[rfm["customer_id"] == picked]
 if not scores.empty:
     s = scores.iloc[0]
-    st.markdown(f"**RFM** recency {int(s['r_score'])} · frequency {int(s['f_score'])} · monetary "
-                f"{int(s['m_score'])} — *{s['segment']}*; {int(s['frequency'])} orders, "
-                f"{money(s['monetary'], currency)} in the period, CLV {money(s['clv'], currency)}.")
+    st.markdown(ngettext(
+        "**RFM** recency {r} · frequency {f} · monetary {m} — *{segment}*; {orders} order, {revenue} in the period, "
+        "CLV {clv}.",
+        "**RFM** recency {r} · frequency {f} · monetary {m} — *{segment}*; {orders} orders, {revenue} in the period, "
+        "CLV {clv}.", int(s["frequency"])).format(
+        r=int(s["r_score"]), f=int(s["f_score"]), m=int(s["m_score"]), segment=safe.md(s["segment_name"]),
+        orders=count(s["frequency"]), revenue=safe.md(money(s["monetary"], currency)),
+        clv=safe.md(money(s["clv"], currency))))
 if events.empty:
-    st.info("Nothing is recorded for this customer.")
+    st.info(_("Nothing is recorded for this customer."))
 else:
-    st.plotly_chart(charts.timeline(events, currency), width="stretch")
-    st.dataframe(events, hide_index=True, column_config={
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "event": "Event", "detail": "Detail",
-        "amount": st.column_config.NumberColumn("Amount", format=money_format(currency))})
+    show.chart(charts.timeline(events, currency), events.drop(columns="kind"), "customer-timeline",
+               "retention_timeline")
+    show.table(events, {"date": (_("Date"), "date"), "event": (_("Event"), "text"), "detail": (_("Detail"), "text"),
+                        "amount": (_("Amount"), "money")}, "customer-events", "customer_events", currency=currency)
 
 said = social.customer_mentions(picked, chosen)  # Social CRM: what this customer said in public, and how it was read
 if not said.empty:
-    st.markdown(f"**Social mentions** ({count(len(said))}): what the customer posted, with its sentiment.")
-    st.dataframe(said, hide_index=True, key="customer_mentions", column_config={
-        "posted_date": st.column_config.DateColumn("Posted"), "brand": "Brand", "platform": "Platform",
-        "label": "Sentiment", "label_source": "Labelled by",
-        "sentiment": st.column_config.NumberColumn("Score", format="%.2f"), "text": "Text"})
+    st.markdown(_("**Social mentions** ({count}): what the customer posted, with its sentiment.").format(
+        count=count(len(said))))
+    show.table(said.assign(label=charts.words(said["label"], charts.SENTIMENTS),
+                           label_source=charts.words(said["label_source"], charts.LABEL_SOURCES)),
+               {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "text"),
+                "platform": (_("Platform"), "text"), "label": (_("Sentiment"), "text"),
+                "label_source": (_("Labelled by"), "text"), "sentiment": (_("Score"), "number"),
+                "text": (_("Text"), "text")}, "customer-mentions", "customer_mentions")

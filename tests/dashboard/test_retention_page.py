@@ -1,0 +1,134 @@
+"""The customer-retention page on the demo warehouse, in English and Ukrainian: its cards equal pandas on the
+canonical orders, its words are translated, a click on an RFM segment lists that segment's customers, a click on
+a month narrows the period to it, and a table's CSV download holds the table's rows."""
+
+import io
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.formatting import percent
+from dashboard.i18n import speaking
+from etl.db import get_engine
+from etl.kpi import CANCELLED, CHURN_DAYS, ratio
+from tests.dashboard.conftest import metrics
+from tests.dashboard.page_tools import chart_spec, click, downloaded, plotted, record_downloads, table_with
+
+TITLES = {"en": ("Customer retention", "Retention rate", "Monthly cohort retention", "RFM segments"),
+          "uk": ("Утримання клієнтів", "Коефіцієнт утримання", "Щомісячне утримання когорт", "RFM-сегменти")}
+
+
+@pytest.fixture
+def demo(matrix_warehouse):
+    return matrix_warehouse("demo")
+
+
+def open_retention(app_on, url: str, language: str):
+    at = app_on(url, language=language)
+    at.switch_page("views/retention.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def sale_days(url: str) -> pd.DataFrame:
+    """customer_id and day of every sale order to a known customer (not cancelled), from the canonical table."""
+    orders = pd.read_sql("SELECT customer_id, kind, status, ordered_at FROM orders", get_engine(url))
+    sales = orders[(orders["kind"] == "sale") & (orders["status"] != CANCELLED) & orders["customer_id"].notna()]
+    return sales.assign(day=pd.to_datetime(sales["ordered_at"], format="ISO8601").dt.date)[["customer_id", "day"]]
+
+
+def retention_by_hand(url: str, start: date, end: date) -> float | None:
+    """(E - N) / S with pandas: S buyers in the 90 days before the start, E in the 90 days up to the end."""
+    sales, window = sale_days(url), timedelta(days=CHURN_DAYS)
+    at_start = set(sales.loc[(sales["day"] >= start - window) & (sales["day"] < start), "customer_id"])
+    at_end = set(sales.loc[(sales["day"] > end - window) & (sales["day"] <= end), "customer_id"])
+    new = len(at_end - at_start)
+    return ratio(len(at_end) - new, len(at_start))
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_the_retention_card_equals_pandas_and_the_page_speaks_the_language(app_on, demo, language):
+    at = open_retention(app_on, demo, language)
+    start, end = at.sidebar.date_input(key="filter_period").value
+    expected = retention_by_hand(demo, start, end)
+    title, card, cohorts, segments = TITLES[language]
+    with speaking(language):
+        assert metrics(at)[card][0] == percent(expected)
+    if language == "uk":  # '75,8%': a decimal comma
+        assert metrics(at)[card][0] == f"{expected * 100:.1f}%".replace(".", ",")
+    assert at.title[0].value == title
+    assert chart_spec(at, "retention_cohorts")["layout"]["title"]["text"] == cohorts
+    assert chart_spec(at, "retention_rfm")["layout"]["title"]["text"] == segments
+
+
+def test_in_ukrainian_segment_names_and_table_labels_are_translated(app_on, demo, monkeypatch):
+    stores = record_downloads(monkeypatch)
+    at = open_retention(app_on, demo, "uk")
+    rfm = chart_spec(at, "retention_rfm")["data"][0]
+    assert "Не можна втратити" in rfm["y"] and "Can't lose them" not in rfm["y"]
+    stored = dict(zip(rfm["y"], (c[0] for c in rfm["customdata"])))
+    assert stored["Не можна втратити"] == "Can't lose them"  # a click carries the stored (English) name
+    listed = table_with(at, "segment_name")
+    assert set(listed["segment_name"]) <= {"Не можна втратити", "Під загрозою"}
+    csv = pd.read_csv(io.BytesIO(downloaded(at, stores, "retention_customers")), keep_default_na=False,
+                      dtype={"Клієнт": str})
+    assert list(csv.columns) == ["Клієнт", "Назва", "Регіон", "Сегмент", "Днів від останнього продажу", "Замовлення",
+                                 "Чиста виручка", "CLV"]
+    assert csv["Клієнт"].tolist() == listed["customer_id"].tolist()  # the download holds the table's rows
+    assert csv["Сегмент"].tolist() == listed["segment_name"].tolist()
+    assert csv["Чиста виручка"].round(6).tolist() == listed["monetary"].round(6).tolist()
+
+
+def test_a_click_on_a_segment_lists_only_its_customers(app_on, demo, monkeypatch):
+    from dashboard.queries import Filters, customers
+    from etl.kpi import rfm_frame
+
+    monkeypatch.setenv("DATABASE_URL", demo)
+    at = open_retention(app_on, demo, "en")
+    assert at.subheader[0].value == "Valuable customers at risk"
+    click(at, "retention_rfm", ["Champions"])
+    start, end = at.sidebar.date_input(key="filter_period").value
+    scored = rfm_frame(customers.rfm(Filters(start, end)), end)
+    champions = scored[scored["segment"] == "Champions"].sort_values("monetary", ascending=False)
+    listed = table_with(at, "segment_name")
+    assert at.multiselect(key="retention_segments").value == ["Champions"]
+    assert at.subheader[0].value == "Customers of the chosen segments"
+    assert set(listed["segment_name"]) == {"Champions"}
+    assert sorted(listed["customer_id"]) == sorted(champions["customer_id"]) and len(listed) > 0
+    bars = chart_spec(at, "retention_rfm")["data"][0]
+    bar = dict(zip(bars["y"], plotted(bars, "x")))
+    assert bar["Champions"] == len(listed)  # the bar clicked counts the customers listed
+
+
+def test_a_click_on_a_month_of_churn_narrows_the_period_to_that_month(app_on, demo):
+    at = open_retention(app_on, demo, "en")
+    start, end = at.sidebar.date_input(key="filter_period").value
+    month = date(end.year, end.month, 1) - timedelta(days=1)  # the month before the last one
+    click(at, "retention_churn", [month.replace(day=1).isoformat()])
+    assert at.sidebar.date_input(key="filter_period").value == (month.replace(day=1), month)
+    assert metrics(at)["Retention rate"][0] == percent(retention_by_hand(demo, month.replace(day=1), month))
+
+
+def test_rfm_labels_have_room_and_a_long_cohort_table_keeps_its_values_for_hover():
+    from dashboard.charts.customers import cohort_heatmap, rfm_segments
+
+    segments = pd.DataFrame({"segment": ["Champions", "Potential loyalists", "Can't lose them"],
+                             "customers": [120, 45, 8], "monetary": [1_234_567.0, 98_765.0, 4_321.0]})
+    with speaking("uk"):
+        fig = rfm_segments(segments, "GBP")
+    bars = fig.data[0]
+    assert list(bars.y) == ["Не можна втратити", "Потенційно лояльні", "Чемпіони"]
+    assert [t.replace("\xa0", " ") for t in bars.text] == ["8 · 4 321 £", "45 · 98,8 тис. £", "120 · 1,23 млн £"]
+    assert bars.textposition == "outside" and bars.cliponaxis is False
+    longest = max(len(t) for t in bars.text)  # beyond the longest bar, room for about its label's characters
+    assert fig.layout.xaxis.range[1] >= 120 * (1 + 0.03 * longest)
+
+    months = pd.date_range("2024-01-01", periods=24, freq="MS")
+    retention = pd.DataFrame([[1.0] + [0.5] * 23] * 24, index=months, columns=range(24))
+    with speaking("uk"):
+        wide = cohort_heatmap(retention)
+        narrow = cohort_heatmap(retention.iloc[:3, :3])
+    assert wide.data[0].texttemplate == "" and wide.layout.height >= 24 * 26  # values on hover, rows readable
+    assert narrow.data[0].texttemplate == "%{text}" and narrow.data[0].text[0][1] == "50%"
+    assert list(narrow.data[0].y) == ["січ. 2024", "лют. 2024", "бер. 2024"]
