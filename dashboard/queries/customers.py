@@ -36,15 +36,17 @@ def monthly_churn(filters: Filters) -> pd.DataFrame:
     none since): the monthly view of the 90-day churn rule."""
     m = mart_customer_month
     lapse = CHURN_DAYS // 30
+    first_month = (pd.Timestamp(filters.start).replace(day=1) - pd.DateOffset(months=lapse)).date()
+    # Only the months that can decide a churn shown: from `lapse` months before the period to its end (a later
+    # sale would only confirm that a customer had not churned by then).
     active = where_scope(select(m.c.customer_id, m.c.month_start, m.c.month_index, m.c.cohort_month)
-                               .where(m.c.orders > 0), m, filters).subquery("active")
+                         .where(m.c.orders > 0, m.c.month_start >= first_month, m.c.month_start <= filters.end),
+                         m, filters).subquery("active")
     next_index = func.lead(active.c.month_index).over(partition_by=active.c.customer_id, order_by=active.c.month_index)
     following = select(active, (active.c.month_index + lapse).label("lapse_index"),
                        next_index.label("next_index")).subquery("following")
-    last = select(func.max(m.c.month_index)).scalar_subquery()
     churned = (select(following.c.lapse_index, func.count().label("churned"))
-               .where(or_(following.c.next_index.is_(None), following.c.next_index > following.c.lapse_index),
-                      following.c.lapse_index <= last)
+               .where(or_(following.c.next_index.is_(None), following.c.next_index > following.c.lapse_index))
                .group_by(following.c.lapse_index)).subquery("churned")
     counts = (select(active.c.month_start, active.c.month_index, func.count().label("active"),
                      func.count().filter(active.c.month_start == active.c.cohort_month).label("new"))
