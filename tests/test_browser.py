@@ -134,6 +134,7 @@ def test_overview_on_online_retail(retail_app_url, browser):
     assert values[0].startswith("£") and values[1] == "–"  # revenue in pounds; no costs, so no margin
 
 
+UKRAINIAN_MONTHS = ("січ", "лют", "бер", "квіт", "трав", "черв", "лип", "серп", "вер", "жовт", "лист", "груд")
 LAYOUT_PAGES = ("overview", "retention", "efficiency", "pipeline", "alerts")  # the pages with rows of KPI cards
 TRUNCATED = """() => Array.from(document.querySelectorAll(
     '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] p'))
@@ -174,6 +175,14 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
         truncated, clipped = page.evaluate(TRUNCATED), page.evaluate(CLIPPED)
         if truncated or clipped:
             problems[name] = {"truncated": truncated[:5], "clipped": clipped[:5]}
+        if page.locator("[data-testid=stDataFrame]").count():  # its toolbar shows on hover
+            page.locator("[data-testid=stDataFrame]").first.hover()
+            page.wait_for_timeout(300)
+            assert page.locator('button[aria-label="Download as CSV"]:visible').count() == 0, (
+                f"{name}: the table toolbar offers a raw CSV download beside the formula-safe one")
+        if language == "uk" and name == "overview":  # month names on the date axis come from the Plotly locale
+            ticks = " ".join(page.locator("[data-testid=stPlotlyChart] .xtick text").all_inner_texts())
+            assert any(month in ticks for month in UKRAINIAN_MONTHS), f"no Ukrainian month on the axis: {ticks}"
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()
     assert not problems, f"at {width} px in {language}: {problems}"
