@@ -1,7 +1,7 @@
 """CRM pipeline queries: the open pipeline at the period's end, and the deals created, won and lost in it."""
 
 import pandas as pd
-from sqlalchemy import case, desc, func, literal, select
+from sqlalchemy import case, desc, func, literal, select, true
 
 from dashboard.queries import Filters, read, where_period, where_scope
 from etl.kpi import CLOSED_SINCE_STAGE, DEFAULT_STAGE_PROBABILITY
@@ -46,7 +46,7 @@ def period_totals(filters: Filters) -> pd.DataFrame:
                                  func.avg(o.c.cycle_days).label("avg_cycle_days")).where(~o.c.is_open),
                           o, "closed_date", filters).subquery()
     created = where_period(select(func.count().label("created")), o, "created_date", filters).subquery()
-    return read(select(created.c.created, closed))
+    return read(select(created.c.created, closed).select_from(created.join(closed, true())))  # one row each
 
 
 def win_rates(filters: Filters, by: str) -> pd.DataFrame:
