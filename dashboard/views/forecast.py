@@ -121,9 +121,10 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[st
         "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
         "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")
     said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from the "
-             "model's errors at earlier origins), the lower bounds and the upper bounds apart; as the days' errors "
-             "partly cancel out, the total over {days} falls inside this range more often than 8 times in 10."
-             ).format(lower=value_text(lower), upper=value_text(upper), days=days_count(n))
+             "model's errors at earlier origins), the lower bounds and the upper bounds apart. That makes it wide: "
+             "the days' errors partly cancel out, so when the daily bands hold as often as they should, the total "
+             "over {days} falls inside this range at least 8 times in 10.").format(
+        lower=value_text(lower), upper=value_text(upper), days=days_count(n))
     if back is not None and change(expected, back) is not None:
         said += " " + _("Against the same days a year before: {change}.").format(
             change=signed_percent(change(expected, back)))

@@ -3,7 +3,7 @@ period. A click on a stage lists that stage's open deals; a click on a departmen
 
 import streamlit as st
 
-from dashboard import filters, show
+from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import pipeline as charts
 from dashboard.formatting import count, day, duration, money, percent
@@ -56,7 +56,8 @@ else:
                + " " + caption("weighted_pipeline"))
     options = list(stages["stage"])
     st.session_state[STAGES] = [s for s in st.session_state.get(STAGES, []) if s in options]
-    picked = st.pills(_("Stages"), options, selection_mode="multi", format_func=charts.stage_name, key=STAGES)
+    picked = st.pills(_("Stages"), options, selection_mode="multi", key=STAGES,
+                      format_func=lambda stage: safe.md(charts.stage_name(stage)))  # labels read markdown
     deals = pipeline.open_deals(chosen, tuple(picked))
     st.subheader(ngettext("{count} open deal on {day}", "{count} open deals on {day}", len(deals)).format(
         count=count(len(deals)), day=day(chosen.end)))

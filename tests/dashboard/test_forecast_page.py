@@ -300,7 +300,7 @@ def test_headline_total_equals_pandas_on_the_warehouse(matrix_warehouse, app_on,
     if language == "uk":
         assert at.title[0].value == "Прогноз продажів"
         assert re.fullmatch(r"\d+,\d\s\S+\s£", metrics(at)["Прогноз на 28 днів уперед"][0])  # 459,6 тис. £
-        assert caption.startswith("80% діапазон прогнозу: ") and "частіше, ніж 8 разів із 10" in caption
+        assert caption.startswith("80% діапазон прогнозу: ") and "щонайменше 8 разів із 10" in caption
         assert at.selectbox[0].label == "Прогноз для" and at.selectbox[1].options == ["Загалом"]
         assert traces(at).keys() >= {"Факт", "Прогноз", "80% інтервал"}
         assert at.markdown[0].value.startswith("Якщо обирати й оцінювати модель так, як у робочому прогнозі")
