@@ -83,6 +83,16 @@ def pick_regions(values: list) -> None:
     st.session_state[REGIONS] = sorted({v for v in values if v in known})
 
 
+def pick_into(key: str):
+    """A click callback for a page's own filter: the clicked values (the points' customdata, once each, in order)
+    become the value of the page's widget ``key`` (e.g. the stages whose deals a table lists)."""
+
+    def pick(values: list) -> None:
+        st.session_state[key] = list(dict.fromkeys(values))
+
+    return pick
+
+
 def drill(values: list, grain: str | None = None) -> None:
     """A click on a time bucket (its first day in the customdata) narrows the period to the buckets clicked: a
     month shows its weeks, a week its days (see Filters.grain). ``grain`` names the buckets of a chart that does

@@ -1,12 +1,13 @@
 """How numbers read on screen: currency, percentages and counts, and the KPI cards built from them."""
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 from babel.dates import format_date, format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-from dashboard.i18n import N_, _, language, locale
+from dashboard.i18n import N_, _, language, locale, ngettext
 from etl.kpi import change, known, ratio
 from forecasting.models import MODEL_LABELS
 
@@ -188,27 +189,104 @@ def overview_cards(now: dict, before: dict, currency: str | None, captions: dict
     ]
 
 
+def model_name(model: str | None) -> str:
+    """A forecast model's name in this session's language ('none' when the series has no model)."""
+    return _(MODEL_LABELS[model]) if model in MODEL_LABELS else _("none")
+
+
+def days_count(n: int) -> str:
+    """'28 days' / '28 днів' (for a placeholder in a sentence about a span of days)."""
+    return ngettext("{count} day", "{count} days", n).format(count=count(n))
+
+
 def forecast_sentence(backtests: pd.DataFrame, model: str | None, horizon: int) -> str:
     """How far the forecast can be trusted, in one plain paragraph, from the as-deployed ('nested') backtests."""
     scores = backtests.set_index("model") if not backtests.empty else backtests
     if model is None:
-        return "This series could not be forecast."
+        return _("This series could not be forecast.")
     if "nested" not in scores.index:
-        return (f"This series has too little history to backtest, so the forecast simply repeats last week "
-                f"({MODEL_LABELS[model].lower()}); treat it as a rough guide.")
-    used = scores.loc["nested"]
-    text = (f"Chosen and scored as deployed at {int(used['cutoffs'])} weekly backtests (each choice made only on "
-            f"data before it), the {horizon}-day forecast was off by {used['smape']:.0%} on trading days")
-    if "seasonal_naive" in scores.index:
-        text += (f" (MASE {used['mase']:.2f}; repeating last week: {scores.loc['seasonal_naive', 'smape']:.0%}, "
-                 f"MASE {scores.loc['seasonal_naive', 'mase']:.2f})")
-    return text + f". The 80% band held the actual on {used['coverage']:.0%} of trading days."
+        return _("This series has too little history to backtest, so the forecast simply repeats last week "
+                 "({model}); treat it as a rough guide.").format(model=model_name(model).lower())
+    used, cutoffs = scores.loc["nested"], int(scores.loc["nested", "cutoffs"])
+    values = {"cutoffs": count(cutoffs), "days": days_count(horizon), "smape": percent(used["smape"], 0),
+              "mase": number(used["mase"], 2), "coverage": percent(used["coverage"], 0)}
+    if "seasonal_naive" not in scores.index:
+        return ngettext(
+            "Chosen and scored as deployed at {cutoffs} weekly backtest (each choice made only on data before it), "
+            "the forecast for {days} was off by {smape} on trading days. The 80% band held the actual on "
+            "{coverage} of trading days.",
+            "Chosen and scored as deployed at {cutoffs} weekly backtests (each choice made only on data before it), "
+            "the forecast for {days} was off by {smape} on trading days. The 80% band held the actual on "
+            "{coverage} of trading days.", cutoffs).format(**values)
+    naive = scores.loc["seasonal_naive"]
+    return ngettext(
+        "Chosen and scored as deployed at {cutoffs} weekly backtest (each choice made only on data before it), the "
+        "forecast for {days} was off by {smape} on trading days (MASE {mase}; repeating last week: {naive_smape}, "
+        "MASE {naive_mase}). The 80% band held the actual on {coverage} of trading days.",
+        "Chosen and scored as deployed at {cutoffs} weekly backtests (each choice made only on data before it), the "
+        "forecast for {days} was off by {smape} on trading days (MASE {mase}; repeating last week: {naive_smape}, "
+        "MASE {naive_mase}). The 80% band held the actual on {coverage} of trading days.", cutoffs).format(
+        naive_smape=percent(naive["smape"], 0), naive_mase=number(naive["mase"], 2), **values)
+
+
+# The reasons the forecaster stores (forecasting/backtest.py) are English; these patterns read them back, so the
+# page says them in the session's language. A reason of another form is shown as stored, with the models named.
+_SCORE = r"([0-9.]+|inf|nan)"
+_CHOICE = re.compile(rf"lowest MASE over the last (\d+) weekly backtests: (\w+) {_SCORE}(?: \(against (.+)\))?$")
+_PROPHET_SHORT = re.compile(r"only (\d+) days of history \(Prophet needs (\d+)\)$")
+_SPARSE = re.compile(r"(\d+)% of days have no sales \(too sparse for Prophet\)$")
+_SKIPPED = re.compile(r"skipped: only (\d+) days of history; a forecast needs at least (\d+)$")
+
+
+def _weakness(text: str) -> str | None:
+    """Why Prophet was not tried, or why there was no backtest, in this session's language."""
+    if found := _PROPHET_SHORT.match(text):
+        days = int(found[1])
+        return ngettext("only {days} day of history (Prophet needs {needed})",
+                        "only {days} days of history (Prophet needs {needed})", days).format(
+            days=count(days), needed=count(int(found[2])))
+    if found := _SPARSE.match(text):
+        return _("{share} of days have no sales (too sparse for Prophet)").format(share=percent(int(found[1]) / 100, 0))
+    return {"not used at this level": _("not used at this level"),
+            "too little history to backtest": _("too little history to backtest")}.get(text)
+
+
+def _choice(text: str) -> str | None:
+    """'lowest MASE over the last 4 weekly backtests: ets 0.81 (against prophet 0.9)', translated."""
+    found = _CHOICE.match(text)
+    if not found:
+        return None
+    backtests, values = int(found[1]), {"backtests": count(int(found[1])), "model": model_name(found[2]),
+                                        "score": number(float(found[3]), 2)}
+    if not found[4]:
+        return ngettext("lowest MASE over the last {backtests} weekly backtest: {model} {score}",
+                        "lowest MASE over the last {backtests} weekly backtests: {model} {score}", backtests
+                        ).format(**values)
+    pairs = (part.rsplit(" ", 1) for part in found[4].split(", "))
+    others = ", ".join(f"{model_name(m)} {number(float(v), 2)}" for m, v in pairs)
+    return ngettext("lowest MASE over the last {backtests} weekly backtest: {model} {score} (against {others})",
+                    "lowest MASE over the last {backtests} weekly backtests: {model} {score} (against {others})",
+                    backtests).format(others=others, **values)
 
 
 def readable_reason(reason: str) -> str:
-    """A model choice's reason with the models' names instead of their ids."""
-    for model, label in sorted(MODEL_LABELS.items(), key=lambda item: -len(item[0])):
-        reason = reason.replace(model, label)
+    """Why the forecaster chose a series' model (or fell back, or skipped it), in this session's language and
+    with the models' names instead of their ids."""
+    if found := _SKIPPED.match(reason):
+        days = int(found[1])
+        return ngettext("skipped: only {days} day of history; a forecast needs at least {needed}",
+                        "skipped: only {days} days of history; a forecast needs at least {needed}", days).format(
+            days=count(days), needed=count(int(found[2])))
+    if reason.startswith("fallback: ") and (why := _weakness(reason.removeprefix("fallback: "))):
+        return _("fallback: {why}").format(why=why)
+    if reason.startswith("Prophet not tried: ") and "; " in reason:
+        weak, choice = reason.removeprefix("Prophet not tried: ").split("; ", 1)
+        if (why := _weakness(weak)) and (chosen := _choice(choice)):
+            return _("Prophet not tried: {why}; {choice}").format(why=why, choice=chosen)
+    if chosen := _choice(reason):
+        return chosen
+    for model in sorted(MODEL_LABELS, key=len, reverse=True):
+        reason = reason.replace(model, model_name(model))
     return reason
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import N_
+
 SEASON = 7  # days: the weekly pattern is the season of daily sales
 INTERVAL = 0.8
 MIN_SHUTDOWN_DAYS = 3  # trading days in a row without a sale that make a shutdown (a holiday closure)
@@ -227,6 +229,7 @@ def weekly_pattern(history: pd.DataFrame) -> pd.Series:
 
 
 BASELINES = {"seasonal_naive": seasonal_naive, "moving_average_28": moving_average}
-MODEL_LABELS = {"prophet": "Prophet", "ets": "ETS (exponential smoothing)", "prophet_ets": "Mean of Prophet and ETS",
-                "seasonal_naive": "Seasonal naive (same weekday last week)",
-                "moving_average_28": "28-day average of trading days", "nested": "As deployed (chosen per origin)"}
+MODEL_LABELS = {  # marked for the interface's message catalogue; the dashboard shows them translated
+    "prophet": N_("Prophet"), "ets": N_("ETS (exponential smoothing)"), "prophet_ets": N_("Mean of Prophet and ETS"),
+    "seasonal_naive": N_("Seasonal naive (same weekday last week)"),
+    "moving_average_28": N_("28-day average of trading days"), "nested": N_("As deployed (chosen per origin)")}

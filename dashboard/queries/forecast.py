@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, desc, func, select
+from sqlalchemy import Date, and_, case, desc, func, select, type_coerce
 
 from dashboard.queries import read
 from etl.schema import (
@@ -31,8 +31,9 @@ def latest_run() -> pd.DataFrame:
 
 
 def series_options(run_id: int) -> pd.DataFrame:
-    """The run's series: series_id, level, member, region (product series), label ('Department: Sales North',
-    'Product: Mug (P1) · North'), model, reason, gap, history_end, coverage and closures (from the params)."""
+    """The run's series: series_id, level, member, member_name (the department's or product's name), region
+    (product series), model, reason, reconciliation_gap, history_end, coverage and closures (from the params);
+    total first, then departments, categories, regions and products."""
     s, p = forecast_series, forecast_product_series
     member_name = func.coalesce(departments.c.name, products.c.name, s.c.member)
     frame = read(
@@ -46,18 +47,9 @@ def series_options(run_id: int) -> pd.DataFrame:
     params = [json.loads(text) if isinstance(text, str) else {} for text in frame["params"]]
     frame["coverage"] = [p.get("coverage") for p in params]
     frame["closures"] = [p.get("closures", []) for p in params]
-    frame["label"] = [_label(row) for row in frame.itertuples()]
     frame["order"] = frame["level"].map(LEVEL_ORDER).fillna(9)
-    return frame.sort_values(["order", "label"]).drop(columns=["params", "order"]).reset_index(drop=True)
-
-
-def _label(row) -> str:
-    if row.level == "total":
-        return "Total"
-    if row.level == "product":
-        name = row.member if row.member_name == row.member else f"{row.member_name} ({row.member})"
-        return f"Product: {name} · {row.region}"
-    return f"{row.level.title()}: {row.member_name}"
+    return (frame.sort_values(["order", "member_name", "region"]).drop(columns=["params", "order"])
+            .reset_index(drop=True))
 
 
 def points(run_id: int, series_id: str) -> pd.DataFrame:
@@ -78,17 +70,34 @@ def backtest_summary(run_id: int, series_id: str) -> pd.DataFrame:
                 .order_by(func.avg(b.c.mase)))
 
 
+def _series(level: str, member: str, region: str | None):
+    """A series' daily date and value columns (net revenue; units for a product series) and what picks its rows."""
+    if level == "product":
+        p = mart_daily_product_sales
+        return p.c.sales_date, p.c.units, [p.c.product_id == member, p.c.region == region]
+    s = mart_daily_sales
+    return s.c.sales_date, s.c.net_revenue, [s.c[LEVEL_COLUMN[level]] == member] if level in LEVEL_COLUMN else []
+
+
 def history(level: str, member: str, region: str | None, start: date, end: date) -> pd.DataFrame:
     """Actual daily values of a series from start to end (net revenue; units for a product series), only the
     days with rows: sales_date, value."""
-    if level == "product":
-        p = mart_daily_product_sales
-        return read(select(p.c.sales_date, func.sum(p.c.units).label("value"))
-                    .where(p.c.product_id == member, p.c.region == region, p.c.sales_date >= start,
-                           p.c.sales_date <= end).group_by(p.c.sales_date).order_by(p.c.sales_date))
-    s = mart_daily_sales
-    statement = select(s.c.sales_date, func.sum(s.c.net_revenue).label("value")).where(
-        s.c.sales_date >= start, s.c.sales_date <= end)
-    if level in LEVEL_COLUMN:
-        statement = statement.where(s.c[LEVEL_COLUMN[level]] == member)
-    return read(statement.group_by(s.c.sales_date).order_by(s.c.sales_date))
+    day, value, picks = _series(level, member, region)
+    return read(select(day, func.sum(value).label("value")).where(*picks, day >= start, day <= end)
+                .group_by(day).order_by(day))
+
+
+def window_totals(level: str, member: str, region: str | None, recent: tuple[date, date],
+                  year_before: tuple[date, date]) -> pd.DataFrame:
+    """One row: the series' actual total over the recent days and over the same days a year before (both
+    inclusive ranges; 0 when no row falls in them), and first_day, the series' first day with a row (to tell
+    whether the data reaches back a year)."""
+    day, value, picks = _series(level, member, region)
+
+    def total(start: date, end: date):
+        return func.coalesce(func.sum(case((day.between(start, end), value), else_=0.0)), 0.0)
+
+    first = select(func.min(day)).where(*picks).scalar_subquery()
+    return read(select(total(*recent).label("recent"), total(*year_before).label("year_before"),
+                       type_coerce(first, Date).label("first_day"))
+                .where(*picks, day.between(*recent) | day.between(*year_before)))

@@ -1,18 +1,61 @@
-"""Sales forecast: pick a series, see its actual days, the forecast with its 80% band, and how far to trust it."""
+"""Sales forecast: the next 28 days against the last 28 and the same days a year before, then the series' actual
+days, the forecast with its 80% band, and how far to trust it."""
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import auth, filters, safe
+from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import forecast as charts
-from dashboard.formatting import forecast_sentence, percent, readable_reason, tick_prefix
+from dashboard.formatting import (
+    count,
+    day,
+    days_count,
+    forecast_sentence,
+    model_name,
+    money,
+    number,
+    percent,
+    period,
+    readable_reason,
+    signed_percent,
+    tick_prefix,
+    tick_suffix,
+)
+from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import forecast
-from forecasting.models import MODEL_LABELS
+from etl.kpi import change
 
-LEVEL_NAMES = {"total": "Company total", "department": "Departments", "category": "Categories",
-               "region": "Regions", "product": "Products (units, by region)"}
-NO_SERIES = ("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
-             "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the load.")
+HEADLINE_DAYS = 28
+LEVEL_NAMES = {"total": N_("Company total"), "department": N_("Departments"), "category": N_("Categories"),
+               "region": N_("Regions"), "product": N_("Products (units, by region)")}
+NONE_IN_FILTER = {
+    "department": N_("None of the departments in the sidebar's filter ({names}) has sales to forecast, so all of "
+                     "them are listed."),
+    "region": N_("None of the regions in the sidebar's filter ({names}) has sales to forecast, so all of them are "
+                 "listed."),
+    "product": N_("None of the products in the sidebar's regions ({names}) has sales to forecast, so all of them "
+                  "are listed.")}
+RECONCILED = {
+    "department": N_("Before reconciliation the department forecasts were {gap} off the total; they are scaled to "
+                     "add up to it."),
+    "category": N_("Before reconciliation the category forecasts were {gap} off the total; they are scaled to add "
+                   "up to it."),
+    "region": N_("Before reconciliation the region forecasts were {gap} off the total; they are scaled to add up "
+                 "to it.")}
+
+
+def series_label(row) -> str:
+    """'Total', 'Department: Sales North', 'Product: Mug (P1) · North'."""
+    if row.level == "total":
+        return _("Total")
+    if row.level == "product":
+        name = row.member if row.member_name == row.member else f"{row.member_name} ({row.member})"
+        return _("Product: {name} · {region}").format(name=name, region=row.region)
+    return {"department": _("Department: {name}"), "category": _("Category: {name}"),
+            "region": _("Region: {name}")}[row.level].format(name=row.member_name)
 
 
 def narrowed(options, level: str, chosen, names: dict):
@@ -24,83 +67,163 @@ def narrowed(options, level: str, chosen, names: dict):
         return mine, None
     within = mine[mine[column].isin(wanted)]
     if within.empty:
-        return mine, (f"None of the {LEVEL_NAMES[level].split(' ')[0].lower()} in the sidebar's filter "
-                      f"({safe.md(', '.join(names.get(w, w) for w in wanted))}) has sales to forecast, so all of "
-                      "them are listed.")
+        return mine, _(NONE_IN_FILTER[level]).format(names=safe.md(", ".join(names.get(w, w) for w in wanted)))
     return within, None
 
 
-st.title("Sales forecast")
+def headline_windows(predicted: pd.DataFrame, series) -> tuple[pd.DataFrame, dict]:
+    """The forecast's first days (at most 28), and the actual totals of as many days before them and of the same
+    days a year before: recent, year_before (None when the data does not reach back that far) and the windows'
+    first and last days."""
+    ahead = predicted.head(HEADLINE_DAYS)
+    span = timedelta(days=len(ahead) - 1)
+    last = series["history_end"].date()
+    first_ahead = ahead["ds"].iloc[0].date()
+    year_start = (pd.Timestamp(first_ahead) - pd.DateOffset(years=1)).date()
+    recent, year_before = (last - span, last), (year_start, year_start + span)
+    totals = forecast.window_totals(series["level"], series["member"], series["region"], recent, year_before)
+    row = totals.iloc[0]
+    reaches_back = pd.notna(row["first_day"]) and row["first_day"].date() <= year_start
+    return ahead, {"recent": float(row["recent"]), "year_before": float(row["year_before"]) if reaches_back else None,
+                   "windows": {"ahead": (first_ahead, first_ahead + span), "recent": recent,
+                               "year_before": year_before}}
+
+
+def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[str, str]) -> None:
+    """Three cards (forecast with its summed band, the days before, a year before), a compact bar chart of the
+    same, and how the range is formed."""
+    n, windows = len(ahead), totals["windows"]
+    expected, lower, upper = ahead["yhat"].sum(), ahead["yhat_lower"].sum(), ahead["yhat_upper"].sum()
+    back = totals["year_before"]
+    against = change(expected, totals["recent"])
+    cards = st.columns(3)
+    cards[0].metric(ngettext("Forecast, next {n} day", "Forecast, next {n} days", n).format(n=n),
+                    value_text(expected), border=True,
+                    delta=None if against is None else ngettext(
+                        "{change} vs the last {n} day", "{change} vs the last {n} days", n).format(
+                        change=signed_percent(against), n=n),
+                    help=_("The forecast for {period}.").format(period=period(*windows["ahead"])))
+    cards[1].metric(ngettext("Actual, last {n} day", "Actual, last {n} days", n).format(n=n),
+                    value_text(totals["recent"]), border=True, help=period(*windows["recent"]))
+    cards[2].metric(ngettext("Actual, same {n} day a year before", "Actual, same {n} days a year before", n)
+                    .format(n=n), "–" if back is None else value_text(back), border=True,
+                    help=period(*windows["year_before"]) if back is not None else _(
+                        "The data does not reach back to {day}.").format(day=day(windows["year_before"][0])))
+    labels = [_("Forecast"), ngettext("Last {n} day", "Last {n} days", n).format(n=n), _("A year before")]
+    bars = pd.DataFrame({"label": labels, "first_day": [w[0] for w in windows.values()],
+                         "last_day": [w[1] for w in windows.values()], "value": [expected, totals["recent"], back],
+                         "lower": [lower, None, None], "upper": [upper, None, None]}).dropna(subset=["value"])
+    bars = bars.assign(text=[value_text(v) for v in bars["value"]],
+                       dates=[period(a, b) for a, b in zip(bars["first_day"], bars["last_day"])])
+    title = ngettext("The next {n} day against the day before and the same day a year before",
+                     "The next {n} days against the {n} before and the same days a year before", n).format(n=n)
+    show.chart(charts.headline(bars, affix, title), bars.drop(columns=["text", "dates"]).rename(columns={
+        "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
+        "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")
+    said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from the "
+             "model's errors at earlier origins), the lower bounds and the upper bounds apart. That makes it wide: "
+             "the days' errors partly cancel out, so when the daily bands hold as often as they should, the total "
+             "over {days} falls inside this range at least 8 times in 10.").format(
+        lower=value_text(lower), upper=value_text(upper), days=days_count(n))
+    if back is not None and change(expected, back) is not None:
+        said += " " + _("Against the same days a year before: {change}.").format(
+            change=signed_percent(change(expected, back)))
+    st.caption(said)
+
+
+st.title(_("Sales forecast"))
 chosen = filters.require()
 run = forecast.latest_run()
 if run.empty:
-    st.info("There is no forecast yet: run `python -m forecasting run` (it also runs after every "
-            "`python -m etl run`), then reload this page.")
+    st.info(_("There is no forecast yet: run `python -m forecasting run` (it also runs after every "
+              "`python -m etl run`), then reload this page."))
     st.stop()
 run_id, horizon = int(run.iloc[0]["run_id"]), int(run.iloc[0]["horizon_days"])
 options = forecast.series_options(run_id)
 if options["model"].isna().all():
-    st.info(NO_SERIES)
+    st.info(_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
+              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the "
+              "load."))
     st.stop()
 if chosen.allowed is not None:  # a manager sees their departments' series; company-wide series are not theirs
     options = options[(options["level"] == "department") & options["member"].isin(chosen.scope or ())]
     if options["model"].isna().all():
-        st.info("This forecast run has no series for your departments (`python -m forecasting run --by "
-                "total,department` adds department series).")
+        st.info(_("This forecast run has no series for your departments (`python -m forecasting run --by "
+                  "total,department` adds department series)."))
         st.stop()
 
 levels = [lv for lv in LEVEL_NAMES if lv in set(options.loc[options["model"].notna(), "level"])]
 default = "department" if chosen.scope and "department" in levels else levels[0]
 if chosen.scope and "department" not in levels:
-    st.info("This forecast run has no department series (`python -m forecasting run --by total,department` "
-            "adds them), so the departments in the sidebar's filter cannot be shown apart.")
-level = st.selectbox("Forecast of", levels, index=levels.index(default), format_func=LEVEL_NAMES.get,
+    st.info(_("This forecast run has no department series (`python -m forecasting run --by total,department` "
+              "adds them), so the departments in the sidebar's filter cannot be shown apart."))
+level = st.selectbox(_("Forecast of"), levels, index=levels.index(default), format_func=lambda lv: _(LEVEL_NAMES[lv]),
                      key="forecast_level")
 departments = q.department_options()
 candidates, note = narrowed(options, level, chosen, dict(zip(departments["department_id"], departments["name"])))
 if note:
     st.info(note)
-labels = dict(zip(candidates["series_id"], candidates["label"]))
-series_id = st.selectbox("Series", list(labels), format_func=labels.get, key="forecast_series")
+labels = {row.series_id: series_label(row) for row in candidates.itertuples()}
+series_id = st.selectbox(_("Series"), list(labels), format_func=labels.get, key="forecast_series")
 series = candidates.set_index("series_id").loc[series_id]
 
-units = level == "product"
-prefix = "" if units else tick_prefix(q.currency())
+units, currency = level == "product", q.currency()
+affix = ("", "") if units else (tick_prefix(currency), tick_suffix(currency))
+
+
+def value_text(value: float) -> str:
+    """A total as the series counts it: money, or units for a product series."""
+    return _("{value} units").format(value=number(value)) if units else money(value, currency)
+
+
 predicted = forecast.points(run_id, series_id)
 last = series["history_end"].date()
+ahead, totals = headline_windows(predicted, series)
+show_headline(ahead, totals, value_text, affix)
+if chosen.end < last:
+    st.caption(_("The sidebar's period ends on {end}, before the data's last complete day ({last}); the figures "
+                 "above still compare the forecast's {days} from {first} with the days before it and a year "
+                 "before.").format(end=day(chosen.end), last=day(last), days=days_count(len(ahead)),
+                                   first=day(ahead["ds"].iloc[0])))
+
 start, end = min(chosen.start, last), last
 actual = charts.actual_days(forecast.history(level, series["member"], series["region"], start, end), start, end)
-title = f"{safe.plot(labels[series_id])}: {'units' if units else 'net revenue'}, next {horizon} days"
-st.plotly_chart(charts.forecast(actual, predicted, series["closures"], prefix, title), width="stretch")
+title = (_("{series}: units, forecast for {days}") if units else _("{series}: net revenue, forecast for {days}")
+         ).format(series=safe.plot(labels[series_id]), days=days_count(horizon))
+drawn = pd.concat([actual.rename("actual").rename_axis("ds").reset_index(), predicted], ignore_index=True)
+show.chart(charts.forecast(actual, predicted, series["closures"], affix, title),
+           drawn[["ds", "actual", "yhat", "yhat_lower", "yhat_upper"]].rename(columns={
+               "ds": _("Date"), "actual": _("Actual"), "yhat": _("Forecast"), "yhat_lower": _("80% band, low"),
+               "yhat_upper": _("80% band, high")}),
+           f"forecast-{series_id.replace(':', '-').replace('@', '-')}", "forecast_chart")
 if chosen.end < last or chosen.start > last:
-    st.caption(f"Actual days shown from {start:%Y-%m-%d} to {end:%Y-%m-%d}, so that they meet the forecast, "
-               f"which starts after the last complete day ({last:%Y-%m-%d}).")
+    st.caption(_("Actual days shown from {start} to {end}, so that they meet the forecast, which starts after the "
+                 "last complete day ({last}).").format(start=day(start), end=day(end), last=day(last)))
 elif chosen.end > last:
-    st.caption(f"The data's last day ({chosen.end:%Y-%m-%d}) is partial (its orders stop early in the day), so it "
-               "is left out of the actuals and forecast instead.")
+    st.caption(_("The data's last day ({day}) is partial (its orders stop early in the day), so it is left out of "
+                 "the actuals and forecast instead.").format(day=day(chosen.end)))
 backtests = forecast.backtest_summary(run_id, series_id)
 st.markdown(forecast_sentence(backtests, series["model"], horizon))
 gap = series["reconciliation_gap"]
-st.caption(f"Model used: {MODEL_LABELS.get(series['model'], 'none')} ({readable_reason(series['reason'])}). "
-           f"Forecast run {run_id}, {run.iloc[0]['finished_at']:%Y-%m-%d %H:%M}."
-           + (f" {len(series['closures'])} closed days ahead are forecast as zero (x on the chart)."
-              if series["closures"] else "")
-           + (f" Before reconciliation the {level} forecasts were {percent(gap)} off the total; they are scaled "
-              "to add up to it." if level in ("department", "category", "region") and gap == gap else ""))
+said = [_("Model used: {model} ({reason}). Forecast run {run}, {finished}.").format(
+    model=model_name(series["model"]), reason=readable_reason(series["reason"]), run=run_id,
+    finished=f"{day(run.iloc[0]['finished_at'])} {run.iloc[0]['finished_at']:%H:%M}")]
+if series["closures"]:
+    said.append(ngettext("{count} closed day ahead is forecast as zero (x on the chart).",
+                         "{count} closed days ahead are forecast as zero (x on the chart).",
+                         len(series["closures"])).format(count=count(len(series["closures"]))))
+if level in RECONCILED and pd.notna(gap):
+    said.append(_(RECONCILED[level]).format(gap=percent(gap)))
+st.caption(" ".join(said))
 
 if not backtests.empty:
-    st.subheader("Backtests: each model against the weekly repeat")
-    table = backtests.assign(model=backtests["model"].map(MODEL_LABELS))
-    st.dataframe(table[["model", "cutoffs", "smape", "mase", "coverage"]], hide_index=True, column_config={
-        "model": "Model", "cutoffs": "Weekly backtests",
-        "smape": st.column_config.NumberColumn("sMAPE", format="percent"),
-        "mase": st.column_config.NumberColumn("MASE", format="%.2f", help="Below 1 beats the weekly repeat."),
-        "coverage": st.column_config.NumberColumn("Inside 80% band", format="percent"),
-    })
-    st.caption("At each weekly origin every model is fitted on the days before it and scored on the next "
-               f"{horizon} days, on trading days only. Its band and, for 'As deployed', the model itself are "
-               "chosen from earlier origins whose horizon had ended. sMAPE = mean of 2|forecast - actual| / "
-               "(|forecast| + |actual|); MASE = mean absolute error / that of repeating the weekday a week before.")
-
-safe.download_csv("Download forecast (CSV)", predicted, f"forecast-{series_id.replace(':', '-').replace('@', '-')}.csv",
-                  "download_forecast", auth.current().username, q.engine())
+    st.subheader(_("Backtests: each model against the weekly repeat"))
+    show.table(backtests.assign(model=[model_name(m) for m in backtests["model"]]), {
+        "model": (_("Model"), "text"), "cutoffs": (_("Weekly backtests"), "count"), "smape": ("sMAPE", "percent"),
+        "mase": ("MASE", "number"), "coverage": (_("Inside 80% band"), "percent")},
+        f"forecast-backtests-{series_id.replace(':', '-').replace('@', '-')}", "forecast_backtests")
+    st.caption(_("At each weekly origin every model is fitted on the days before it and scored on the next {days}, "
+                 "on trading days only. Its band and, for 'As deployed', the model itself are chosen from earlier "
+                 "origins whose horizon had ended. sMAPE = mean of 2|forecast - actual| / (|forecast| + |actual|); "
+                 "MASE = mean absolute error / that of repeating the weekday a week before (below 1 beats it)."
+                 ).format(days=days_count(horizon)))

@@ -1,53 +1,92 @@
-"""CRM pipeline: the open pipeline at the period's end, and the deals created, won and lost in the period."""
+"""CRM pipeline: the open pipeline at the period's end and its deals, and the deals created, won and lost in the
+period. A click on a stage lists that stage's open deals; a click on a department filters every page to it."""
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, safe, show
 from dashboard import queries as q
-from dashboard.charts import operations as charts
-from dashboard.formatting import count, duration, money, money_format, percent
+from dashboard.charts import pipeline as charts
+from dashboard.formatting import count, day, duration, money, percent
+from dashboard.i18n import _, ngettext
 from dashboard.queries import pipeline
 from etl.kpi import CAPTIONS, MIN_DECIDED_DEALS, ratio
 
-st.title("CRM pipeline")
-chosen = filters.require("mart_opportunities", "The loaded data has no deals (opportunities), so there is no "
-                         "pipeline to show: load a CRM source such as `make demo-crm`.")
+STAGES = "pipeline_stages"
+RATE_COLUMNS = {"won": "count", "lost": "count", "win_rate": "percent", "won_value": "money0"}
+
+
+def caption(key: str) -> str:
+    """A KPI definition of etl/kpi.py in this session's language."""
+    return _(CAPTIONS[key])
+
+
+def rate_columns(name: str) -> dict:
+    """The win-rate table's columns, the first named ``name`` (Owner or Department)."""
+    labels = {"won": _("Won"), "lost": _("Lost"), "win_rate": _("Win rate"), "won_value": _("Won value")}
+    return {"name": (name, "text"), **{c: (labels[c], kind) for c, kind in RATE_COLUMNS.items()}}
+
+
+st.title(_("CRM pipeline"))
+chosen = filters.require("mart_opportunities", _("The loaded data has no deals (opportunities), so there is no "
+                                                 "pipeline to show: load a CRM source such as `make demo-crm`."))
 currency = q.currency()
 
 stages = pipeline.open_pipeline(chosen)
 totals = pipeline.period_totals(chosen).iloc[0]
+open_count = int(stages["deals"].sum())
 cards = st.columns(5)
-cards[0].metric("Open pipeline", money(stages["value"].sum(), currency), border=True,
-                help=f"{count(stages['deals'].sum())} deals open on {chosen.end:%d %b %Y}. "
-                     + CAPTIONS["weighted_pipeline"])
-cards[1].metric("Weighted pipeline", money(stages["weighted"].sum(), currency), border=True,
-                help=CAPTIONS["weighted_pipeline"])
-cards[2].metric("Deals created", count(totals["created"]), border=True, help="Deals created in the period.")
-cards[3].metric("Win rate", percent(ratio(totals["won"], totals["won"] + totals["lost"])), border=True,
-                help=CAPTIONS["win_rate"])
-cards[4].metric("Sales cycle", duration(totals["avg_cycle_days"], digits=0), border=True,
-                help=CAPTIONS["sales_cycle"])
+cards[0].metric(_("Open pipeline"), money(stages["value"].sum(), currency), border=True,
+                help=ngettext("{count} deal open on {day}.", "{count} deals open on {day}.", open_count).format(
+                    count=count(open_count), day=day(chosen.end)) + " " + caption("weighted_pipeline"))
+cards[1].metric(_("Weighted pipeline"), money(stages["weighted"].sum(), currency), border=True,
+                help=caption("weighted_pipeline"))
+cards[2].metric(_("Deals created"), count(totals["created"]), border=True, help=_("Deals created in the period."))
+cards[3].metric(_("Win rate"), percent(ratio(totals["won"], totals["won"] + totals["lost"])), border=True,
+                help=caption("win_rate"))
+cards[4].metric(_("Sales cycle"), duration(totals["avg_cycle_days"], digits=0), border=True,
+                help=caption("sales_cycle"))
 
 if stages.empty:
-    st.info(f"No deal was open on {chosen.end:%d %b %Y}.")
+    st.info(_("No deal was open on {day}.").format(day=day(chosen.end)))
 else:
-    st.plotly_chart(charts.funnel(stages, currency), width="stretch")
-    st.caption(f"Deals open on {chosen.end:%d %b %Y} by stage. {CAPTIONS['weighted_pipeline']}")
+    show.chart(charts.funnel(stages, currency), stages.rename(columns={
+        "stage": _("Stage"), "deals": _("Deals"), "value": _("Expected value"), "probability": _("Probability"),
+        "weighted": _("Weighted value")}), "open-pipeline", "pipeline_funnel", on_click=filters.pick_into(STAGES))
+    st.caption(_("Deals open on {day} by stage; click a stage to list its deals.").format(day=day(chosen.end))
+               + " " + caption("weighted_pipeline"))
+    options = list(stages["stage"])
+    st.session_state[STAGES] = [s for s in st.session_state.get(STAGES, []) if s in options]
+    picked = st.pills(_("Stages"), options, selection_mode="multi", key=STAGES,
+                      format_func=lambda stage: safe.md(charts.stage_name(stage)))  # labels read markdown
+    deals = pipeline.open_deals(chosen, tuple(picked))
+    st.subheader(ngettext("{count} open deal on {day}", "{count} open deals on {day}", len(deals)).format(
+        count=count(len(deals)), day=day(chosen.end)))
+    show.table(deals.assign(stage=deals["stage"].map(charts.stage_name)), {
+        "opportunity_id": (_("Deal"), "text"), "customer": (_("Customer"), "text"), "owner": (_("Owner"), "text"),
+        "department": (_("Department"), "text"), "stage": (_("Stage"), "text"), "amount": (_("Amount"), "money0"),
+        "expected_value": (_("Expected value"), "money0"), "probability": (_("Probability"), "percent"),
+        "created_date": (_("Created"), "date")}, "open-deals", "pipeline_deals", currency=currency)
 
 if totals["won"] + totals["lost"] == 0:
-    st.info("No deal was won or lost in this period, so there are no win rates or sales cycles to show.")
+    st.info(_("No deal was won or lost in this period, so there are no win rates or sales cycles to show."))
     st.stop()
 left, right = st.columns(2)
-left.plotly_chart(charts.win_rates(pipeline.win_rates(chosen, "department"), "Win rate by department"),
-                  width="stretch")
+by_department = pipeline.win_rates(chosen, "department")
+show.chart(charts.win_rates(by_department, _("Win rate by department")),
+           by_department[list(rate_columns(""))].rename(columns={c: label for c, (label, _kind) in
+                                                                  rate_columns(_("Department")).items()}),
+           "win-rate-by-department", "pipeline_departments", on_click=filters.pick_departments, where=left)
 owners = pipeline.win_rates(chosen, "owner")
+owners = owners.assign(name=owners["name"].fillna(_("(no owner)")))
 ranked = owners[owners["won"] + owners["lost"] >= MIN_DECIDED_DEALS]
-right.plotly_chart(charts.win_rates(ranked.head(15), f"Win rate by owner (top 15, at least {MIN_DECIDED_DEALS} "
-                                                     "decided deals)"), width="stretch")
-st.caption(CAPTIONS["win_rate"])
-st.dataframe(owners, hide_index=True, column_config={
-    "name": "Owner", "won": "Won", "lost": "Lost",
-    "win_rate": st.column_config.NumberColumn("Win rate", format="percent"),
-    "won_value": st.column_config.NumberColumn("Won value", format=money_format(currency, 0))})
-st.plotly_chart(charts.sales_cycle(pipeline.cycle_lengths(chosen)), width="stretch")
-st.caption(CAPTIONS["sales_cycle"])
+show.chart(charts.win_rates(ranked.head(15), _("Win rate by owner (top 15, at least {count} decided deals)").format(
+    count=count(MIN_DECIDED_DEALS))), ranked.head(15)[list(rate_columns(""))].rename(columns={
+        c: label for c, (label, _kind) in rate_columns(_("Owner")).items()}),
+           "win-rate-by-owner", "pipeline_owner_chart", where=right)
+st.caption(_("Click a department to filter every page to it.") + " " + caption("win_rate"))
+show.table(owners, rate_columns(_("Owner")), "win-rate-by-owner-all", "pipeline_owners", currency=currency)
+cycles = pipeline.cycle_lengths(chosen)
+show.chart(charts.sales_cycle(cycles), cycles.assign(is_won=cycles["is_won"].map({True: _("Won"), False: _("Lost")}))
+           .rename(columns={"is_won": _("Outcome"), "cycle_days": _("Days from creation to close")}),
+           "sales-cycle", "pipeline_cycles")
+st.caption(caption("sales_cycle"))

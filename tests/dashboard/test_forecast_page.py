@@ -3,6 +3,7 @@ against pandas on the source tables (the demo's generated frames, Online Retail'
 
 import base64
 import json
+import re
 from datetime import date
 
 import numpy as np
@@ -10,6 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.formatting import money, number, period, signed_percent
+from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.demo import generate_demo
 from etl.pipeline import run_pipeline
@@ -18,7 +21,7 @@ from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
-from tests.dashboard.conftest import APP, signed_in
+from tests.dashboard.conftest import APP, metrics, signed_in
 from tests.etl.test_online_retail import CONFIG, raw_lines
 from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture
 from tests.fixtures import full_frames
@@ -64,10 +67,14 @@ def open_forecast(url: str, monkeypatch, **params) -> AppTest:
     return at
 
 
+def chart_spec(at: AppTest, key: str) -> dict:
+    """The Plotly figure drawn under a key."""
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == key)
+
+
 def traces(at: AppTest) -> dict[str, dict]:
     """The forecast chart's traces by name."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return {t.get("name", ""): t for t in spec["data"]}
+    return {t.get("name", ""): t for t in chart_spec(at, "forecast_chart")["data"]}
 
 
 def values(array) -> np.ndarray:
@@ -148,7 +155,9 @@ def test_demo_periods_past_and_single_day_still_meet_the_forecast(demo, monkeypa
     assert actual.index.min() == pd.Timestamp(start)
     assert_meets_forecast(at)  # a past period's actual days run on to the forecast: no gap before it
     if end < "2025-06-29":
-        assert "so that they meet the forecast" in at.caption[0].value
+        assert any("so that they meet the forecast" in c.value for c in at.caption)
+        assert any(c.value.startswith("The sidebar's period ends on ") and "the figures above still compare the "
+                   "forecast's 28 days from 1 Jul 2025" in c.value for c in at.caption)
 
 
 def test_online_retail_total_shows_zeros_closures_and_leaves_out_the_partial_last_day(retail, monkeypatch):
@@ -162,7 +171,7 @@ def test_online_retail_total_shows_zeros_closures_and_leaves_out_the_partial_las
     expected = daily.reindex(actual.index, fill_value=0.0)
     np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
     assert (actual[actual.index.day_of_week == 5] == 0).all() and len(actual) == 38  # Saturdays drawn as zero
-    assert any(c.value.startswith("The data's last day (2011-12-09) is partial") for c in at.caption)
+    assert any(c.value.startswith("The data's last day (9 Dec 2011) is partial") for c in at.caption)
     forecast = traces(at)["Forecast"]
     assert str(values(forecast["x"])[0]).startswith("2011-12-09")  # 9 Dec ends at 12:50: left out of the history
     closed = pd.to_datetime(values(traces(at)["Closed"]["x"]))
@@ -217,3 +226,126 @@ def test_northwind_from_postgresql_draws_its_well_known_total(northwind_url, tmp
     at = open_forecast(url, monkeypatch, start="1996-07-04", end="1998-05-06")
     assert round(actual_line(at).sum(), 2) == 1_265_793.04  # Northwind's total of sales after discounts
     assert_meets_forecast(at)
+
+
+# The headline: the next 28 days against the 28 before and the same 28 days a year before, each checked against
+# pandas on the warehouse's own tables (forecasts as stored, actuals from orders and their lines).
+
+HEADLINE_LABELS = {
+    "en": ("Forecast, next 28 days", "Actual, last 28 days", "Actual, same 28 days a year before"),
+    "uk": ("Прогноз на 28 днів уперед", "Факт за останні 28 днів", "Факт за ті самі 28 днів роком раніше")}
+
+
+def sale_lines(url: str) -> pd.DataFrame:
+    """Order lines of orders that were not cancelled, with their order's date, department and region and value."""
+    engine = get_engine(url)
+    orders = pd.read_sql_table("orders", engine, parse_dates=["ordered_at"])
+    lines = pd.read_sql_table("order_lines", engine).merge(orders[orders["status"] != "cancelled"], on="order_id")
+    return lines.assign(day=lines["ordered_at"].dt.normalize(),
+                        value=lines["quantity"] * lines["unit_price"] * (1 - lines["discount"].fillna(0)))
+
+
+def expected_headline(url: str, series_id: str, daily: pd.Series) -> dict:
+    """The headline's figures by hand: the stored forecast of the latest run summed over its first 28 days (and
+    its bounds), the actual daily values summed over the 28 days up to the series' last day and over the
+    forecast's days a year earlier (None when the series starts later)."""
+    engine = get_engine(url)
+    runs = pd.read_sql_table("forecast_runs", engine)
+    run_id = runs.loc[runs["status"] == "success", "run_id"].max()
+    points = pd.read_sql_table("forecasts", engine, parse_dates=["ds"])
+    ahead = points[(points["run_id"] == run_id) & (points["series_id"] == series_id)].sort_values("ds").head(28)
+    series = pd.read_sql_table("forecast_series", engine, parse_dates=["history_end"])
+    end = series.loc[(series["run_id"] == run_id) & (series["series_id"] == series_id), "history_end"].iloc[0]
+    year_start = ahead["ds"].iloc[0] - pd.DateOffset(years=1)
+    return {"forecast": ahead["yhat"].sum(), "lower": ahead["yhat_lower"].sum(), "upper": ahead["yhat_upper"].sum(),
+            "recent": daily[end - pd.Timedelta(days=27):end].sum(),
+            "year_before": daily[year_start:year_start + pd.Timedelta(days=27)].sum()
+            if daily.index.min() <= year_start else None,
+            "first": ahead["ds"].iloc[0], "end": end}
+
+
+def assert_headline(at: AppTest, expected: dict, language: str, as_text) -> None:
+    """The three cards, the bar chart (with the band as the forecast's error bar) and the range sentence."""
+    forecast_label, recent_label, back_label = HEADLINE_LABELS[language]
+    cards = metrics(at)
+    with speaking(language):
+        assert cards[forecast_label][0] == as_text(expected["forecast"])
+        assert cards[recent_label][0] == as_text(expected["recent"])
+        assert cards[back_label][0] == ("–" if expected["year_before"] is None else as_text(expected["year_before"]))
+        assert as_text(expected["lower"]) in at.caption[0].value and as_text(expected["upper"]) in at.caption[0].value
+    bars = chart_spec(at, "forecast_headline")["data"][0]
+    shown = [expected["forecast"], expected["recent"]] + ([] if expected["year_before"] is None
+                                                          else [expected["year_before"]])
+    np.testing.assert_allclose(values(bars["x"]).astype(float), shown, rtol=1e-9)
+    error = bars["error_x"]
+    assert error["array"][0] + bars_x0(bars) == pytest.approx(expected["upper"], rel=1e-9)
+    assert bars_x0(bars) - error["arrayminus"][0] == pytest.approx(expected["lower"], rel=1e-9)
+    assert error["array"][1:] == [None] * (len(shown) - 1)  # only the forecast has a band
+
+
+def bars_x0(bars: dict) -> float:
+    return float(values(bars["x"])[0])
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_headline_total_equals_pandas_on_the_warehouse(matrix_warehouse, app_on, language):
+    url = matrix_warehouse("demo")
+    lines = sale_lines(url)
+    expected = expected_headline(url, "total", lines.groupby("day")["value"].sum())
+    at = app_on(url, language=language)
+    at.switch_page("views/forecast.py").run()
+    assert not at.exception and not at.error
+    assert_headline(at, expected, language, lambda v: money(v, "GBP"))
+    caption = at.caption[0].value
+    if language == "uk":
+        assert at.title[0].value == "Прогноз продажів"
+        assert re.fullmatch(r"\d+,\d\s\S+\s£", metrics(at)["Прогноз на 28 днів уперед"][0])  # 459,6 тис. £
+        assert caption.startswith("80% діапазон прогнозу: ") and "щонайменше 8 разів із 10" in caption
+        assert at.selectbox[0].label == "Прогноз для" and at.selectbox[1].options == ["Загалом"]
+        assert traces(at).keys() >= {"Факт", "Прогноз", "80% інтервал"}
+        assert at.markdown[0].value.startswith("Якщо обирати й оцінювати модель так, як у робочому прогнозі")
+        model = next(c.value for c in at.caption if c.value.startswith("Модель: "))
+        assert "найнижчий MASE за останні" in model and "Model" not in model
+    else:
+        assert caption.startswith("80% range of the forecast: ") and "adds up each day's stored 80% band" in caption
+        change = (expected["forecast"] - expected["year_before"]) / abs(expected["year_before"])
+        with speaking("en"):
+            assert caption.endswith(f"Against the same days a year before: {signed_percent(change)}.")
+    with speaking(language):  # the cards' hover help names the days each figure covers
+        first = expected["first"]
+        assert metrics_help(at)[2] == period(first - pd.DateOffset(years=1),
+                                             first - pd.DateOffset(years=1) + pd.Timedelta(days=27))
+        assert metrics_help(at)[1] == period(expected["end"] - pd.Timedelta(days=27), expected["end"])
+
+
+def metrics_help(at: AppTest) -> list[str]:
+    return [m.help for m in at.metric]
+
+
+def test_headline_of_a_department_and_a_past_period_still_reads_the_forecast_days(matrix_warehouse, app_on):
+    url = matrix_warehouse("demo")
+    lines = sale_lines(url)
+    department = "SAL-NOR"
+    expected = expected_headline(url, f"department:{department}",
+                                 lines[lines["department_id"] == department].groupby("day")["value"].sum())
+    at = app_on(url)
+    at.sidebar.multiselect(key="filter_departments").set_value([department]).run()
+    at.sidebar.date_input(key="filter_period").set_value((date(2026, 1, 1), date(2026, 3, 31))).run()
+    at.switch_page("views/forecast.py").run()
+    assert at.selectbox[1].value == f"department:{department}"
+    assert_headline(at, expected, "en", lambda v: money(v, "GBP"))
+    assert any(c.value.startswith("The sidebar's period ends on 31 Mar 2026, before the data's last complete day "
+                                  "(30 Jun 2026); the figures above still compare the forecast's 28 days from "
+                                  "1 Jul 2026") for c in at.caption)
+
+
+def test_headline_of_a_product_counts_units(demo, monkeypatch):
+    url, _ = demo
+    at = open_forecast(url, monkeypatch)
+    at.selectbox[0].set_value("product").run()
+    series_id = at.selectbox[1].value
+    product, region = series_id.split(":", 1)[1].split("@")
+    lines = sale_lines(url)
+    mine = lines[(lines["product_id"] == product) & (lines["region"] == region) & (lines["kind"] == "sale")]
+    expected = expected_headline(url, series_id, mine.groupby("day")["quantity"].sum())
+    assert_headline(at, expected, "en", lambda v: f"{number(v)} units")
