@@ -15,7 +15,7 @@ def test_overview_shows_the_hand_computed_kpis(app_on, five_orders_url):
         "Active customers": ("2", ""),
         "On-time delivery": ("66.7%", ""),
     }
-    assert "06 Jan 2025 – 20 Jan 2025" in at.caption[0].value
+    assert at.caption[0].value == "6 Jan 2025 – 20 Jan 2025, compared with the previous period, 22 Dec 2024 – 5 Jan 2025."
     assert "Returns in the period: -£20." in at.caption[-1].value
 
 
