@@ -173,12 +173,13 @@ def drill(values: list) -> None:
 NOTHING_LOADED = N_("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
 
 
-def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
-    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop.
-    Otherwise say in one line what the loaded data excludes and why. ``missing`` is shown translated."""
+def require(table: str | None = None, missing: str | None = None) -> Filters:
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so (``missing``,
+    translated by the caller; by default that nothing is loaded) and stop. Otherwise say in one line what the
+    loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
-        st.info(_(missing))
+        st.info(missing or _(NOTHING_LOADED))
         st.stop()
     exclusions = data_exclusions()
     if exclusions:
@@ -193,16 +194,14 @@ def data_exclusions() -> str:
     if summary.empty:
         return ""
     by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
-    rules = safe.md("; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items()))
-    more = len(by_rule) - 4
-    if more <= 0:
-        return _("The loaded data leaves out {rows} source rows: {rules}. Every one is kept with its reason under "
-                 "Data operations.").format(rows=count(by_rule.sum()), rules=rules)
-    return ngettext("The loaded data leaves out {rows} source rows: {rules}; {more} more reason. Every one is kept "
-                    "with its reason under Data operations.",
-                    "The loaded data leaves out {rows} source rows: {rules}; {more} more reasons. Every one is kept "
-                    "with its reason under Data operations.", more).format(rows=count(by_rule.sum()), rules=rules,
-                                                                            more=count(more))
+    rules = [safe.md(f"{_short(rule)} {count(rows)}") for rule, rows in by_rule.head(4).items()]
+    if len(by_rule) > 4:
+        rules.append(ngettext("{count} more reason", "{count} more reasons", len(by_rule) - 4).format(
+            count=count(len(by_rule) - 4)))
+    total = int(by_rule.sum())
+    return ngettext("The loaded data leaves out {count} source row: {rules}. It is kept with its reason under Data "
+                    "operations.", "The loaded data leaves out {count} source rows: {rules}. Every one is kept with "
+                    "its reason under Data operations.", total).format(count=count(total), rules="; ".join(rules))
 
 
 def _short(rule: str) -> str:
@@ -217,7 +216,7 @@ def current() -> Filters | None:
 
 def outside_scope(table: str, what: str) -> bool:
     """When the chosen departments own none of a mart's rows, say which departments do; True in that case.
-    ``what`` names the rows, translated by the caller (_("Support tickets")).
+    ``what`` names the rows, translated by the caller (_("Purchase orders")).
 
     Rows belong to the department that records them (tickets to Support, purchase orders to Procurement), so a
     department filter shows that department's rows and the departments add up to the whole company.
@@ -233,23 +232,26 @@ def outside_scope(table: str, what: str) -> bool:
     owners = q.owning_departments(table)
     if not owners or set(owners) & set(chosen.scope):
         return False
-    st.info(_("{what} are recorded under {departments}, which is not among the departments shown here.")
-            .format(what=what, departments=safe.md(", ".join(sorted(owners.values())))))
+    st.info(_("{what} are recorded under {departments}, which is not among the departments shown here.").format(
+        what=what, departments=safe.md(", ".join(sorted(owners.values())))))
     return True
+
+
+UNSPLIT = {("departments",): N_("{what} are not split by departments: these figures are company-wide."),
+           ("regions",): N_("{what} are not split by regions: these figures are company-wide."),
+           ("departments", "regions"): N_("{what} are not split by departments or regions: these figures are "
+                                          "company-wide.")}
 
 
 def unsplit_note(table: str, what: str) -> str:
     """A sentence for a section whose mart cannot apply the chosen department or region filter ('' when it
-    applies them all): its figures are then company-wide for that filter. ``what`` is translated by the caller."""
+    applies them all): its figures are then company-wide for that filter. ``what`` is translated by the caller;
+    the sentence starts with a space, to follow a caption."""
     chosen = current()
     columns = q.schema.metadata.tables[table].c
-    ignored = tuple(name for name, wanted, column in (("departments", chosen.departments, "department_id"),
-                                                       ("regions", chosen.regions, "region"))
-                    if chosen is not None and wanted and column not in columns)
+    ignored = [name for name, wanted, column in (("departments", chosen.departments, "department_id"),
+                                                  ("regions", chosen.regions, "region"))
+               if chosen is not None and wanted and column not in columns]
     if not ignored:
         return ""
-    sentence = {("departments",): _("{what} are not split by departments: these figures are company-wide."),
-                ("regions",): _("{what} are not split by regions: these figures are company-wide."),
-                ("departments", "regions"): _("{what} are not split by departments or regions: these figures are "
-                                              "company-wide.")}[ignored]
-    return " " + sentence.format(what=what)
+    return " " + _(UNSPLIT[tuple(ignored)]).format(what=what)

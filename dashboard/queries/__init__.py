@@ -70,9 +70,10 @@ class Filters:
 
     @property
     def grain(self) -> str:
-        """How finely time charts split this period: 'month' beyond 92 days, 'week' beyond 31, else 'day'."""
+        """How finely time charts split this period: 'month' beyond 92 days, 'week' from 28 days (so a calendar
+        month drills into its weeks, and a week into its days), else 'day'."""
         days = (self.end - self.start).days + 1
-        return "month" if days > 92 else "week" if days > 31 else "day"
+        return "month" if days > 92 else "week" if days >= 28 else "day"
 
     def baseline(self) -> "Filters":
         """The period changes compare this one with, with the same departments, regions and scope.

@@ -14,6 +14,12 @@ from dashboard.i18n import _, ngettext
 from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
 
+
+def definition(key: str) -> str:
+    """A KPI's definition (etl.kpi.CAPTIONS) in the session's language."""
+    return _(CAPTIONS[key])
+
+
 st.title(_("Executive overview"))
 chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet: load data with `make etl` "
                                                     "(the demo company) or `python -m etl run --source ...`, then "
@@ -45,7 +51,7 @@ show.chart(charts.revenue_trend(points, currency, grain), charts.trend_table(poi
            "overview_trend", on_click=filters.drill)
 drill_hint = {"month": _("Click a month to see its weeks."), "week": _("Click a week to see its days."),
               "day": _("Click a day to see that day alone.")}[grain]
-st.caption(f"{_(CAPTIONS['net_revenue'])} {drill_hint}")
+st.caption(f"{definition('net_revenue')} {drill_hint}")
 
 by_department = sales.revenue_by_department(chosen)
 if by_department.empty:
@@ -53,6 +59,6 @@ if by_department.empty:
 else:
     show.chart(charts.revenue_by_department(by_department, currency), charts.department_table(by_department),
                "net_revenue_by_department", "overview_departments", on_click=filters.pick_departments)
-    st.caption(" ".join([_(CAPTIONS["gross_margin"]),
+    st.caption(" ".join([definition("gross_margin"),
                          _("Returns in the period: {amount}.").format(amount=money(now["returns"], currency)),
                          _("Click a department to show only it on every page.")]))
