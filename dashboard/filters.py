@@ -97,7 +97,8 @@ def _draw_period(first: date, last: date) -> tuple[date, date, str, str]:
     """The period preset, its dates (editing them makes the period custom) and the comparison; returns start, end,
     preset and comparison."""
     sidebar = st.sidebar
-    preset = sidebar.selectbox(_("Period"), list(PRESETS), format_func=lambda p: _(PRESETS[p]), key=PRESET,
+    presets, comparisons = ({k: _(v) for k, v in labels.items()} for labels in (PRESETS, COMPARISON_LABELS))
+    preset = sidebar.selectbox(_("Period"), list(presets), format_func=presets.get, key=PRESET,
                                help=_("Presets are calendar periods ending on the data's last day, {day}. Editing "
                                       "the dates below makes the period custom.").format(day=day(last)))
     period = sidebar.date_input(_("Dates"), min_value=first, max_value=last, key=PERIOD, format="YYYY-MM-DD",
@@ -105,7 +106,7 @@ def _draw_period(first: date, last: date) -> tuple[date, date, str, str]:
     start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
     st.session_state[SHOWN] = tuple(period) if isinstance(period, (tuple, list)) else (period,)
     compare = sidebar.radio(
-        _("Compare with"), COMPARISONS, format_func=lambda c: _(COMPARISON_LABELS[c]), key=COMPARE,
+        _("Compare with"), COMPARISONS, format_func=comparisons.get, key=COMPARE,
         help=_("What the changes on the pages compare the period with. The previous period is the month, quarter "
                "or year before for calendar periods, else as many days just before; the same period last year is "
                "the same dates a year earlier."))
