@@ -30,7 +30,7 @@ PRESETS = {
 """The period presets (their URL value -> label), each ending on the data's last day or, for last month, before
 its month."""
 CUSTOM = "custom"
-DEFAULT_PRESET = "last_90_days"  # a quarter's worth of days whatever the day of the month; see docs/architecture.md
+DEFAULT_PRESET = "last_90_days"  # always a quarter's worth of days: month or quarter to date can be a day or two
 COMPARISON_LABELS = {"previous": N_("Previous period"), "yoy": N_("Same period last year")}
 STATE_KEY = "filters"
 PERIOD, DEPARTMENTS, REGIONS = "filter_period", "filter_departments", "filter_regions"

@@ -1,10 +1,13 @@
 """Charts of the overview: net revenue over time at the period's grain, and net revenue by department."""
 
+import math
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, bucket, layout
-from dashboard.formatting import day, money, percent, period, tick_prefix, tick_suffix
+from dashboard.formatting import day, money, percent, period
 from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
 
@@ -13,6 +16,9 @@ AVERAGE_FROM_DAYS = 14  # a shorter period has too few weeks for an average to s
 LIGHT = "#bfdbfe"
 TITLES = {"day": N_("Net revenue per day"), "week": N_("Net revenue per week"), "month": N_("Net revenue per month")}
 BUCKETS = {"day": N_("Day"), "week": N_("Week from"), "month": N_("Month")}
+BAR_DAYS = {"day": 0.8, "week": 5.6, "month": 24}  # a bar's width: explicit, as a lone partial bar has no neighbour
+DATE_TICKS = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y"}  # day before month reads right in both languages
+DAY_MS = 86_400_000
 
 
 def trend_points(daily: pd.DataFrame, start, end, grain: str) -> pd.DataFrame:
@@ -57,15 +63,18 @@ def revenue_trend(points: pd.DataFrame, currency: str | None, grain: str) -> go.
     for rows, name, colour in parts:
         if rows.any():
             fig.add_bar(x=points.loc[rows, "bucket"], y=points.loc[rows, "net_revenue"], name=name, marker_color=colour,
-                        customdata=[c for c, keep in zip(custom, rows) if keep],
+                        width=BAR_DAYS[grain] * DAY_MS, customdata=[c for c, keep in zip(custom, rows) if keep],
                         hovertemplate="%{customdata[1]}: %{customdata[2]}<extra></extra>")
     if has_average:
         name = _("{days}-day average").format(days=AVERAGE_DAYS)
         fig.add_scatter(x=points["bucket"], y=points["average"], name=name, line={"color": PALETTE[0], "width": 2.5},
                         customdata=[(c[0], c[1], money(v, currency)) for c, v in zip(custom, points["average"])],
                         hovertemplate=f"%{{customdata[1]}}, {plot(name)}: %{{customdata[2]}}<extra></extra>")
-    fig.update_yaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency), tickformat="~s",
-                     rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", **money_ticks(points[["net_revenue", *(["average"] if has_average else [])]]
+                                                       .stack(), currency))
+    fig.update_xaxes(tickformat=DATE_TICKS[grain])
+    if grain == "week" and len(points):  # ticks on the weeks' Mondays (Plotly's own fall on Sundays), six at most
+        fig.update_xaxes(tick0=points["bucket"].iloc[0], dtick=7 * DAY_MS * math.ceil(len(points) / 6))
     fig = layout(fig, _(TITLES[grain]))
     fig.update_layout(hovermode="closest", showlegend=len(fig.data) > 1, barmode="overlay")
     return fig
@@ -83,17 +92,28 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     ones, never clipped by the plot area."""
     data = plot_columns(by_department.sort_values("net_revenue"), ["department"])
     margin = data["gross_margin"] / data["net_revenue"].where(data["net_revenue"] != 0)
-    text = [money(v, currency) if pd.isna(m) else _("{revenue} · margin {margin}").format(
-        revenue=money(v, currency), margin=percent(m)) for v, m in zip(data["net_revenue"], margin)]
+    text = [money(v, currency) + ("" if pd.isna(m) else "<br>" + _("margin {margin}").format(margin=percent(m)))
+            for v, m in zip(data["net_revenue"], margin)]  # two short lines: narrow enough beside a bar at 800 px
     fig = go.Figure(go.Bar(
         x=data["net_revenue"], y=data["department"], orientation="h", marker_color=PALETTE[0], text=text,
         customdata=data[["department_id"]].to_numpy(), textposition="auto", cliponaxis=False,
-        insidetextanchor="end", hovertemplate="%{y}: %{text}<extra></extra>",
+        insidetextanchor="end", hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     low, high = min(0.0, data["net_revenue"].min()), max(0.0, data["net_revenue"].max())
-    room = 0.15 * ((high - low) or 1.0)  # beside a bar whose label does not fit inside it
-    fig.update_xaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency), tickformat="~s",
-                     range=[low - (room if low < 0 else 0), high + room])
+    room = 0.2 * ((high - low) or 1.0)  # beside a bar whose label does not fit inside it
+    fig.update_xaxes(range=[low - (room if low < 0 else 0), high + room], **money_ticks(data["net_revenue"], currency))
     fig = layout(fig, _("Net revenue by department"), height=max(260, 60 + 42 * len(data)))
     fig.update_layout(hovermode="closest", margin={"r": 24})
     return fig
+
+
+def money_ticks(values: pd.Series, currency: str | None) -> dict:
+    """Axis settings for money: about five round ticks from zero, labelled as the cards read ('£1.5M', '1,5 млн £'),
+    so an axis speaks the session's language (Plotly's own '1.5M' does not)."""
+    known = values.dropna()
+    low, high = min(0.0, float(known.min())) if len(known) else 0.0, max(0.0, float(known.max())) if len(known) else 0.0
+    rough = ((high - low) or 1.0) / 4
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    ticks = np.arange(math.floor(low / step), math.ceil(high / step) + 1) * step
+    return {"tickvals": ticks.tolist(), "ticktext": [money(t, currency) for t in ticks]}

@@ -36,8 +36,9 @@ else:
     st.caption(_("{period}, compared with the previous period, {baseline}.").format(**dates))
     against = _("The change is against the previous period, {baseline}.").format(**dates)
 
-for column, card in zip(st.columns(5), overview_cards(now, before, currency, CAPTIONS, against)):
-    column.metric(card.label, card.value, card.delta, help=card.help, border=True)
+with st.container(horizontal=True):  # the cards wrap onto a second row on a narrow screen rather than truncate
+    for card in overview_cards(now, before, currency, CAPTIONS, against):
+        st.metric(card.label, card.value, card.delta, help=card.help, border=True, width="content")
 open_alerts = alerts.open_count(auth.visible(chosen.departments))
 if open_alerts:
     st.page_link("views/alerts.py", icon=":material/notifications:",

@@ -233,3 +233,35 @@ def test_a_click_on_a_month_shows_its_weeks_and_a_week_its_days(demo_url, monkey
     assert title == "Net revenue per day"
     assert drawn == pytest.approx({d.strftime("%Y-%m-%d"): v for d, v in week.items()}, abs=0.01)
     assert at.query_params["start"] == "2026-03-09" and at.query_params["end"] == "2026-03-15"
+
+
+def test_the_charts_read_in_ukrainian_and_keep_their_labels_in_view():
+    from dashboard.charts import sales as charts
+
+    by_department = pd.DataFrame({"department_id": ["D1", "D2"], "department": ["Sales <North>", "Returns desk"],
+                                  "net_revenue": [614_200.0, -20.0], "gross_margin": [194_700.0, None]})
+    with speaking("uk"):
+        fig = charts.revenue_by_department(by_department, "GBP")
+        table = charts.department_table(by_department)
+    bar = fig.data[0]
+    assert list(bar.y) == ["Returns desk", "Sales &lt;North&gt;"]  # data is text, never markup
+    assert list(bar.text) == ["-20\u00a0£", "614,2\u00a0тис.\u00a0£<br>маржа 31,7%"]
+    assert bar.customdata.tolist() == [["D2"], ["D1"]]  # what a click filters on
+    assert bar.cliponaxis is False and fig.layout.xaxis.range[0] < -20 and fig.layout.xaxis.range[1] > 614_200 * 1.1
+    assert "600\u00a0тис.\u00a0£" in fig.layout.xaxis.ticktext
+    assert list(table.columns) == ["Відділ", "Чиста виручка", "Валова маржа"]
+
+    daily = pd.DataFrame({"sales_date": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-10", "2026-03-31"]),
+                          "net_revenue": [10.0, 20.0, 30.0, 40.0]})
+    points = charts.trend_points(daily, date(2026, 3, 1), date(2026, 3, 31), "week")
+    with speaking("uk"):
+        trend = charts.trend_table(points, "week")
+    assert list(trend.columns) == ["Тиждень із", "Перший день", "Останній день", "Чиста виручка"]
+    assert trend.values.tolist() == [  # a Sunday, 1 March, is all of its week the period holds; so are 30-31 March
+        [date(2026, 2, 23), date(2026, 3, 1), date(2026, 3, 1), 10.0],
+        [date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 8), 20.0],
+        [date(2026, 3, 9), date(2026, 3, 9), date(2026, 3, 15), 30.0],
+        [date(2026, 3, 16), date(2026, 3, 16), date(2026, 3, 22), 0.0],
+        [date(2026, 3, 23), date(2026, 3, 23), date(2026, 3, 29), 0.0],
+        [date(2026, 3, 30), date(2026, 3, 30), date(2026, 3, 31), 40.0]]
+    assert points["partial"].tolist() == [True, False, False, False, False, True]
