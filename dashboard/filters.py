@@ -1,9 +1,12 @@
-"""The global sidebar filters (period, departments, regions), drawn once by app.py and read by every page.
+"""The global sidebar filters (period, comparison, departments, regions), drawn once by app.py and read by every page.
 
 They persist across pages (app.py draws them on every run) and are mirrored in the URL query string
-(?start=2025-01-01&end=2025-03-31&dept=SAL-NOR&region=North), so a copied link opens the same view.
+(?preset=ytd&compare=yoy&dept=SAL-NOR&region=North, or ?preset=custom&start=2025-01-01&end=2025-03-31), so a
+copied link opens the same view. A preset's dates follow the data's last day, so a link to "year to date" shows
+the year to date of whatever data is loaded when it is opened.
 """
 
+import contextlib
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,27 +14,103 @@ import streamlit as st
 
 from dashboard import auth, safe
 from dashboard import queries as q
-from dashboard.formatting import count
-from dashboard.i18n import language
-from dashboard.queries import Filters, operations
+from dashboard.formatting import count, day
+from dashboard.i18n import N_, _, language, ngettext
+from dashboard.queries import COMPARISONS, Filters, months_before, operations
 
-DEFAULT_DAYS = 90
+PRESETS = {
+    "this_month": N_("This month"),
+    "last_month": N_("Last month"),
+    "qtd": N_("Quarter to date"),
+    "ytd": N_("Year to date"),
+    "last_90_days": N_("Last 90 days"),
+    "last_12_months": N_("Last 12 months"),
+    "custom": N_("Custom dates"),
+}
+"""The period presets (their URL value -> label), each ending on the data's last day or, for last month, before
+its month."""
+CUSTOM = "custom"
+DEFAULT_PRESET = "last_90_days"  # always a quarter's worth of days: month or quarter to date can be a day or two
+COMPARISON_LABELS = {"previous": N_("Previous period"), "yoy": N_("Same period last year")}
 STATE_KEY = "filters"
 PERIOD, DEPARTMENTS, REGIONS = "filter_period", "filter_departments", "filter_regions"
+PRESET, COMPARE = "filter_preset", "filter_compare"
+SHOWN = "filter_period_shown"  # the period the sidebar last drew: any other value was set by a person or a click
+
+
+def preset_period(preset: str, first: date, last: date) -> tuple[date, date]:
+    """A preset's dates for data from ``first`` to ``last``, calendar-aligned and within the data: this month =
+    the 1st of the last day's month to that day, last month = the whole month before it, quarter and year to date
+    from the quarter's or year's first day, the last 90 days and the last 12 months up to the last day."""
+    start, end = {
+        "this_month": lambda: (last.replace(day=1), last),
+        "last_month": lambda: ((last.replace(day=1) - timedelta(days=1)).replace(day=1),
+                               last.replace(day=1) - timedelta(days=1)),
+        "qtd": lambda: (date(last.year, (last.month - 1) // 3 * 3 + 1, 1), last),
+        "ytd": lambda: (date(last.year, 1, 1), last),
+        "last_12_months": lambda: (months_before(last, 12) + timedelta(days=1), last),
+    }.get(preset, lambda: (last - timedelta(days=89), last))()
+    return _within(start, first, last), _within(end, first, last)
+
+
+def _within(value: date, first: date, last: date) -> date:
+    return min(max(value, first), last)
 
 
 def _from_url(first: date, last: date, departments: list[str], regions: list[str]) -> None:
-    """Set the widgets' first values from the URL, or from the defaults where the URL says nothing valid."""
+    """Set the widgets' first values from the URL, ignoring what it says that is not valid: a preset, or dates
+    (a link with dates and no preset is a custom period), a comparison, departments and regions."""
     params = st.query_params
-    start, end = max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last
-    try:
-        start = min(max(date.fromisoformat(params["start"]), first), last) if "start" in params else start
-        end = min(max(date.fromisoformat(params["end"]), start), last) if "end" in params else end
-    except ValueError:
-        pass
-    st.session_state[PERIOD] = (start, end)
+    dates = {}
+    for name in ("start", "end"):
+        with contextlib.suppress(KeyError, ValueError):  # missing or not a date: ignored
+            dates[name] = _within(date.fromisoformat(params[name]), first, last)
+    preset = params.get("preset") if params.get("preset") in PRESETS else None
+    if preset is None or (preset == CUSTOM and not dates):
+        preset = CUSTOM if dates else DEFAULT_PRESET
+    if preset == CUSTOM:
+        start = dates.get("start", first)
+        st.session_state[PERIOD] = (start, max(dates.get("end", last), start))
+    st.session_state[PRESET] = preset
+    st.session_state[COMPARE] = params.get("compare") if params.get("compare") in COMPARISONS else COMPARISONS[0]
     st.session_state[DEPARTMENTS] = [d for d in params.get_all("dept") if d in departments]
     st.session_state[REGIONS] = [r for r in params.get_all("region") if r in regions]
+
+
+def _settle_period(first: date, last: date) -> None:
+    """Before the widgets are drawn: a period set by a person or a click (not the one the sidebar drew) makes the
+    preset custom; a preset's dates follow the data's last day; custom dates stay within the data, and custom
+    dates wholly outside it (after a load of other data) give way to the default preset."""
+    period = st.session_state.get(PERIOD)
+    period = None if period is None else tuple(period)
+    if period is not None and period != st.session_state.get(SHOWN):
+        st.session_state[PRESET] = CUSTOM
+    if st.session_state.get(PRESET) == CUSTOM and (not period or period[0] > last or period[-1] < first):
+        st.session_state[PRESET] = DEFAULT_PRESET
+    if st.session_state.get(PRESET) == CUSTOM:
+        st.session_state[PERIOD] = tuple(_within(d, first, last) for d in period)
+    else:
+        st.session_state[PERIOD] = preset_period(st.session_state.get(PRESET, DEFAULT_PRESET), first, last)
+
+
+def _draw_period(first: date, last: date) -> tuple[date, date, str, str]:
+    """The period preset, its dates (editing them makes the period custom) and the comparison; returns start, end,
+    preset and comparison."""
+    sidebar = st.sidebar
+    presets, comparisons = ({k: _(v) for k, v in labels.items()} for labels in (PRESETS, COMPARISON_LABELS))
+    preset = sidebar.selectbox(_("Period"), list(presets), format_func=presets.get, key=PRESET,
+                               help=_("Presets are calendar periods ending on the data's last day, {day}. Editing "
+                                      "the dates below makes the period custom.").format(day=day(last)))
+    period = sidebar.date_input(_("Dates"), min_value=first, max_value=last, key=PERIOD, format="YYYY-MM-DD",
+                                label_visibility="collapsed")
+    start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
+    st.session_state[SHOWN] = tuple(period) if isinstance(period, (tuple, list)) else (period,)
+    compare = sidebar.radio(
+        _("Compare with"), COMPARISONS, format_func=comparisons.get, key=COMPARE,
+        help=_("What the changes on the pages compare the period with. The previous period is the month, quarter "
+               "or year before for calendar periods, else as many days just before; the same period last year is "
+               "the same dates a year earlier."))
+    return start, end, preset, compare
 
 
 def draw_sidebar() -> Filters | None:
@@ -46,22 +125,17 @@ def draw_sidebar() -> Filters | None:
     options = q.department_options()
     names = {d: n for d, n in zip(options["department_id"], options["name"]) if allowed is None or d in allowed}
     regions = q.region_options()
-    if PERIOD not in st.session_state:
+    if PRESET not in st.session_state:
         _from_url(first, last, list(names), regions)
-    else:  # after a load of other data, a remembered period may lie outside the new data: start afresh
-        remembered = st.session_state[PERIOD]
-        if not remembered or remembered[0] > last or remembered[-1] < first:
-            st.session_state[PERIOD] = (max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last)
-    period = st.sidebar.date_input(
-        "Period", min_value=first, max_value=last, key=PERIOD, format="YYYY-MM-DD",
-        help="Every page shows this period; changes compare it with the period of the same length before it.")
-    start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, last)
-    chosen = st.sidebar.multiselect("Departments", list(names), format_func=lambda d: names.get(d, d),
-                                    key=DEPARTMENTS, placeholder="All departments" if allowed is None else
-                                    "All your departments")
-    chosen_regions = st.sidebar.multiselect("Regions", regions, key=REGIONS, placeholder="All regions")
-    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)), allowed)
-    st.query_params.from_dict({"lang": language(), "start": start.isoformat(), "end": end.isoformat(),
+    _settle_period(first, last)
+    start, end, preset, compare = _draw_period(first, last)
+    chosen = st.sidebar.multiselect(_("Departments"), list(names), format_func=lambda d: names.get(d, d),
+                                    key=DEPARTMENTS, placeholder=_("All departments") if allowed is None else
+                                    _("All your departments"))
+    chosen_regions = st.sidebar.multiselect(_("Regions"), regions, key=REGIONS, placeholder=_("All regions"))
+    filters = Filters(start, end, tuple(sorted(chosen)), tuple(sorted(chosen_regions)), allowed, compare, preset)
+    st.query_params.from_dict({"lang": language(), "preset": preset, "compare": compare,
+                               **({"start": start.isoformat(), "end": end.isoformat()} if preset == CUSTOM else {}),
                                "dept": list(filters.departments), "region": list(filters.regions)})
     st.session_state[STATE_KEY] = filters
     return filters
@@ -108,15 +182,16 @@ def drill(values: list, grain: str | None = None) -> None:
         st.session_state[PERIOD] = (start, end)
 
 
-NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, then reload this page."
+NOTHING_LOADED = N_("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
 
 
-def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
-    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop.
-    Otherwise say in one line what the loaded data excludes and why."""
+def require(table: str | None = None, missing: str | None = None) -> Filters:
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so (``missing``,
+    translated by the caller; by default that nothing is loaded) and stop. Otherwise say in one line what the
+    loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
-        st.info(missing)
+        st.info(missing or _(NOTHING_LOADED))
         st.stop()
     exclusions = data_exclusions()
     if exclusions:
@@ -131,10 +206,14 @@ def data_exclusions() -> str:
     if summary.empty:
         return ""
     by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
-    rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
-    more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
-    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {safe.md(rules)}{more}. Every one "
-            "is kept with its reason under Data operations.")
+    rules = [safe.md(f"{_short(rule)} {count(rows)}") for rule, rows in by_rule.head(4).items()]
+    if len(by_rule) > 4:
+        rules.append(ngettext("{count} more reason", "{count} more reasons", len(by_rule) - 4).format(
+            count=count(len(by_rule) - 4)))
+    total = int(by_rule.sum())
+    return ngettext("The loaded data leaves out {count} source row: {rules}. It is kept with its reason under Data "
+                    "operations.", "The loaded data leaves out {count} source rows: {rules}. Every one is kept with "
+                    "its reason under Data operations.", total).format(count=count(total), rules="; ".join(rules))
 
 
 def _short(rule: str) -> str:
@@ -149,6 +228,7 @@ def current() -> Filters | None:
 
 def outside_scope(table: str, what: str) -> bool:
     """When the chosen departments own none of a mart's rows, say which departments do; True in that case.
+    ``what`` names the rows, translated by the caller (_("Purchase orders")).
 
     Rows belong to the department that records them (tickets to Support, purchase orders to Procurement), so a
     department filter shows that department's rows and the departments add up to the whole company.
@@ -159,20 +239,26 @@ def outside_scope(table: str, what: str) -> bool:
     if "department_id" not in q.schema.metadata.tables[table].c:  # company-wide rows (see queries.where_scope)
         if chosen.allowed is None:
             return False
-        st.info(f"{what} are company-wide, so only roles that see every department see them.")
+        st.info(_("{what} are company-wide, so only roles that see every department see them.").format(what=what))
         return True
     owners = q.owning_departments(table)
     if not owners or set(owners) & set(chosen.scope):
         return False
-    st.info(f"{what} are recorded under {safe.md(', '.join(sorted(owners.values())))}, which is not among the "
-            "departments "
-            "shown here.")
+    st.info(_("{what} are recorded under {departments}, which is not among the departments shown here.").format(
+        what=what, departments=safe.md(", ".join(sorted(owners.values())))))
     return True
+
+
+UNSPLIT = {("departments",): N_("{what} are not split by departments: these figures are company-wide."),
+           ("regions",): N_("{what} are not split by regions: these figures are company-wide."),
+           ("departments", "regions"): N_("{what} are not split by departments or regions: these figures are "
+                                          "company-wide.")}
 
 
 def unsplit_note(table: str, what: str) -> str:
     """A sentence for a section whose mart cannot apply the chosen department or region filter ('' when it
-    applies them all): its figures are then company-wide for that filter."""
+    applies them all): its figures are then company-wide for that filter. ``what`` is translated by the caller;
+    the sentence starts with a space, to follow a caption."""
     chosen = current()
     columns = q.schema.metadata.tables[table].c
     ignored = [name for name, wanted, column in (("departments", chosen.departments, "department_id"),
@@ -180,4 +266,4 @@ def unsplit_note(table: str, what: str) -> str:
                if chosen is not None and wanted and column not in columns]
     if not ignored:
         return ""
-    return f" {what} are not split by {' or '.join(ignored)}: these figures are company-wide."
+    return " " + _(UNSPLIT[tuple(ignored)]).format(what=what)

@@ -161,31 +161,40 @@ class Card:
 
 
 def _delta(current: float | None, previous: float | None) -> str | None:
+    """The relative change as '+3.2%', None when it cannot be computed (nothing before, or unknown)."""
     relative = change(current, previous)
     return None if relative is None else signed_percent(relative)
 
 
 def _point_delta(current: float | None, previous: float | None) -> str | None:
+    """The change of a rate in percentage points: '+1.5 pts' ('+1,5 п. п.'), None when either is unknown."""
     if current is None or previous is None:
         return None
     points = (current - previous) * 100
     return _("{points} pts").format(points=("+" if points >= 0 else "") + number(points, 1))
 
 
-def overview_cards(now: dict, before: dict, currency: str | None, captions: dict[str, str]) -> list[Card]:
-    """The executive KPI cards for a period, each with its change against the previous period."""
+def overview_cards(now: dict, before: dict, currency: str | None, captions: dict[str, str],
+                   against: str = "") -> list[Card]:
+    """The executive KPI cards for a period, each with its change against the baseline period; ``captions`` are
+    the KPI definitions (translated here), ``against`` a sentence saying what the change compares with (it ends
+    every card's help)."""
     margin_now = ratio(now["gross_margin"], now["net_revenue"])
     margin_before = ratio(before["gross_margin"], before["net_revenue"])
     on_time_now, on_time_before = ratio(now["on_time"], now["delivered"]), ratio(before["on_time"], before["delivered"])
+
+    def helped(key: str) -> str:
+        return f"{_(captions[key])} {against}".strip()
+
     return [
-        Card("Net revenue", money(now["net_revenue"], currency), _delta(now["net_revenue"], before["net_revenue"]),
-             captions["net_revenue"]),
-        Card("Gross margin", percent(margin_now), _point_delta(margin_now, margin_before), captions["gross_margin"]),
-        Card("Orders", count(now["orders"]), _delta(now["orders"], before["orders"]), captions["orders"]),
-        Card("Active customers", count(now["active_customers"]),
-             _delta(now["active_customers"], before["active_customers"]), captions["active_customers"]),
-        Card("On-time delivery", percent(on_time_now), _point_delta(on_time_now, on_time_before),
-             captions["on_time"]),
+        Card(_("Net revenue"), money(now["net_revenue"], currency),
+             _delta(now["net_revenue"], before["net_revenue"]), helped("net_revenue")),
+        Card(_("Gross margin"), percent(margin_now), _point_delta(margin_now, margin_before), helped("gross_margin")),
+        Card(_("Orders"), count(now["orders"]), _delta(now["orders"], before["orders"]), helped("orders")),
+        Card(_("Active customers"), count(now["active_customers"]),
+             _delta(now["active_customers"], before["active_customers"]), helped("active_customers")),
+        Card(_("On-time delivery"), percent(on_time_now), _point_delta(on_time_now, on_time_before),
+             helped("on_time")),
     ]
 
 

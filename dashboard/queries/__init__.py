@@ -7,6 +7,7 @@ seen at once and nothing reruns SQL needlessly. Date and timestamp columns come 
 returns them as text).
 """
 
+import calendar
 import functools
 import logging
 from dataclasses import dataclass, replace
@@ -42,16 +43,26 @@ from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mar
 log = logging.getLogger(__name__)
 
 
+COMPARISONS = ("previous", "yoy")
+"""What changes compare a period with: the period just before it, or the same period a year before."""
+CYCLES = {"this_month": 1, "last_month": 1, "qtd": 3, "ytd": 12, "last_12_months": 12}
+"""How many calendar months a preset's period repeats after: its previous period is that many months before."""
+
+
 @dataclass(frozen=True)
 class Filters:
     """The sidebar's global filters: an inclusive date range, departments and regions (empty = all), and the
-    departments the signed-in user may see (``allowed``: None for every department, () for none)."""
+    departments the signed-in user may see (``allowed``: None for every department, () for none); ``compare``
+    (one of COMPARISONS) and ``preset`` (the sidebar's period preset, 'custom' for chosen dates) say what changes
+    compare the period with (see ``baseline``)."""
 
     start: date
     end: date
     departments: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     allowed: Scope = None
+    compare: str = "previous"
+    preset: str = "custom"
 
     @property
     def scope(self) -> Scope:
@@ -60,15 +71,43 @@ class Filters:
 
     @property
     def grain(self) -> str:
-        """How finely time charts split this period: 'month' beyond 92 days, 'week' beyond 31, else 'day'."""
+        """How finely time charts split this period: 'month' beyond 92 days, 'week' from 28 days (so a calendar
+        month drills into its weeks, and a week into its days), else 'day'."""
         days = (self.end - self.start).days + 1
-        return "month" if days > 92 else "week" if days > 31 else "day"
+        return "month" if days > 92 else "week" if days >= 28 else "day"
 
-    def previous(self) -> "Filters":
-        """The period of the same length just before this one, with the same departments, regions and scope."""
+    def baseline(self) -> "Filters":
+        """The period changes compare this one with, with the same departments, regions and scope.
+
+        'yoy': the same days a year before (1-30 Nov 2026 -> 1-30 Nov 2025; 29 Feb -> 28 Feb). 'previous': the
+        period just before, calendar-aligned where the period is: a month, quarter or year to date (preset) or
+        whole calendar months step back by their cycle (1-26 Nov -> 1-26 Oct; November -> October; Q3 -> Q2), any
+        other period by its own length (10-19 Nov -> 31 Oct-9 Nov). A month's last day stays a month's last day
+        (February 2025 -> February 2024 through the 29th)."""
+        months = 12 if self.compare == "yoy" else CYCLES.get(self.preset) or whole_months(self.start, self.end)
+        if months:
+            return replace(self, start=months_before(self.start, months),
+                           end=months_before(self.end, months, month_end=True))
         length = self.end - self.start
         end = self.start - timedelta(days=1)
         return replace(self, start=end - length, end=end)
+
+
+def whole_months(start: date, end: date) -> int:
+    """How many calendar months the period covers when it is whole months (1 Jul - 30 Sep: 3), else 0."""
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def months_before(day: date, months: int, month_end: bool = False) -> date:
+    """The same day of the month ``months`` calendar months earlier, the month's last day where it is shorter
+    (31 May -> 30 Apr; 29 Feb 2028 -> 28 Feb 2027); with ``month_end``, a month's last day maps to the earlier
+    month's last day (28 Feb 2025 -> 29 Feb 2024), so whole months compare with whole months."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    days = calendar.monthrange(year, month + 1)[1]
+    at_end = month_end and day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(year, month + 1, days if at_end else min(day.day, days))
 
 
 def engine() -> Engine:

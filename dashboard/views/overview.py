@@ -1,40 +1,65 @@
-"""Executive overview: the company's KPIs for the period, the revenue trend and revenue by department."""
+"""Executive overview: the company's KPIs for the period against the chosen comparison, the revenue trend (a click
+drills into a month or a week) and revenue by department (a click filters every page to the department)."""
 
 from dataclasses import replace
 from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import auth, filters
+from dashboard import auth, filters, show
 from dashboard import queries as q
 from dashboard.charts import sales as charts
-from dashboard.formatting import money, overview_cards
+from dashboard.formatting import count, money, overview_cards, period
+from dashboard.i18n import _, ngettext
 from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
 
-st.title("Executive overview")
-chosen = filters.require("mart_order_fulfilment", "The warehouse holds no orders yet: load data with `make etl` "
-                         "(the demo company) or `python -m etl run --source ...`, then reload this page.")
+
+def definition(key: str) -> str:
+    """A KPI's definition (etl.kpi.CAPTIONS) in the session's language."""
+    return _(CAPTIONS[key])
+
+
+st.title(_("Executive overview"))
+chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet: load data with `make etl` "
+                                                    "(the demo company) or `python -m etl run --source ...`, then "
+                                                    "reload this page."))
 
 currency = q.currency()
-now, before = sales.period_kpis(chosen), sales.period_kpis(chosen.previous())
-st.caption(f"{chosen.start:%d %b %Y} – {chosen.end:%d %b %Y}, compared with "
-           f"{chosen.previous().start:%d %b %Y} – {chosen.previous().end:%d %b %Y}.")
+baseline = chosen.baseline()
+now, before = sales.period_kpis(chosen), sales.period_kpis(baseline)
+dates = {"period": period(chosen.start, chosen.end), "baseline": period(baseline.start, baseline.end)}
+if chosen.compare == "yoy":
+    st.caption(_("{period}, compared with the same period last year, {baseline}.").format(**dates))
+    against = _("The change is against the same period last year, {baseline}.").format(**dates)
+else:
+    st.caption(_("{period}, compared with the previous period, {baseline}.").format(**dates))
+    against = _("The change is against the previous period, {baseline}.").format(**dates)
 
-for column, card in zip(st.columns(5), overview_cards(now, before, currency, CAPTIONS)):
-    column.metric(card.label, card.value, card.delta, help=card.help, border=True)
+with st.container(horizontal=True):  # the cards wrap onto a second row on a narrow screen rather than truncate
+    for card in overview_cards(now, before, currency, CAPTIONS, against):
+        st.metric(card.label, card.value, card.delta, help=card.help, border=True, width="content")
 open_alerts = alerts.open_count(auth.visible(chosen.departments))
 if open_alerts:
-    st.page_link("views/alerts.py", label=f"{open_alerts} open alerts need attention", icon=":material/notifications:")
+    st.page_link("views/alerts.py", icon=":material/notifications:",
+                 label=ngettext("{count} open alert needs attention", "{count} open alerts need attention",
+                                open_alerts).format(count=count(open_alerts)))
 
+grain = chosen.grain
 with_lead_in = replace(chosen, start=chosen.start - timedelta(days=6))  # a full week behind the first average
-st.plotly_chart(charts.revenue_trend(sales.daily_revenue(with_lead_in), currency, chosen.start, chosen.end),
-                width="stretch")
-st.caption(CAPTIONS["net_revenue"])
+points = charts.trend_points(sales.daily_revenue(with_lead_in), chosen.start, chosen.end, grain)
+show.chart(charts.revenue_trend(points, currency, grain), charts.trend_table(points, grain), "net_revenue_trend",
+           "overview_trend", on_click=filters.drill)
+drill_hint = {"month": _("Click a month to see its weeks."), "week": _("Click a week to see its days."),
+              "day": _("Click a day to see that day alone.")}[grain]
+st.caption(f"{definition('net_revenue')} {drill_hint}")
 
 by_department = sales.revenue_by_department(chosen)
 if by_department.empty:
-    st.info("The chosen departments and regions record no sales in this period.")
+    st.info(_("The chosen departments and regions record no sales in this period."))
 else:
-    st.plotly_chart(charts.revenue_by_department(by_department, currency), width="stretch")
-    st.caption(f"{CAPTIONS['gross_margin']} Returns in the period: {money(now['returns'], currency)}.")
+    show.chart(charts.revenue_by_department(by_department, currency), charts.department_table(by_department),
+               "net_revenue_by_department", "overview_departments", on_click=filters.pick_departments)
+    st.caption(" ".join([definition("gross_margin"),
+                         _("Returns in the period: {amount}.").format(amount=money(now["returns"], currency)),
+                         _("Click a department to show only it on every page.")]))

@@ -7,7 +7,7 @@ independently from the canonical table, and changes agreeing with the two period
 """
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from dashboard import queries as q
 from dashboard.filters import DEPARTMENTS, PERIOD, REGIONS
 from dashboard.formatting import overview_cards
-from dashboard.queries import Filters, customers, efficiency, pipeline, sales
+from dashboard.queries import COMPARISONS, Filters, customers, efficiency, pipeline, sales
 from etl.db import get_engine
 from etl.kpi import CAPTIONS, change, ratio
 from etl.schema import opportunities
@@ -54,7 +54,7 @@ def on_warehouse(matrix_warehouse, monkeypatch):
 
 
 def check_sales(filters: Filters, errors: list[str]) -> None:
-    """Overview figures: bounds, departments and regions adding up, and the change against the previous period."""
+    """Overview figures: bounds, departments and regions adding up, and the change against either baseline."""
     now = sales.period_kpis(filters)
     for name in ("orders", "active_customers", "delivered", "on_time"):
         if now[name] < 0:
@@ -72,15 +72,35 @@ def check_sales(filters: Filters, errors: list[str]) -> None:
                 errors.append(f"{split}' orders {sum(p['orders'] for p in parts)} != total {now['orders']}")
             if now["active_customers"] > sum(p["active_customers"] for p in parts):
                 errors.append(f"active customers {now['active_customers']} > the sum over {split}")
-    previous = filters.previous()
-    length = filters.end - filters.start
-    if previous.end != filters.start - timedelta(days=1) or previous.end - previous.start != length:
-        errors.append(f"the previous period {previous} is not the same length just before")
-    before = sales.period_kpis(previous)
-    card = overview_cards(now, before, None, CAPTIONS)[0]
-    expected = change(now["net_revenue"], before["net_revenue"])
-    if (card.delta is None) != (expected is None) or (expected is not None and card.delta != f"{expected:+.1%}"):
-        errors.append(f"net revenue change {card.delta} != {expected}")
+    for compare in COMPARISONS:
+        chosen = replace(filters, compare=compare)
+        baseline = chosen.baseline()
+        if not baseline_agrees(chosen, baseline):
+            errors.append(f"the {compare} baseline {baseline.start}..{baseline.end} of {filters.start}..{filters.end}")
+        before = sales.period_kpis(baseline)
+        card = overview_cards(now, before, None, CAPTIONS)[0]
+        expected = change(now["net_revenue"], before["net_revenue"])
+        shown = None if card.delta is None else card.delta.replace(",", "")  # 1,572.7% as Python writes it: 1572.7%
+        if (shown is None) != (expected is None) or (expected is not None and shown != f"{expected:+.1%}"):
+            errors.append(f"net revenue change against the {compare} baseline {card.delta} != {expected}")
+
+
+def baseline_agrees(filters: Filters, baseline: Filters) -> bool:
+    """The period a change compares with, worked out with pandas' calendar: a year before (29 Feb -> 28 Feb, a
+    month's last day -> the month's last day), or just before: as many whole months when the period is whole
+    months, else as many days; and with the same departments, regions and scope."""
+    start, end = pd.Timestamp(filters.start), pd.Timestamp(filters.end)
+    whole = start.is_month_start and end.is_month_end
+    if filters.compare == "yoy" or whole:
+        months = 12 if filters.compare == "yoy" else (end.year - start.year) * 12 + end.month - start.month + 1
+        expected = (start - pd.DateOffset(months=months),
+                    end - pd.DateOffset(months=months) + (pd.offsets.MonthEnd(0) if end.is_month_end else
+                                                          pd.Timedelta(0)))
+    else:
+        expected = (start - (end - start) - pd.Timedelta(days=1), start - pd.Timedelta(days=1))
+    return ((pd.Timestamp(baseline.start), pd.Timestamp(baseline.end)) == expected
+            and (baseline.departments, baseline.regions, baseline.allowed) == (filters.departments, filters.regions,
+                                                                               filters.allowed))
 
 
 def check_retention(filters: Filters, errors: list[str]) -> None:
