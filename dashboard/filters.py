@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.formatting import count
-from dashboard.i18n import language
+from dashboard.i18n import N_, _, language, ngettext
 from dashboard.queries import Filters, operations
 
 DEFAULT_DAYS = 90
@@ -97,15 +97,16 @@ def drill(values: list) -> None:
         st.session_state[PERIOD] = (start, end)
 
 
-NOTHING_LOADED = "The warehouse holds nothing yet: load data with `make etl`, then reload this page."
+NOTHING_LOADED = N_("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
 
 
-def require(table: str | None = None, missing: str = NOTHING_LOADED) -> Filters:
-    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so and stop.
-    Otherwise say in one line what the loaded data excludes and why."""
+def require(table: str | None = None, missing: str | None = None) -> Filters:
+    """The page's filters; when nothing is loaded, or the table the page needs is empty, say so (``missing``,
+    translated by the caller; by default that nothing is loaded) and stop. Otherwise say in one line what the
+    loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
-        st.info(missing)
+        st.info(missing or _(NOTHING_LOADED))
         st.stop()
     exclusions = data_exclusions()
     if exclusions:
@@ -120,10 +121,14 @@ def data_exclusions() -> str:
     if summary.empty:
         return ""
     by_rule = summary.groupby("rule", sort=False)["rows"].sum().sort_values(ascending=False)
-    rules = "; ".join(f"{_short(rule)} {count(rows)}" for rule, rows in by_rule.head(4).items())
-    more = f"; {len(by_rule) - 4} more reasons" if len(by_rule) > 4 else ""
-    return (f"The loaded data leaves out {count(by_rule.sum())} source rows: {safe.md(rules)}{more}. Every one "
-            "is kept with its reason under Data operations.")
+    rules = [safe.md(f"{_short(rule)} {count(rows)}") for rule, rows in by_rule.head(4).items()]
+    if len(by_rule) > 4:
+        rules.append(ngettext("{count} more reason", "{count} more reasons", len(by_rule) - 4).format(
+            count=count(len(by_rule) - 4)))
+    total = int(by_rule.sum())
+    return ngettext("The loaded data leaves out {count} source row: {rules}. It is kept with its reason under Data "
+                    "operations.", "The loaded data leaves out {count} source rows: {rules}. Every one is kept with "
+                    "its reason under Data operations.", total).format(count=count(total), rules="; ".join(rules))
 
 
 def _short(rule: str) -> str:
@@ -138,6 +143,7 @@ def current() -> Filters | None:
 
 def outside_scope(table: str, what: str) -> bool:
     """When the chosen departments own none of a mart's rows, say which departments do; True in that case.
+    ``what`` names the rows, translated by the caller (_("Purchase orders")).
 
     Rows belong to the department that records them (tickets to Support, purchase orders to Procurement), so a
     department filter shows that department's rows and the departments add up to the whole company.
@@ -148,20 +154,26 @@ def outside_scope(table: str, what: str) -> bool:
     if "department_id" not in q.schema.metadata.tables[table].c:  # company-wide rows (see queries.where_scope)
         if chosen.allowed is None:
             return False
-        st.info(f"{what} are company-wide, so only roles that see every department see them.")
+        st.info(_("{what} are company-wide, so only roles that see every department see them.").format(what=what))
         return True
     owners = q.owning_departments(table)
     if not owners or set(owners) & set(chosen.scope):
         return False
-    st.info(f"{what} are recorded under {safe.md(', '.join(sorted(owners.values())))}, which is not among the "
-            "departments "
-            "shown here.")
+    st.info(_("{what} are recorded under {departments}, which is not among the departments shown here.").format(
+        what=what, departments=safe.md(", ".join(sorted(owners.values())))))
     return True
+
+
+UNSPLIT = {("departments",): N_("{what} are not split by departments: these figures are company-wide."),
+           ("regions",): N_("{what} are not split by regions: these figures are company-wide."),
+           ("departments", "regions"): N_("{what} are not split by departments or regions: these figures are "
+                                          "company-wide.")}
 
 
 def unsplit_note(table: str, what: str) -> str:
     """A sentence for a section whose mart cannot apply the chosen department or region filter ('' when it
-    applies them all): its figures are then company-wide for that filter."""
+    applies them all): its figures are then company-wide for that filter. ``what`` is translated by the caller;
+    the sentence starts with a space, to follow a caption."""
     chosen = current()
     columns = q.schema.metadata.tables[table].c
     ignored = [name for name, wanted, column in (("departments", chosen.departments, "department_id"),
@@ -169,4 +181,4 @@ def unsplit_note(table: str, what: str) -> str:
                if chosen is not None and wanted and column not in columns]
     if not ignored:
         return ""
-    return f" {what} are not split by {' or '.join(ignored)}: these figures are company-wide."
+    return " " + _(UNSPLIT[tuple(ignored)]).format(what=what)
