@@ -57,11 +57,12 @@ show.table(people, {"user": (_("User"), "text"), "role": (_("Role"), "text"),
            "users", "admin_users")
 options = q.department_options()
 names = dict(zip(options["department_id"], options["name"]))
+role_names = {None: _("no role (sees nothing)")} | {role: role_name(role) for role in ROLES}  # labels fixed per run
 
 add, change, reset = st.tabs([_("Add a user"), _("Change a user"), _("Reset a password")])
 with add, st.form("admin_add", clear_on_submit=True):
     username = st.text_input(_("Username"), key="admin_new_name")
-    role = st.selectbox(_("Role"), ROLES, format_func=role_name, key="admin_new_role")
+    role = st.selectbox(_("Role"), ROLES, format_func=role_names.get, key="admin_new_role")
     departments = st.multiselect(_("Departments (managers only)"), list(names), format_func=lambda d: names.get(d, d),
                                  key="admin_new_departments")
     password = st.text_input(_("Password"), type="password", key="admin_new_password",
@@ -76,8 +77,7 @@ with change:
     account = next(a for a in accounts if a.username == picked)
     with st.form("admin_change"):
         role = st.selectbox(_("Role"), [None, *ROLES], index=[None, *ROLES].index(account.role),
-                            format_func=lambda r: role_name(r) if r else _("no role (sees nothing)"),
-                            key=f"admin_role:{picked}")
+                            format_func=role_names.get, key=f"admin_role:{picked}")
         departments = st.multiselect(_("Departments (managers only)"), sorted(set(names) | set(account.departments)),
                                      default=list(account.departments), format_func=lambda d: names.get(d, d),
                                      key=f"admin_departments:{picked}")
@@ -98,10 +98,10 @@ with reset, st.form("admin_reset", clear_on_submit=True):
 
 st.header(_("Audit trail"))
 left, right = st.columns(2)
-actor = left.selectbox(_("Who"), [None, *picked_names], format_func=lambda a: a or _("everyone"),
-                       key="admin_audit_actor")
-action = right.selectbox(_("What"), [None, *audit.ACTIONS], key="admin_audit_action",
-                         format_func=lambda a: _("every action") if a is None else _(audit.ACTIONS[a]))
+everyone = {None: _("everyone")} | {name: name for name in picked_names}
+actor = left.selectbox(_("Who"), list(everyone), format_func=everyone.get, key="admin_audit_actor")
+actions = {None: _("every action")} | {code: _(name) for code, name in audit.ACTIONS.items()}
+action = right.selectbox(_("What"), list(actions), format_func=actions.get, key="admin_audit_action")
 trail = audit.trail(engine, TRAIL_ROWS, actor, action)
 trail["action"], trail["outcome"] = coded(trail["action"], audit.ACTIONS), coded(trail["outcome"], audit.OUTCOMES)
 show.table(trail, {"at": (_("When"), "datetime"), "actor": (_("Who"), "text"), "action": (_("What"), "text"),

@@ -191,10 +191,9 @@ show.chart(rejections_by_rule(by_rule), by_rule, f"rejected-run-{run_id}-by-reas
 show.table(by_rule, {"table_name": (_("Table"), "text"), "rule": (_("Reason"), "text"), "rows": (_("Rows"), "count")},
            f"rejected-run-{run_id}-reasons", "ops_rejections_by_rule")
 middle, right = st.columns(2)
-per_table = by_table.set_index("table_name")["rows"]
-table = middle.selectbox(_("Table"), [None, *by_table["table_name"]], key="ops_rejected_table",
-                         format_func=lambda t: _("all tables") if t is None else
-                         _("{table} ({rows})").format(table=t, rows=count(per_table[t])))
+choices = {None: _("all tables")} | {t: _("{table} ({rows})").format(table=t, rows=count(n))
+                                     for t, n in zip(by_table["table_name"], by_table["rows"])}
+table = middle.selectbox(_("Table"), list(choices), format_func=choices.get, key="ops_rejected_table")
 search = right.text_input(_("Reason or value contains"), key="ops_rejected_search")
 REJECTED = {"table_name": (_("Table"), "text"), "source_ref": (_("Where"), "text"), "reason": (_("Reason"), "text"),
             "payload": (_("Original values"), "text")}
