@@ -9,9 +9,22 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, desc, insert, select
 
+from dashboard.i18n import N_
 from etl.schema import audit_log
 
 OK, REFUSED, FAILED = "ok", "refused", "failed"
+OUTCOMES = {OK: N_("ok"), REFUSED: N_("refused"), FAILED: N_("failed"), "success": N_("success"),
+            "warning": N_("warning")}
+"""Each outcome as the admin page shows it (translated there); an ETL run's outcome is the run's status."""
+ACTIONS = {
+    "sign_in": N_("signed in"), "sign_in_failed": N_("sign-in refused"), "sign_out": N_("signed out"),
+    "session_expired": N_("session expired"), "account_locked": N_("account locked"),
+    "user_added": N_("user added"), "user_changed": N_("user changed"), "user_disabled": N_("user disabled"),
+    "user_enabled": N_("user enabled"), "password_reset": N_("password reset"), "download": N_("download"),
+    "etl_run": N_("ETL run"), "alert_acknowledge": N_("alert acknowledged"), "alert_resolve": N_("alert resolved"),
+    "alert_comment": N_("alert commented"),
+}
+"""Every action the trail records, as the admin page shows it (translated there)."""
 
 
 def record(db: Engine | Connection, actor: str, action: str, target: str | None = None, outcome: str = OK,

@@ -5,6 +5,8 @@ Default deny: a user without a role, or a manager without a department, has an e
 
 from dataclasses import dataclass
 
+from dashboard.i18n import _
+
 ADMIN, ANALYST, EXECUTIVE, MANAGER = "admin", "analyst", "executive", "manager"
 ROLES = (ADMIN, ANALYST, EXECUTIVE, MANAGER)
 ALL_DATA = frozenset({ADMIN, ANALYST, EXECUTIVE})
@@ -42,11 +44,11 @@ class Principal:
         return self.role in PERMISSIONS.get(permission, frozenset())
 
     def denial(self) -> str | None:
-        """Why this user sees no data, in one sentence; None when they see some."""
+        """Why this user sees no data, in one sentence of the session's language; None when they see some."""
         if self.role not in ROLES:
-            return (f"Your account '{self.username}' has no role yet, so it shows no data: ask an administrator "
-                    "to give it one (python -m access add-user ... --role ROLE).")
+            return _("Your account '{user}' has no role yet, so it shows no data: ask an administrator to give it "
+                     "one (python -m access add-user ... --role ROLE).").format(user=self.username)
         if self.allowed() == ():
-            return (f"Your account '{self.username}' is a manager of no department, so it shows no data: ask an "
-                    "administrator to add your departments (--department ID).")
+            return _("Your account '{user}' is a manager of no department, so it shows no data: ask an "
+                     "administrator to add your departments (--department ID).").format(user=self.username)
         return None

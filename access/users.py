@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from access import audit
 from access.roles import MANAGER, ROLES, Principal
+from dashboard.i18n import N_, _
 from etl.db import ensure_schema
 from etl.schema import departments, user_departments, user_sessions, users
 
@@ -22,13 +23,14 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-REFUSED = "Unknown username or wrong password."
+REFUSED = N_("Unknown username or wrong password.")  # translated where raised
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile)
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknown users: equal timing
 
 
 class AccessError(Exception):
-    """A refused user operation, in one sentence that says what to do."""
+    """A refused user operation, in one sentence that says what to do (in the session's language on a page; the
+    command line is English)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class Account:
 def check_password(password: str) -> None:
     """Refuse a password too short to resist guessing."""
     if len(password) < MIN_PASSWORD:
-        raise AccessError(f"The password has {len(password)} characters: use at least {MIN_PASSWORD}.")
+        raise AccessError(_("The password has {length} characters: use at least {minimum}.").format(
+            length=len(password), minimum=MIN_PASSWORD))
 
 
 def random_password() -> str:
@@ -56,16 +59,19 @@ def random_password() -> str:
 
 def _check_user(conn: Connection, username: str, role: str | None, depts: tuple[str, ...]) -> None:
     if not USERNAME.fullmatch(username):
-        raise AccessError(f"The username '{username}' is not valid: use letters, digits and . _ @ - (at most 64).")
+        raise AccessError(_("The username '{username}' is not valid: use letters, digits and . _ @ - (at most 64).")
+                          .format(username=username))
     if role is not None and role not in ROLES:
-        raise AccessError(f"The role '{role}' is unknown: use one of {', '.join(ROLES)}.")
+        raise AccessError(_("The role '{role}' is unknown: use one of {roles}.").format(role=role,
+                                                                                       roles=", ".join(ROLES)))
     if depts and role != MANAGER:
-        raise AccessError(f"Departments are for managers only: the role {role} already sees every department.")
+        raise AccessError(_("Departments are for managers only: the role {role} already sees every department.")
+                          .format(role=role))
     known = set(conn.execute(select(departments.c.department_id)).scalars())
     unknown = sorted(set(depts) - known)
     if unknown and known:
-        raise AccessError(f"The department '{unknown[0]}' is not in the warehouse: use one of "
-                          f"{', '.join(sorted(known))}.")
+        raise AccessError(_("The department '{department}' is not in the warehouse: use one of {departments}.")
+                          .format(department=unknown[0], departments=", ".join(sorted(known))))
 
 
 def add_user(engine: Engine, username: str, role: str | None, depts: tuple[str, ...], password: str,
@@ -77,8 +83,8 @@ def add_user(engine: Engine, username: str, role: str | None, depts: tuple[str, 
     with engine.begin() as conn:
         _check_user(conn, username, role, depts)
         if conn.execute(select(users.c.username).where(users.c.username == username)).first():
-            raise AccessError(f"The user '{username}' exists already: change it with the admin page or "
-                              "reset-password.")
+            raise AccessError(_("The user '{username}' exists already: change it with the admin page or "
+                                "reset-password.").format(username=username))
         conn.execute(insert(users).values(username=username, password_hash=_hasher.hash(password), role=role,
                                           is_disabled=False, failed_attempts=0, created_at=now, updated_at=now))
         _write_departments(conn, username, depts)
@@ -145,7 +151,7 @@ def authenticate(engine: Engine, username: str, password: str, now: datetime | N
         refusal = _check_sign_in(conn, username, password, now)
         signed_in = None if refusal else principal(conn, username)
     if refusal:
-        raise AccessError(refusal)
+        raise AccessError(refusal)  # in the session's language (see _check_sign_in)
     return signed_in
 
 
@@ -155,17 +161,17 @@ def _check_sign_in(conn: Connection, username: str, password: str, now: datetime
     if row is None:
         _verify(_DUMMY_HASH, password)
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "unknown username", now)
-        return REFUSED
+        return _(REFUSED)
     if row["locked_until"] is not None and row["locked_until"] > now:
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account locked", now)
-        return (f"Too many failed sign-ins: this account is locked until {row['locked_until']:%H:%M}. "
-                "Try again then, or ask an administrator.")
+        return _("Too many failed sign-ins: this account is locked until {time}. Try again then, or ask an "
+                 "administrator.").format(time=f"{row['locked_until']:%H:%M}")
     if not _verify(row["password_hash"], password):
         _count_failure(conn, username, now)
-        return REFUSED
+        return _(REFUSED)
     if row["is_disabled"]:
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account disabled", now)
-        return "This account is disabled: ask an administrator."
+        return _("This account is disabled: ask an administrator.")
     values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": now}
     if _hasher.check_needs_rehash(row["password_hash"]):
         values["password_hash"] = _hasher.hash(password)
@@ -214,7 +220,8 @@ def _verify(password_hash: str | None, password: str) -> bool:
 
 def _require(conn: Connection, username: str) -> None:
     if not conn.execute(select(users.c.username).where(users.c.username == username)).first():
-        raise AccessError(f"There is no user '{username}': list them with python -m access list-users.")
+        raise AccessError(_("There is no user '{username}': list them with python -m access list-users.")
+                          .format(username=username))
 
 
 def _write_departments(conn: Connection, username: str, depts: tuple[str, ...]) -> None:

@@ -77,6 +77,12 @@ def day(value) -> str:
     return format_date(pd.Timestamp(value).date(), "medium", locale=locale())
 
 
+def day_time(value) -> str:
+    """A moment to the minute: '8 Mar 2026, 14:05' / '8 бер. 2026 р., 14:05'."""
+    moment = pd.Timestamp(value)
+    return f"{day(moment)}, {format_time(moment.time(), 'HH:mm', locale=locale())}"
+
+
 def month(value) -> str:
     """A month: 'Mar 2026' / 'бер. 2026'."""
     return format_date(pd.Timestamp(value).date(), "LLL y", locale=locale())
@@ -94,7 +100,7 @@ def signed_percent(relative: float) -> str:
 
 def column_formatter(kind: str, currency: str | None = None):
     """How a table column's cells read: kind 'money', 'money0' (no decimals), 'count', 'number' (two decimals),
-    'percent', 'days', 'date', 'datetime' (day and time), 'text'."""
+    'percent', 'days', 'date', 'datetime' (to the minute), 'text'."""
     formatters = {
         "money": lambda v: _with_symbol(number(v, 2), currency),
         "money0": lambda v: _with_symbol(number(v), currency),
@@ -103,7 +109,7 @@ def column_formatter(kind: str, currency: str | None = None):
         "percent": percent,
         "days": lambda v: number(v, 1),
         "date": day,
-        "datetime": lambda v: f"{day(v)}, {format_time(pd.Timestamp(v).to_pydatetime(), 'short', locale=locale())}",
+        "datetime": day_time,
     }
     chosen = formatters.get(kind)
     if chosen is None:
@@ -299,33 +305,56 @@ def readable_reason(reason: str) -> str:
     return reason
 
 
-SCORER_NAMES = {"model": "a learned model", "lexicon": "a lexicon"}
+SCORER_METHODS = (  # etl.sentiment's MODEL_METHOD and LEXICON_METHOD, as stored in mart_sentiment_scorer
+    N_("TF-IDF (words and characters) + logistic regression, learned from people's labels"),
+    N_("VADER lexicon (handles and brand names removed first)"),
+)
+LABEL_SOURCES = {"person": N_("people labelled {count}"), "model": N_("the model {count}"),
+                 "lexicon": N_("the lexicon {count}")}
+SCORED_BY = {  # (scorer, whether its agreement with people could be measured) -> the sentence
+    ("model", False): N_("Mentions without a person's label are scored by a learned model ({method}); with fewer "
+                         "than 30 labelled mentions its agreement with people cannot be measured."),
+    ("lexicon", False): N_("Mentions without a person's label are scored by a lexicon ({method}); with fewer than "
+                           "30 labelled mentions its agreement with people cannot be measured."),
+    ("model", True): N_("Mentions without a person's label are scored by a learned model ({method}): it agrees "
+                        "with people on {accuracy} of the later {test} labelled mentions after learning from the "
+                        "earlier {train} (macro-F1 {f1}); the lexicon agrees on {lexicon_accuracy} (macro-F1 "
+                        "{lexicon_f1})."),
+    ("lexicon", True): N_("Mentions without a person's label are scored by a lexicon ({method}): it agrees with "
+                          "people on {accuracy} of the later {test} labelled mentions after learning from the "
+                          "earlier {train} (macro-F1 {f1})."),
+}
 
 
 def scorer_sentence(scorer: pd.Series | None, sources: dict[str, int]) -> str:
     """Where the period's labels come from, which scorer labels the rest, and how often it agrees with people."""
     total = sum(sources.values())
-    parts = [f"{label} {count(sources[s])}" for s, label in
-             (("person", "people labelled"), ("model", "the model"), ("lexicon", "the lexicon")) if sources.get(s)]
-    said = f"Of {count(total)} mentions, {', '.join(parts)}." if total else ""
+    parts = [_(label).format(count=count(sources[s])) for s, label in LABEL_SOURCES.items() if sources.get(s)]
+    said = ngettext("Of {total} mention, {sources}.", "Of {total} mentions, {sources}.", total).format(
+        total=count(total), sources=", ".join(parts)) if total else ""
     if scorer is None:
         return said
-    used = f" Mentions without a person's label are scored by {SCORER_NAMES[scorer['scorer']]} ({scorer['method']})"
-    if scorer["accuracy"] is None or pd.isna(scorer["accuracy"]):
-        return f"{said}{used}; with fewer than 30 labelled mentions its agreement with people cannot be measured."
-    lexicon = "" if scorer["scorer"] == "lexicon" else (
-        f"; the lexicon agrees on {percent(scorer['lexicon_accuracy'])} (macro-F1 {scorer['lexicon_macro_f1']:.2f})")
-    return (f"{said}{used}: it agrees with people on {percent(scorer['accuracy'])} of the later "
-            f"{count(scorer['test_rows'])} labelled mentions after learning from the earlier "
-            f"{count(scorer['train_rows'])} (macro-F1 {scorer['macro_f1']:.2f}){lexicon}.")
+    measured = not (scorer["accuracy"] is None or pd.isna(scorer["accuracy"]))
+    sentence, method = SCORED_BY[scorer["scorer"], measured], scorer["method"]
+    used = _(sentence).format(
+        method=_(method), accuracy=percent(scorer["accuracy"]), test=count(scorer["test_rows"]),
+        train=count(scorer["train_rows"]), f1=_f1(scorer["macro_f1"]),
+        lexicon_accuracy=percent(scorer.get("lexicon_accuracy")), lexicon_f1=_f1(scorer.get("lexicon_macro_f1")))
+    return f"{said} {used}".strip()
+
+
+def _f1(value: float | None) -> str:
+    return "–" if known(value) is None else number(value, 2)
 
 
 def unmapped_sentence(countries: pd.DataFrame, currency: str | None) -> str:
     """How many countries the map shows, and the revenue of those it cannot (no map id)."""
     unmapped = countries[countries["map_id"].isna()]
-    said = f"{count(len(countries) - len(unmapped))} of {count(len(countries))} countries on the map."
+    said = ngettext("{mapped} of {total} country on the map.", "{mapped} of {total} countries on the map.",
+                    len(countries)).format(mapped=count(len(countries) - len(unmapped)), total=count(len(countries)))
     if unmapped.empty:
-        return said + " Every country is on the map."
+        return " ".join((said, _("Every country is on the map.")))
     lost, total = unmapped["net_revenue"].sum(), countries["net_revenue"].sum()
-    return (f"{said} Not on the map (not one country, or no country given): {', '.join(unmapped['country'])}, "
-            f"with {money(lost, currency)} of net revenue ({percent(ratio(lost, total))}).")
+    return f"{said} " + _("Not on the map (not one country, or no country given): {countries}, with {money} of net "
+                          "revenue ({share}).").format(countries=", ".join(unmapped["country"]),
+                                                       money=money(lost, currency), share=percent(ratio(lost, total)))

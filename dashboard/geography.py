@@ -14,6 +14,9 @@ GEOJSON_URL = "/app/static/countries.geojson"
 MAP_CONFIG = {"topojsonURL": "/app/static/", "displayModeBar": False}
 """st.plotly_chart config for every map: Plotly fetches world_50m.json from the app, not from cdn.plot.ly."""
 
+UNKNOWN = "Unknown"
+"""The country of an order whose ship-to and customer countries are both empty (shown translated)."""
+
 COUNTRY_ALIASES = {  # source spelling -> ISO 3166-1 numeric id in countries.geojson; None: not one country
     "EIRE": "372", "Ireland": "372", "RSA": "710", "USA": "840", "United States": "840", "UK": "826",
     "Great Britain": "826", "England": "826", "Channel Islands": "CHI", "Czech Republic": "203", "Czechia": "203",

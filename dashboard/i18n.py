@@ -28,7 +28,7 @@ DEFAULT = "en"
 LANGUAGE_KEY = "language"
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).parent / "locales" / "uk" / "LC_MESSAGES" / "messages.po"
-SOURCES = ("dashboard", "etl/kpi.py", "alerts", "access", "forecasting/models.py")  # user-facing messages
+SOURCES = ("dashboard", "etl/kpi.py", "alerts", "access", "refresh", "forecasting/models.py")  # user-facing texts
 PLACEHOLDER = re.compile(r"{[^{}]*}")
 _chosen: ContextVar[str | None] = ContextVar("language", default=None)  # set by ``speaking`` only
 

@@ -30,13 +30,15 @@ def plotly_config() -> dict:
 
 
 def chart(fig, data: pd.DataFrame, name: str, key: str, on_click: Callable[[list], None] | None = None,
-          where=st) -> None:
+          where=st, config: dict | None = None) -> None:
     """Draw the figure full width, with a download of ``data`` as ``{name}.csv`` under it; with ``on_click``, a
-    click (or box selection) on the chart calls it with the selected points' customdata."""
+    click (or box selection) on the chart calls it with the selected points' customdata. ``config`` adds to
+    Plotly's config (maps: dashboard.geography.MAP_CONFIG)."""
+    settings = plotly_config() | (config or {})
     if on_click is None:
-        where.plotly_chart(fig, width="stretch", config=plotly_config(), key=key)
+        where.plotly_chart(fig, width="stretch", config=settings, key=key)
     else:
-        where.plotly_chart(fig, width="stretch", config=plotly_config(), key=key,
+        where.plotly_chart(fig, width="stretch", config=settings, key=key,
                            on_select=lambda: _selected(key, on_click), selection_mode=("points", "box"))
     download(data, name, key, where)
 
@@ -49,14 +51,15 @@ def _selected(key: str, on_click: Callable[[list], None]) -> None:
 
 
 def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, currency: str | None = None,
-          where=st, **options) -> None:
+          where=st, everything: pd.DataFrame | None = None, **options) -> None:
     """Draw the frame's ``columns`` (name -> (label, kind)) formatted for the session's locale, and offer them as
-    ``{name}.csv``."""
+    ``{name}.csv``; ``everything``: the rows the download holds when the table shows only the first of them."""
     shown = frame[list(columns)]
     styler = shown.style.format({c: column_formatter(kind, currency) for c, (_label, kind) in columns.items()})
     where.dataframe(styler, hide_index=True, key=key, column_config={c: label for c, (label, _kind) in columns.items()},
                     **options)
-    download(shown.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
+    rows = shown if everything is None else everything[list(columns)]
+    download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
 
 
 def download(data: pd.DataFrame, name: str, key: str, where=st) -> None:

@@ -58,6 +58,7 @@ class Outcome:
     forecast: ForecastSummary | None = None
     alerts: Evaluation | None = None
     failures: list[str] = field(default_factory=list)
+    failed_steps: list[dict[str, str]] = field(default_factory=list)  # {"step": "forecasts", "error": "..."}
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -118,7 +119,7 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
             audit.record(engine, request.actor, "etl_run", file.state.get("source", request.source), "failed",
                          str(error)[:500])
         raise
-    file.finish("finished", outcome_line(outcome), run_id=outcome.load.run_id, status=outcome.load.status)
+    file.finish("finished", outcome_line(outcome), **outcome_fields(outcome))
     audit.record(engine, request.actor, "etl_run", source.name, outcome.load.status, outcome_line(outcome)[:500])
     return outcome
 
@@ -143,13 +144,27 @@ def _steps(request: Request, source, engine, report: Progress) -> Outcome:
 
 
 def _after_load(outcome: Outcome, what: str, command: str, step):
-    """A step that follows a committed load: its failure leaves the load in place and says how to retry."""
+    """A step that follows a committed load (``what``: forecasts or alert evaluation): its failure leaves the load
+    in place and says how to retry."""
     try:
         return step()
     except Exception as error:
-        outcome.failures.append(f"the {what} failed ({type(error).__name__}: {masked(str(error))}); the load itself "
-                                f"succeeded: fix the cause and run `{command}`.")
+        reason = f"{type(error).__name__}: {masked(str(error))}"
+        outcome.failures.append(f"the {what} failed ({reason}); the load itself succeeded: fix the cause and run "
+                                f"`{command}`.")
+        outcome.failed_steps.append({"step": what, "error": reason})
         return None
+
+
+def outcome_fields(outcome: Outcome) -> dict:
+    """What the refresh did as numbers, for the progress file (the app words them in the reader's language)."""
+    load = outcome.load
+    return {"run_id": load.run_id, "status": load.status, "loaded": load.rows_loaded,
+            "unchanged": load.rows_unchanged, "rejected": load.rows_rejected,
+            "series": outcome.forecast.series if outcome.forecast is not None else None,
+            "opened": len(outcome.alerts.opened) if outcome.alerts is not None else None,
+            "resolved": outcome.alerts.resolved if outcome.alerts is not None else None,
+            "failed_steps": outcome.failed_steps}
 
 
 def outcome_line(outcome: Outcome) -> str:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard.i18n import _
 from etl.db import PROJECT_ROOT, get_engine
 from etl.errors import EtlError
 from etl.lock import is_locked
@@ -42,7 +43,7 @@ def touches(request: Request) -> tuple[bool, list[str]]:
 def start(request: Request, url: str) -> int:
     """Start the refresh in the background; returns its process id. Refuses while another run holds the warehouse."""
     if is_locked(get_engine(url)):
-        raise RuntimeError("Another ETL run is writing to this warehouse: its progress is shown above.")
+        raise RuntimeError(_("Another ETL run is writing to this warehouse: its progress is shown above."))
     log = progress_file(url).with_suffix(".log")
     log.parent.mkdir(parents=True, exist_ok=True)
     starting = ProgressFile(url, request.source)  # shown at once; the worker takes over the file when it starts

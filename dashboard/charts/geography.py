@@ -1,15 +1,18 @@
-"""Maps and charts of the Geography page; every map draws from geometry the app serves itself."""
+"""Maps and charts of the Geography page; every map draws from geometry the app serves itself.
 
-import html
+Countries and regions carry their name in customdata, so a click on one can filter the page.
+"""
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, layout
-from dashboard.charts.social import LABEL_COLOURS
-from dashboard.formatting import money
+from dashboard.charts.social import LABEL_COLOURS, label_name
+from dashboard.formatting import count, money, percent
 from dashboard.geography import GEOJSON_URL
+from dashboard.i18n import _, ngettext
+from dashboard.safe import plot
 
 
 def _geo(fig: go.Figure, title: str, fit: bool, height: int = 460) -> go.Figure:
@@ -30,11 +33,12 @@ def revenue_choropleth(countries: pd.DataFrame, currency: str | None) -> go.Figu
     ticks = [v for v in range(int(z.min()) if len(z) else 0, int(np.ceil(z.max())) + 1 if len(z) else 1)]
     fig = go.Figure(go.Choropleth(
         geojson=GEOJSON_URL, featureidkey="id", locations=mapped["map_id"], z=z, colorscale="Blues",
-        marker_line_color="#ffffff", marker_line_width=0.4,
-        text=[f"{c}: {money(v, currency)}" for c, v in zip(mapped["country"], mapped["net_revenue"])],
+        marker_line_color="#ffffff", marker_line_width=0.4, customdata=mapped["country"],
+        text=[f"{plot(c)}: {money(v, currency)}" for c, v in zip(mapped["country"], mapped["net_revenue"])],
         hovertemplate="%{text}<extra></extra>",
-        colorbar={"title": "Net revenue", "tickvals": ticks, "ticktext": [money(10.0 ** t, currency) for t in ticks]}))
-    return _geo(fig, "Net revenue by country", fit=len(mapped) <= 3)  # one home market: zoom in on it
+        colorbar={"title": _("Net revenue"), "tickvals": ticks,
+                  "ticktext": [money(10.0 ** t, currency) for t in ticks]}))
+    return _geo(fig, _("Net revenue by country"), fit=len(mapped) <= 3)  # one home market: zoom in on it
 
 
 def places(points: pd.DataFrame, currency: str | None) -> go.Figure:
@@ -43,34 +47,55 @@ def places(points: pd.DataFrame, currency: str | None) -> go.Figure:
     fig = go.Figure(go.Scattergeo(
         lat=points["latitude"], lon=points["longitude"], mode="markers",
         marker={"size": size, "color": PALETTE[0], "opacity": 0.65, "line": {"width": 0.5, "color": "#ffffff"}},
-        text=[f"{c or 'Unknown place'}: {money(v, currency)}, {n:,} customers"
+        text=[ngettext("{place}: {revenue}, {customers} customer", "{place}: {revenue}, {customers} customers",
+                       int(n)).format(place=plot(c) if c else _("Unknown place"), revenue=money(v, currency),
+                                      customers=count(n))
               for c, v, n in zip(points["city"], points["net_revenue"], points["customers"])],
         hovertemplate="%{text}<extra></extra>"))
-    return _geo(fig, "Customers and net revenue by place", fit=True)
+    return _geo(fig, _("Customers and net revenue by place"), fit=True)
 
 
-def late_rate_map(regions: pd.DataFrame) -> go.Figure:
-    """Regions at their customers' mean position, coloured by the share of deliveries that came late."""
-    data = regions.dropna(subset=["latitude", "longitude"])
-    rate = data["late"] / data["delivered"]
+def late_rates(regions: pd.DataFrame) -> pd.DataFrame:
+    """Per region the share of delivered orders that came late: region, delivered, late, rate, latitude,
+    longitude; lowest rate first."""
+    return regions.assign(rate=regions["late"] / regions["delivered"]).sort_values("rate", ignore_index=True)[
+        ["region", "delivered", "late", "rate", "latitude", "longitude"]]
+
+
+def _late_text(rate: float, late: int, delivered: int) -> str:
+    return ngettext("{rate} late ({late} of {delivered} delivered order)",
+                    "{rate} late ({late} of {delivered} delivered orders)", int(delivered)).format(
+        rate=percent(rate), late=count(late), delivered=count(delivered))
+
+
+def _region(name: str | None) -> str:
+    return plot(name) if name is not None and not pd.isna(name) else _("No region")
+
+
+def late_rate_map(rates: pd.DataFrame) -> go.Figure:
+    """Regions at their customers' mean position, coloured by the share of deliveries that came late (``rates``
+    from late_rates); the region in customdata."""
+    data = rates.dropna(subset=["latitude", "longitude"])
     fig = go.Figure(go.Scattergeo(
-        lat=data["latitude"], lon=data["longitude"], mode="markers", text=data["region"],
-        marker={"size": 14 + 30 * np.sqrt(data["delivered"] / data["delivered"].max()), "color": rate,
-                "colorscale": "OrRd", "cmin": 0, "cmax": max(float(rate.max()), 0.05), "showscale": True,
-                "colorbar": {"title": "Late", "tickformat": ".0%"}, "line": {"width": 0.5, "color": "#334155"}},
-        customdata=np.column_stack([rate, data["late"], data["delivered"]]),
-        hovertemplate="%{text}: %{customdata[0]:.1%} late (%{customdata[1]:,} of %{customdata[2]:,})<extra></extra>"))
-    return _geo(fig, "Late deliveries by region", fit=True, height=420)
+        lat=data["latitude"], lon=data["longitude"], mode="markers", customdata=data["region"],
+        text=[f"{_region(g)}: {_late_text(r, n, d)}" for g, r, n, d in
+              zip(data["region"], data["rate"], data["late"], data["delivered"])],
+        marker={"size": 14 + 30 * np.sqrt(data["delivered"] / data["delivered"].max()), "color": data["rate"],
+                "colorscale": "OrRd", "cmin": 0, "cmax": max(float(data["rate"].max()), 0.05), "showscale": True,
+                "colorbar": {"title": _("Late"), "tickformat": ".0%"}, "line": {"width": 0.5, "color": "#334155"}},
+        hovertemplate="%{text}<extra></extra>"))
+    return _geo(fig, _("Late deliveries by region"), fit=True, height=420)
 
 
-def late_rate_bars(regions: pd.DataFrame) -> go.Figure:
-    """Share of delivered orders that came late, per region."""
-    data = regions.assign(rate=regions["late"] / regions["delivered"]).sort_values("rate")
-    fig = go.Figure(go.Bar(x=data["rate"], y=data["region"], orientation="h", marker_color=PALETTE[3],
-                           text=[f"{r:.1%} of {d:,}" for r, d in zip(data["rate"], data["delivered"])],
-                           textposition="auto", hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+def late_rate_bars(rates: pd.DataFrame) -> go.Figure:
+    """Share of delivered orders that came late, per region (``rates`` from late_rates); the region in
+    customdata."""
+    fig = go.Figure(go.Bar(
+        x=rates["rate"], y=[_region(g) for g in rates["region"]], orientation="h", marker_color=PALETTE[3],
+        customdata=rates["region"], textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>",
+        text=[_late_text(r, n, d) for r, n, d in zip(rates["rate"], rates["late"], rates["delivered"])]))
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
-    fig = layout(fig, "Late-delivery rate by region", height=max(260, 70 + 30 * len(data)))
+    fig = layout(fig, _("Late-delivery rate by region"), height=max(260, 70 + 30 * len(rates)))
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -80,8 +105,9 @@ def mentions_map(points: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for label, colour in LABEL_COLOURS.items():
         rows = points[points["label"] == label]
-        fig.add_scattergeo(lat=rows["latitude"], lon=rows["longitude"], mode="markers", name=label,
+        fig.add_scattergeo(lat=rows["latitude"], lon=rows["longitude"], mode="markers", name=label_name(label),
                            marker={"size": 6, "color": colour, "opacity": 0.7},
-                           text=[html.escape(f"{a or ''} on {b}") for a, b in zip(rows["author"], rows["brand"])],
-                           hovertemplate="%{text}<extra>" + label + "</extra>")
-    return _geo(fig, "Mentions with coordinates", fit=True)
+                           text=[_("{author} on {brand}").format(author=plot(a or ""), brand=plot(b))
+                                 for a, b in zip(rows["author"], rows["brand"])],
+                           hovertemplate="%{text}<extra>" + label_name(label) + "</extra>")
+    return _geo(fig, _("Mentions with coordinates"), fit=True)

@@ -1,12 +1,36 @@
-"""Charts of the Social CRM page: volume, share of voice, sentiment over time, topics, words and replies."""
+"""Charts of the Social CRM page: volume, share of voice, platforms, sentiment over time, topics, words, replies.
+
+Time charts plot at the period's grain with each bucket's first day in customdata (a click drills down); charts of
+brands or platforms carry the brand or platform there (a click filters the page's mentions table).
+"""
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, layout
+from dashboard.charts import PALETTE, bucket, count_axis, layout
+from dashboard.formatting import percent
+from dashboard.i18n import N_, _
+from dashboard.safe import plot
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 
 LABEL_COLOURS = {"negative": "#ef4444", "neutral": "#94a3b8", "positive": "#10b981"}
+LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
+"""A mention's sentiment label as shown (the stored value stays the English word)."""
+COUNTS = ["mentions", "positive", "neutral", "negative"]
+VOLUME_TITLES = {"day": N_("Mentions per day by brand"), "week": N_("Mentions per week by brand"),
+                 "month": N_("Mentions per month by brand")}
+TREND_TITLES = {
+    ("net_sentiment", "day"): N_("Net sentiment per day"), ("net_sentiment", "week"): N_("Net sentiment per week"),
+    ("net_sentiment", "month"): N_("Net sentiment per month"),
+    ("brand_health", "day"): N_("Brand-health index per day"),
+    ("brand_health", "week"): N_("Brand-health index per week"),
+    ("brand_health", "month"): N_("Brand-health index per month"),
+}
+
+
+def label_name(label: str) -> str:
+    """'negative' -> 'negative' / 'негативна': a sentiment label in the session's language."""
+    return _(LABEL_NAMES[label]) if label in LABEL_NAMES else label
 
 
 def brand_colours(brands: list[str]) -> dict[str, str]:
@@ -14,66 +38,98 @@ def brand_colours(brands: list[str]) -> dict[str, str]:
     return {b: PALETTE[i % len(PALETTE)] for i, b in enumerate(sorted(brands))}
 
 
-def _bucket(daily: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Counts per day, or per week (starting Monday) when the period is longer than six weeks."""
-    span = (daily["posted_date"].max() - daily["posted_date"].min()).days if len(daily) else 0
-    if span <= 42:
-        return daily.rename(columns={"posted_date": "period"}), "day"
-    week = daily["posted_date"] - pd.to_timedelta(daily["posted_date"].dt.day_of_week, unit="D")
-    counts = ["mentions", "positive", "neutral", "negative"]
-    return daily.assign(period=week).groupby(["period", "brand"], as_index=False)[counts].sum(), "week"
+def by_grain(daily: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """Mentions per day and brand summed into the grain's buckets (see charts.bucket): period (the bucket's first
+    day), brand, mentions, positive, neutral, negative."""
+    parts = [bucket(rows, "posted_date", grain, COUNTS).assign(brand=brand) for brand, rows in daily.groupby("brand")]
+    if not parts:
+        return pd.DataFrame(columns=["period", "brand", *COUNTS])
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"posted_date": "period"})
+    return frame[["period", "brand", *COUNTS]].sort_values(["period", "brand"], ignore_index=True)
 
 
-def volume(daily: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Mentions per day (or week) as bars stacked by brand."""
-    data, unit = _bucket(daily)
+def _starts(periods: pd.Series) -> list[str]:
+    """Each bucket's first day as an ISO date: what a click on it drills into."""
+    return [p.date().isoformat() for p in pd.to_datetime(periods)]
+
+
+def volume(data: pd.DataFrame, colours: dict[str, str], grain: str) -> go.Figure:
+    """Mentions per bucket as bars stacked by brand (``data`` from by_grain)."""
     fig = go.Figure()
     for brand, rows in data.groupby("brand"):
-        fig.add_bar(x=rows["period"], y=rows["mentions"], name=brand, marker_color=colours[brand],
-                    hovertemplate=f"%{{y:,}} mentions<extra>{brand}</extra>")
+        fig.add_bar(x=rows["period"], y=rows["mentions"], name=plot(brand), marker_color=colours[brand],
+                    customdata=_starts(rows["period"]),
+                    hovertemplate=_("Mentions: {value}").format(value="%{y:,}") + f"<extra>{plot(brand)}</extra>")
     fig.update_layout(barmode="stack")
-    return layout(fig, f"Mentions per {unit} by brand")
+    fig.update_yaxes(**count_axis(data.groupby("period")["mentions"].sum().max() if len(data) else None))
+    return layout(fig, _(VOLUME_TITLES[grain]))
 
 
 def voice(by_brand: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Share of voice of the tracked brands as a donut."""
-    tracked = by_brand[by_brand["is_tracked"].astype(bool)]
-    shares = share_of_voice(tracked["mentions"], pd.Series(tracked["mentions"].sum(), index=tracked.index))
-    fig = go.Figure(go.Pie(labels=tracked["brand"], values=shares, hole=0.55, sort=False,
-                           marker={"colors": [colours[b] for b in tracked["brand"]]},
-                           texttemplate="%{label}<br>%{percent:.1%}", hovertemplate="%{label}: %{percent:.1%}"
-                           "<extra></extra>"))
-    fig = layout(fig, "Share of voice")
-    fig.update_layout(showlegend=False, hovermode="closest")
+    """Share of voice of the tracked brands as bars, largest on top; the brand in customdata."""
+    tracked = voice_data(by_brand).iloc[::-1]
+    fig = go.Figure(go.Bar(x=tracked["share"], y=[plot(b) for b in tracked["brand"]], orientation="h",
+                           marker_color=[colours[b] for b in tracked["brand"]], customdata=tracked["brand"],
+                           text=[percent(s) for s in tracked["share"]], textposition="auto",
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig = layout(fig, _("Share of voice"), height=max(260, 90 + 34 * len(tracked)))
+    fig.update_layout(hovermode="closest", showlegend=False)
     return fig
 
 
-def sentiment_trend(daily: pd.DataFrame, colours: dict[str, str], measure: str) -> go.Figure:
-    """Net sentiment or the brand-health index per day (or week) and brand, as lines; days with under a third of
-    the median mentions per day and brand are left out."""
-    data, unit = _bucket(daily)
-    if measure == "net_sentiment":
-        values, title = net_sentiment(data["positive"], data["negative"], data["mentions"]), "Net sentiment"
-    else:
-        values, title = brand_health(data["positive"], data["negative"]), "Brand-health index"
-    thin = data["mentions"] < 0.3 * data["mentions"].median()  # a handful of mentions says little: left out
-    data = data.assign(value=values.where(~thin))
+def voice_data(by_brand: pd.DataFrame) -> pd.DataFrame:
+    """The tracked brands' share of voice: brand, mentions, share; largest first."""
+    tracked = by_brand[by_brand["is_tracked"].astype(bool)]
+    shares = share_of_voice(tracked["mentions"], pd.Series(tracked["mentions"].sum(), index=tracked.index))
+    return tracked.assign(share=shares)[["brand", "mentions", "share"]].reset_index(drop=True)
+
+
+def platforms(by_platform: pd.DataFrame) -> go.Figure:
+    """Mentions per platform as bars stacked by sentiment label, most mentioned on top; the platform in
+    customdata."""
+    data = by_platform.iloc[::-1]
+    fig = go.Figure()
+    for label, colour in LABEL_COLOURS.items():
+        fig.add_bar(x=data[label], y=[plot(p) for p in data["platform"]], orientation="h", name=label_name(label),
+                    marker_color=colour, customdata=data["platform"],
+                    hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
+    fig.update_layout(barmode="stack", hovermode="closest")
+    fig.update_xaxes(**count_axis(data["mentions"].max() if len(data) else None))
+    return layout(fig, _("Mentions by platform"), height=max(260, 90 + 34 * len(data)))
+
+
+def sentiment_trend(data: pd.DataFrame, colours: dict[str, str], measure: str, grain: str) -> go.Figure:
+    """Net sentiment or the brand-health index per bucket and brand, as lines (``data`` from trend_data)."""
     fig = go.Figure()
     for brand, rows in data.groupby("brand"):
-        fig.add_scatter(x=rows["period"], y=rows["value"], mode="lines+markers", name=brand,
+        fig.add_scatter(x=rows["period"], y=rows["value"], mode="lines+markers", name=plot(brand),
                         line={"color": colours[brand], "width": 2}, marker={"size": 5},
-                        hovertemplate=f"%{{y:.0%}}<extra>{brand}</extra>")
+                        customdata=_starts(rows["period"]), hovertemplate=f"%{{y:.0%}}<extra>{plot(brand)}</extra>")
     fig.update_yaxes(tickformat=".0%", range=[-1.05, 1.05] if measure == "net_sentiment" else [-0.02, 1.02])
-    return layout(fig, f"{title} per {unit}")
+    return layout(fig, _(TREND_TITLES[measure, grain]))
+
+
+def trend_data(data: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Net sentiment or the brand-health index per bucket and brand (``data`` from by_grain): period, brand,
+    mentions, value; buckets with under a third of the median mentions per bucket and brand are blank (a handful
+    of mentions says little)."""
+    if measure == "net_sentiment":
+        values = net_sentiment(data["positive"], data["negative"], data["mentions"])
+    else:
+        values = brand_health(data["positive"], data["negative"])
+    thin = data["mentions"] < 0.3 * data["mentions"].median()
+    return data.assign(value=values.where(~thin))[["period", "brand", "mentions", "value"]]
 
 
 def bars(frame: pd.DataFrame, label: str, value: str, title: str, colour: str, text: list[str] | None = None
          ) -> go.Figure:
-    """Horizontal bars, largest on top."""
+    """Horizontal bars, largest on top (``title`` translated by the caller)."""
     data = frame.iloc[::-1]
-    fig = go.Figure(go.Bar(x=data[value], y=data[label], orientation="h", marker_color=colour,
+    fig = go.Figure(go.Bar(x=data[value], y=[plot(v) for v in data[label]], orientation="h", marker_color=colour,
                            text=None if text is None else text[::-1], textposition="auto",
                            hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    fig.update_xaxes(**count_axis(data[value].max() if len(data) else None))
     fig = layout(fig, title, height=max(260, 70 + 24 * len(data)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -82,16 +138,22 @@ def bars(frame: pd.DataFrame, label: str, value: str, title: str, colour: str, t
 def topic_bars(topics: pd.DataFrame) -> go.Figure:
     """Mentions per topic, labelled with the negative share."""
     share = topics["negative"] / topics["mentions"]
-    return bars(topics, "topic", "mentions", "Topics", PALETTE[3], [f"{s:.0%} negative" for s in share])
+    return bars(topics, "topic", "mentions", _("Topics"), PALETTE[3],
+                [_("{share} negative").format(share=percent(s, 0)) for s in share])
 
 
 def response_bars(responses: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Average first-response time per brand, labelled with the share of mentions answered."""
-    fig = go.Figure(go.Bar(x=responses["brand"], y=responses["average_hours"],
+    """Average first-response time per brand, labelled with the share of mentions answered; the brand in
+    customdata."""
+    fig = go.Figure(go.Bar(x=[plot(b) for b in responses["brand"]], y=responses["average_hours"],
                            marker_color=[colours.get(b, PALETTE[0]) for b in responses["brand"]],
-                           text=[f"{r / n:.0%} answered" for r, n in zip(responses["replied"], responses["mentions"])],
-                           textposition="auto", hovertemplate="%{x}: %{y:.1f} h<extra></extra>"))
-    fig.update_yaxes(title="hours", rangemode="tozero")
-    fig = layout(fig, "First response time")
+                           customdata=responses["brand"],
+                           text=[_("{share} answered").format(share=percent(r / n, 0))
+                                 for r, n in zip(responses["replied"], responses["mentions"])],
+                           textposition="auto",
+                           hovertemplate=_("{brand}: {hours} h").format(brand="%{x}", hours="%{y:.1f}")
+                           + "<extra></extra>"))
+    fig.update_yaxes(title=_("hours"), rangemode="tozero")
+    fig = layout(fig, _("First response time"))
     fig.update_layout(hovermode="closest")
     return fig

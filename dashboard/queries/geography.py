@@ -3,7 +3,7 @@
 import pandas as pd
 from sqlalchemy import and_, func, literal, select
 
-from dashboard.geography import country_id
+from dashboard.geography import UNKNOWN, country_id
 from dashboard.queries import Filters, read, where_period
 from etl.schema import customers, mart_order_fulfilment, orders
 
@@ -11,9 +11,9 @@ f = mart_order_fulfilment
 
 
 def revenue_by_country(filters: Filters) -> pd.DataFrame:
-    """Net revenue and orders per country (the order's ship-to country, else the customer's, else Unknown), with
+    """Net revenue and orders per country (the order's ship-to country, else the customer's, else UNKNOWN), with
     the map id of each (None where the country is not on the map): country, map_id, net_revenue, orders."""
-    country = func.coalesce(orders.c.country, customers.c.country, literal("Unknown")).label("country")
+    country = func.coalesce(orders.c.country, customers.c.country, literal(UNKNOWN)).label("country")
     statement = (select(country, func.sum(f.c.net_revenue).label("net_revenue"),
                         func.count().filter(f.c.kind == "sale").label("orders"))
                  .select_from(f.join(orders, orders.c.order_id == f.c.order_id)

@@ -7,6 +7,7 @@ from dashboard.queries import Filters, read, where_period, where_scope
 from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
 
 m = mart_mentions
+LOCATED = 5000  # mentions the map places at most (the newest)
 
 
 def _counts():
@@ -48,11 +49,23 @@ def negative_terms(filters: Filters, limit: int = 15) -> pd.DataFrame:
     return read(_filtered(statement, filters).group_by(t.c.term).order_by(desc("mentions"), t.c.term).limit(limit))
 
 
-def most_negative(filters: Filters, limit: int = 20) -> pd.DataFrame:
-    """The most negative mentions, lowest score first: posted_date, brand, platform, author, customer_id, topic,
-    sentiment, label_source, text."""
+def by_platform(filters: Filters) -> pd.DataFrame:
+    """Mentions per platform over the period: platform, mentions, positive, neutral, negative; most mentioned
+    first."""
+    return read(_filtered(select(m.c.platform, *_counts()), filters).group_by(m.c.platform)
+                .order_by(desc("mentions"), m.c.platform))
+
+
+def most_negative(filters: Filters, brands: tuple[str, ...] = (), platforms: tuple[str, ...] = (),
+                  limit: int = 20) -> pd.DataFrame:
+    """The most negative mentions, lowest score first, of the given brands and platforms (empty: all): posted_date,
+    brand, platform, author, customer_id, topic, sentiment, label_source, text."""
     statement = select(m.c.posted_date, m.c.brand, m.c.platform, m.c.author, m.c.customer_id, m.c.topic,
                        m.c.sentiment, m.c.label_source, m.c.text).where(m.c.label == "negative")
+    if brands:
+        statement = statement.where(m.c.brand.in_(brands))
+    if platforms:
+        statement = statement.where(m.c.platform.in_(platforms))
     return read(_filtered(statement, filters).order_by(m.c.sentiment, desc(m.c.posted_date), m.c.mention_id)
                 .limit(limit))
 
@@ -66,7 +79,7 @@ def responses(filters: Filters) -> pd.DataFrame:
     return frame[frame["replied"] > 0].reset_index(drop=True)
 
 
-def located(filters: Filters, limit: int = 5000) -> pd.DataFrame:
+def located(filters: Filters, limit: int = LOCATED) -> pd.DataFrame:
     """Mentions with coordinates, newest first: latitude, longitude, brand, label, sentiment, author."""
     statement = select(m.c.latitude, m.c.longitude, m.c.brand, m.c.label, m.c.sentiment, m.c.author).where(
         m.c.latitude.is_not(None), m.c.longitude.is_not(None))

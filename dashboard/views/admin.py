@@ -5,12 +5,22 @@ import streamlit as st
 
 from access import audit, users
 from access.roles import ROLES
-from dashboard import auth, safe
+from dashboard import auth, safe, show
 from dashboard import queries as q
+from dashboard.formatting import count
+from dashboard.i18n import _
 
-admin = auth.require("manage_users")
-engine = q.engine()
-st.title("Admin")
+TRAIL_ROWS = 2000  # the newest events the page shows and offers
+
+
+def role_name(role: str | None) -> str:
+    """A role in the session's language; '—' for none."""
+    return _(auth.ROLE_NAMES[role]) if role in auth.ROLE_NAMES else role or "—"
+
+
+def coded(values: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Codes (an audit action, an outcome) in the session's language; an unknown code as stored."""
+    return values.map(lambda v: _(names[v]) if v in names else v)
 
 
 def _done(message: str) -> None:
@@ -19,72 +29,83 @@ def _done(message: str) -> None:
 
 
 def _apply(done: str, action, *args) -> None:
-    """Run a user change as the signed-in admin; a refusal is shown as its one sentence."""
+    """Run a user change as the signed-in admin; a refusal is shown as its one sentence. ``done`` is the translated
+    sentence that says it worked, with {user} for the user's name."""
     try:
         action(engine, *args, admin.username)
     except users.AccessError as error:
         st.error(str(error))
         return
-    _done(f"{done}: {safe.md(args[0])}.")
+    _done(done.format(user=safe.md(args[0])))
 
 
+admin = auth.require("manage_users")
+engine = q.engine()
+st.title(_("Admin"))
 if "admin_done" in st.session_state:
     st.success(st.session_state.pop("admin_done"))
 
-st.header("Users")
+st.header(_("Users"))
 accounts = users.accounts(engine)
-st.dataframe(pd.DataFrame([{"user": a.username, "role": a.role or "—", "departments": ", ".join(a.departments),
-                            "state": "disabled" if a.is_disabled else "active",
-                            "locked_until": a.locked_until, "last_sign_in": a.last_sign_in_at} for a in accounts]),
-             hide_index=True, column_config={
-                 "locked_until": st.column_config.DatetimeColumn("Locked until", format="YYYY-MM-DD HH:mm"),
-                 "last_sign_in": st.column_config.DatetimeColumn("Last sign-in", format="YYYY-MM-DD HH:mm")})
+people = pd.DataFrame([{"user": a.username, "role": role_name(a.role), "departments": ", ".join(a.departments),
+                        "state": _("disabled") if a.is_disabled else _("active"), "locked_until": a.locked_until,
+                        "last_sign_in": a.last_sign_in_at} for a in accounts],
+                      columns=["user", "role", "departments", "state", "locked_until", "last_sign_in"])
+show.table(people, {"user": (_("User"), "text"), "role": (_("Role"), "text"),
+                    "departments": (_("Departments"), "text"), "state": (_("State"), "text"),
+                    "locked_until": (_("Locked until"), "datetime"), "last_sign_in": (_("Last sign-in"), "datetime")},
+           "users", "admin_users")
 options = q.department_options()
 names = dict(zip(options["department_id"], options["name"]))
+role_names = {None: _("no role (sees nothing)")} | {role: role_name(role) for role in ROLES}  # labels fixed per run
 
-add, change, reset = st.tabs(["Add a user", "Change a user", "Reset a password"])
+add, change, reset = st.tabs([_("Add a user"), _("Change a user"), _("Reset a password")])
 with add, st.form("admin_add", clear_on_submit=True):
-    username = st.text_input("Username", key="admin_new_name")
-    role = st.selectbox("Role", ROLES, key="admin_new_role")
-    departments = st.multiselect("Departments (managers only)", list(names), format_func=lambda d: names.get(d, d),
+    username = st.text_input(_("Username"), key="admin_new_name")
+    role = st.selectbox(_("Role"), ROLES, format_func=role_names.get, key="admin_new_role")
+    departments = st.multiselect(_("Departments (managers only)"), list(names), format_func=lambda d: names.get(d, d),
                                  key="admin_new_departments")
-    password = st.text_input("Password", type="password", key="admin_new_password",
-                             help=f"At least {users.MIN_PASSWORD} characters; the user can be given a new one later.")
-    if st.form_submit_button("Add user"):
-        _apply("Added", users.add_user, username.strip(), role, tuple(departments), password)
+    password = st.text_input(_("Password"), type="password", key="admin_new_password",
+                             help=_("At least {minimum} characters; the user can be given a new one later.").format(
+                                 minimum=users.MIN_PASSWORD))
+    if st.form_submit_button(_("Add user")):
+        _apply(_("Added: {user}."), users.add_user, username.strip(), role, tuple(departments), password)
 
 picked_names = [a.username for a in accounts]
 with change:
-    picked = st.selectbox("User", picked_names, key="admin_user")
+    picked = st.selectbox(_("User"), picked_names, key="admin_user")
     account = next(a for a in accounts if a.username == picked)
     with st.form("admin_change"):
-        role = st.selectbox("Role", [None, *ROLES], index=[None, *ROLES].index(account.role),
-                            format_func=lambda r: r or "no role (sees nothing)", key=f"admin_role:{picked}")
-        departments = st.multiselect("Departments (managers only)", sorted(set(names) | set(account.departments)),
+        role = st.selectbox(_("Role"), [None, *ROLES], index=[None, *ROLES].index(account.role),
+                            format_func=role_names.get, key=f"admin_role:{picked}")
+        departments = st.multiselect(_("Departments (managers only)"), sorted(set(names) | set(account.departments)),
                                      default=list(account.departments), format_func=lambda d: names.get(d, d),
                                      key=f"admin_departments:{picked}")
-        if st.form_submit_button("Save role and departments"):
-            _apply("Saved the role and departments of", users.change_user, picked, role, tuple(departments))
+        if st.form_submit_button(_("Save role and departments")):
+            _apply(_("Saved the role and departments of: {user}."), users.change_user, picked, role,
+                   tuple(departments))
     if picked != admin.username:
-        if account.is_disabled and st.button("Enable this user", key="admin_enable"):
-            _apply("Enabled", users.set_disabled, picked, False)
-        if not account.is_disabled and st.button("Disable this user", key="admin_disable"):
-            _apply("Disabled (their sessions have ended)", users.set_disabled, picked, True)
+        if account.is_disabled and st.button(_("Enable this user"), key="admin_enable"):
+            _apply(_("Enabled: {user}."), users.set_disabled, picked, False)
+        if not account.is_disabled and st.button(_("Disable this user"), key="admin_disable"):
+            _apply(_("Disabled (their sessions have ended): {user}."), users.set_disabled, picked, True)
 
 with reset, st.form("admin_reset", clear_on_submit=True):
-    whom = st.selectbox("User", picked_names, key="admin_reset_user")
-    password = st.text_input("New password", type="password", key="admin_reset_password")
-    if st.form_submit_button("Set password"):
-        _apply("New password set (their sessions have ended)", users.reset_password, whom, password)
+    whom = st.selectbox(_("User"), picked_names, key="admin_reset_user")
+    password = st.text_input(_("New password"), type="password", key="admin_reset_password")
+    if st.form_submit_button(_("Set password")):
+        _apply(_("New password set (their sessions have ended): {user}."), users.reset_password, whom, password)
 
-st.header("Audit trail")
+st.header(_("Audit trail"))
 left, right = st.columns(2)
-actor = left.selectbox("Who", [None, *picked_names], format_func=lambda a: a or "everyone", key="admin_audit_actor")
-action = right.text_input("Action (e.g. sign_in_failed, download, etl_run)", key="admin_audit_action")
-trail = audit.trail(engine, 2000, actor, action.strip() or None)
-st.dataframe(trail.drop(columns="event_id"), hide_index=True, column_config={
-    "at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm:ss"), "actor": "Who", "action": "What",
-    "target": "Target", "outcome": "Outcome", "detail": "Detail"})
-st.caption("The newest 2,000 events that match; `python -m access audit` prints them in a terminal.")
-safe.download_csv("Download the audit trail (CSV)", trail, "audit-trail.csv", "admin_audit_download",
-                  admin.username, engine)
+everyone = {None: _("everyone")} | {name: name for name in picked_names}
+actor = left.selectbox(_("Who"), list(everyone), format_func=everyone.get, key="admin_audit_actor")
+actions = {None: _("every action")} | {code: _(name) for code, name in audit.ACTIONS.items()}
+action = right.selectbox(_("What"), list(actions), format_func=actions.get, key="admin_audit_action")
+trail = audit.trail(engine, TRAIL_ROWS, actor, action)
+trail["action"], trail["outcome"] = coded(trail["action"], audit.ACTIONS), coded(trail["outcome"], audit.OUTCOMES)
+show.table(trail, {"at": (_("When"), "datetime"), "actor": (_("Who"), "text"), "action": (_("What"), "text"),
+                   "target": (_("Target"), "text"), "outcome": (_("Outcome"), "text"),
+                   "detail": (_("Detail"), "text")}, "audit-trail", "admin_audit")
+st.caption(_("The newest {count} events that match; `python -m access audit` prints them in a terminal.").format(
+    count=count(TRAIL_ROWS)))

@@ -1,15 +1,17 @@
 """Data operations: run the ETL in the background, its progress, run history, tables, and rejected rows."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, safe
+from dashboard import auth, safe, show
 from dashboard import queries as q
 from dashboard.charts.operations import rejections_by_rule
-from dashboard.formatting import count
+from dashboard.formatting import count, day_time, number
+from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import operations
 from etl.db import PROJECT_ROOT, database_url, masked
 from refresh import worker
@@ -19,9 +21,55 @@ from refresh.progress import read_progress
 DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
 CONFIGS = sorted((PROJECT_ROOT / "etl" / "sources").glob("*.yaml"))
 URL = database_url()
+REJECTED_SHOWN = 2000  # rejected rows the table shows; the download holds every one that matches
+STATUSES = {"success": N_("success"), "warning": N_("warning"), "failed": N_("failed"), "running": N_("running"),
+            "aborted": N_("aborted")}
+STEPS = [  # a refresh's step as the progress file names it (English, from the worker) -> as shown
+    (r"starting", N_("starting")), (r"load: validate (?P<table>.+)", N_("loading: checking {table}")),
+    (r"load: load (?P<table>.+)", N_("loading: writing {table}")),
+    (r"load: build marts", N_("loading: building the marts")), (r"load: done", N_("loading: done")),
+    (r"forecasts: (?P<series>.+)", N_("forecasting: {series}")),
+    (r"alerts: evaluating the rules", N_("evaluating the alert rules")),
+]
+FAILED_STEPS = {
+    "forecasts": N_("The forecasts failed ({error}); the load itself succeeded: fix the cause and run "
+                    "`python -m forecasting run`."),
+    "alert evaluation": N_("The alert evaluation failed ({error}); the load itself succeeded: fix the cause and run "
+                           "`python -m alerts evaluate`."),
+}
 
-st.title("Data operations")
-principal = auth.require("operate_etl")
+
+def status_name(status: str) -> str:
+    """A run's status in the session's language."""
+    return _(STATUSES[status]) if status in STATUSES else status
+
+
+def step_text(step: str) -> str:
+    """What a running refresh is doing, in the session's language."""
+    for pattern, text in STEPS:
+        found = re.fullmatch(pattern, step)
+        if found:
+            return _(text).format(**found.groupdict())
+    return step
+
+
+def finished_text(state: dict) -> str:
+    """How the last refresh ended, from the numbers its progress file keeps (markdown: its data escaped)."""
+    if "loaded" not in state:  # written by an older version: its English line
+        return safe.md(state["message"])
+    said = [_("Run {run} ({status}): {loaded} rows new or changed, {unchanged} unchanged, {rejected} rejected.")
+            .format(run=state["run_id"], status=status_name(state["status"]), loaded=count(state["loaded"]),
+                    unchanged=count(state["unchanged"]), rejected=count(state["rejected"]))]
+    if state.get("series") is not None:
+        said.append(ngettext("{count} series forecast.", "{count} series forecast.", state["series"])
+                    .format(count=count(state["series"])))
+    if state.get("opened") is not None:
+        said.append(_("Alerts: {opened} opened, {resolved} resolved.").format(opened=count(state["opened"]),
+                                                                           resolved=count(state["resolved"])))
+    for failed in state.get("failed_steps", []):
+        step, error = failed["step"], safe.md(failed["error"])
+        said.append(_(FAILED_STEPS[step]).format(error=error) if step in FAILED_STEPS else error)
+    return " ".join(said)
 
 
 def _progress_panel(was_running: bool) -> None:
@@ -32,51 +80,71 @@ def _progress_panel(was_running: bool) -> None:
     if state["alive"]:
         elapsed = (datetime.now() - datetime.fromisoformat(state["started_at"])).total_seconds()
         st.progress(min(state["done"] / max(state["total"], 1), 1.0),
-                    text=f"Running: {state['source']} - {state['step']} ({elapsed:,.0f} s so far)")
+                    text=_("Running: {source} – {step} ({seconds} s so far)").format(
+                        source=safe.md(state["source"]), step=safe.md(step_text(state["step"])),
+                        seconds=number(elapsed)))
     elif was_running:  # it just ended: redraw the whole page with the new run
         st.rerun(scope="app")
     elif state["state"] == "running":
-        st.warning(f"The run of {state['source']} started {state['started_at']} stopped before it finished (its "
-                   "process ended); the warehouse kept the data it had.")
+        st.warning(_("The run of {source} started {started} stopped before it finished (its process ended); the "
+                     "warehouse kept the data it had.").format(source=safe.md(state["source"]),
+                                                               started=day_time(state["started_at"])))
     elif state["state"] == "failed":
-        st.error(f"The last run ({state['source']}) failed: {state['message']}")
+        st.error(_("The last run ({source}) failed: {message}").format(source=safe.md(state["source"]),
+                                                                      message=safe.md(state["message"])))
     else:
-        st.success(f"{state['message']} The whole refresh took {state['seconds']:,.1f} s.")
+        st.success(" ".join((finished_text(state), _("The whole refresh took {seconds} s.").format(
+            seconds=number(state["seconds"], 1)))))
 
 
+def confirmation(replaces: bool, what: str, last: dict | None) -> str:
+    """The sentence a user ticks before a run that replaces or merges into the tables that hold data."""
+    if replaces:
+        if last:
+            return _("I understand: this run empties and reloads {tables} (last loaded: {source}).").format(
+                tables=what, source=safe.md(last["source"]))
+        return _("I understand: this run empties and reloads {tables}.").format(tables=what)
+    if last:
+        return _("I understand: this run merges new rows into {tables} (last loaded: {source}).").format(
+            tables=what, source=safe.md(last["source"]))
+    return _("I understand: this run merges new rows into {tables}.").format(tables=what)
+
+
+st.title(_("Data operations"))
+principal = auth.require("operate_etl")
 state = read_progress(URL)
 running = bool(state and state["alive"])
 st.fragment(run_every=2 if running else None)(_progress_panel)(running)
 
-st.header("Run the ETL")
+st.header(_("Run the ETL"))
 last = operations.last_loaded()
-labels = {"demo": "Demo company"} | {str(p): f"Source config: {p.name}" for p in CONFIGS}
+labels = {"demo": _("Demo company")} | {str(p): _("Source config: {name}").format(name=p.name) for p in CONFIGS}
 last_source = last["source_path"] if last and last["source_path"] in labels else None
 keys = list(labels)
 left, right = st.columns([3, 2])
-source_key = left.selectbox("Source", keys, index=keys.index(last_source) if last_source else 0,
+source_key = left.selectbox(_("Source"), keys, index=keys.index(last_source) if last_source else 0,
                             format_func=labels.get, key="ops_source",
-                            help="Defaults to the source last loaded into this warehouse.")
+                            help=_("Defaults to the source last loaded into this warehouse."))
 same_dir = last and last["source_path"] == source_key and last["data_dir"]
 default_dir = Path(last["data_dir"]) if same_dir else DATASETS / Path(source_key).stem if source_key != "demo" else None
-data_dir = right.text_input("Data folder", value=str(default_dir) if default_dir and default_dir.is_dir() else "",
+data_dir = right.text_input(_("Data folder"),
+                            value=str(default_dir) if default_dir and default_dir.is_dir() else "",
                             disabled=source_key == "demo", key=f"ops_data_dir:{source_key}",
-                            help="The folder the config's file paths are relative to.")
-full_refresh = left.checkbox("Full refresh (empty the tables first)", key="ops_full_refresh")
-with_forecast = right.checkbox("Refresh forecasts afterwards", value=True, key="ops_forecast")
-with_alerts = right.checkbox("Evaluate alerts afterwards", value=True, key="ops_alerts")
+                            help=_("The folder the config's file paths are relative to."))
+full_refresh = left.checkbox(_("Full refresh (empty the tables first)"), key="ops_full_refresh")
+with_forecast = right.checkbox(_("Refresh forecasts afterwards"), value=True, key="ops_forecast")
+with_alerts = right.checkbox(_("Evaluate alerts afterwards"), value=True, key="ops_alerts")
 request = Request(source_key, data_dir=Path(data_dir) if data_dir else None, full_refresh=full_refresh,
                   forecast=with_forecast, alerts=with_alerts, actor=principal.username)
 replaces, tables = worker.touches(request)
 held = {t: n for t, n in q.table_rows().items() if n and t in tables}
 confirmed = True
 if held and (replaces or (last and last["source_path"] != source_key)):
-    what = ", ".join(f"{t} ({n:,} rows)" for t, n in held.items())
-    verb = "empties and reloads" if replaces else "merges new rows into"
-    before = f" (last loaded: {last['source']})" if last else ""
-    confirmed = st.checkbox(f"I understand: this run {verb} {what}{before}.", key="ops_confirm")
-if st.button("Run ETL", type="primary", key="ops_run", disabled=running or not confirmed,
-             help="Runs in the background: you may leave this page; anyone who opens it sees the progress."):
+    what = ", ".join(ngettext("{table} ({rows} row)", "{table} ({rows} rows)", n).format(table=t, rows=count(n))
+                     for t, n in held.items())
+    confirmed = st.checkbox(confirmation(replaces, what, last), key="ops_confirm")
+if st.button(_("Run ETL"), type="primary", key="ops_run", disabled=running or not confirmed,
+             help=_("Runs in the background: you may leave this page; anyone who opens it sees the progress.")):
     try:
         worker.start(request, URL)
         st.rerun()
@@ -85,60 +153,51 @@ if st.button("Run ETL", type="primary", key="ops_run", disabled=running or not c
 
 runs = operations.runs()
 if runs.empty:
-    st.info(f"The warehouse at {masked(URL)} has not been loaded yet: run the ETL above.")
+    st.info(_("The warehouse at `{url}` has not been loaded yet: run the ETL above.").format(url=masked(URL)))
     st.stop()
 
-st.header("Run history")
+st.header(_("Run history"))
 runs["seconds"] = (runs["ended_at"] - runs["started_at"]).dt.total_seconds()
-st.dataframe(runs[["run_id", "status", "source", "started_at", "seconds", "rows_read", "rows_loaded",
-                   "rows_unchanged", "rows_rejected", "message"]], hide_index=True, column_config={
-    "run_id": "Run", "status": "Status", "source": "Source",
-    "started_at": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm"),
-    "seconds": st.column_config.NumberColumn("Seconds", format="%.1f", help="The whole refresh, forecasts and "
-                                                                            "alerts included"),
-    "rows_read": st.column_config.NumberColumn("Read", format="localized"),
-    "rows_loaded": st.column_config.NumberColumn("New or changed", format="localized"),
-    "rows_unchanged": st.column_config.NumberColumn("Unchanged", format="localized"),
-    "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"), "message": "Message"})
+runs["status"] = runs["status"].map(status_name)
+ROWS = {"rows_read": (_("Read"), "count"), "rows_loaded": (_("New or changed"), "count"),
+        "rows_unchanged": (_("Unchanged"), "count"), "rows_rejected": (_("Rejected"), "count")}
+show.table(runs, {"run_id": (_("Run"), "text"), "status": (_("Status"), "text"), "source": (_("Source"), "text"),
+                  "started_at": (_("Started"), "datetime"), "seconds": (_("Seconds"), "number"), **ROWS,
+                  "message": (_("Message"), "text")}, "etl-runs", "ops_runs")
+st.caption(_("Seconds cover the whole refresh, forecasts and alerts included."))
 
-st.header("Tables and freshness")
+st.header(_("Tables and freshness"))
 tables = operations.tables()
-now = pd.Timestamp(datetime.now())
-tables["age_days"] = (now.normalize() - tables["latest"].dt.normalize()).dt.days
-st.dataframe(tables, hide_index=True, height=35 * (len(tables) + 1) + 3, column_config={
-    "table": "Table", "rows": st.column_config.NumberColumn("Rows", format="localized"),
-    "latest": st.column_config.DatetimeColumn("Newest row", format="YYYY-MM-DD HH:mm"),
-    "age_days": st.column_config.NumberColumn("Age (days)", format="localized")})
-st.caption("Freshness is the newest event time in each table (order date, ticket opened, ...); tables "
-           "without one are blank.")
+tables["age_days"] = (pd.Timestamp(datetime.now()).normalize() - tables["latest"].dt.normalize()).dt.days
+show.table(tables, {"table": (_("Table"), "text"), "rows": (_("Rows"), "count"),
+                    "latest": (_("Newest row"), "datetime"), "age_days": (_("Age (days)"), "count")},
+           "warehouse-tables", "ops_tables", height=35 * (len(tables) + 1) + 3)
+st.caption(_("Freshness is the newest event time in each table (order date, ticket opened, ...); tables without "
+             "one are blank."))
 
-st.header("One run, table by table")
-run_id = int(st.selectbox("Run", runs["run_id"].tolist(), key="ops_rejected_run"))
-st.dataframe(operations.run_tables(run_id), hide_index=True, column_config={
-    "table_name": "Table", "rows_read": st.column_config.NumberColumn("Read", format="localized"),
-    "rows_loaded": st.column_config.NumberColumn("New or changed", format="localized"),
-    "rows_unchanged": st.column_config.NumberColumn("Unchanged", format="localized"),
-    "rows_rejected": st.column_config.NumberColumn("Rejected", format="localized"),
-    "seconds": st.column_config.NumberColumn("Seconds", format="%.2f")})
+st.header(_("One run, table by table"))
+run_id = int(st.selectbox(_("Run"), runs["run_id"].tolist(), key="ops_rejected_run"))
+show.table(operations.run_tables(run_id), {"table_name": (_("Table"), "text"), **ROWS,
+                                           "seconds": (_("Seconds"), "number")}, f"run-{run_id}-tables",
+           "ops_run_tables")
 
-st.header("Rejected rows")
+st.header(_("Rejected rows"))
 by_table = operations.rejected_by_table(run_id)
 if by_table.empty:
-    st.success(f"Run {run_id} rejected no rows.")
+    st.success(_("Run {run} rejected no rows.").format(run=run_id))
     st.stop()
 by_rule = operations.rejected_summary(run_id)
-st.plotly_chart(rejections_by_rule(by_rule), key="ops_rejections_chart")
-st.dataframe(by_rule, hide_index=True, key="ops_rejections_by_rule", column_config={
-    "table_name": "Table", "rule": "Reason", "rows": st.column_config.NumberColumn("Rows", format="localized")})
+show.chart(rejections_by_rule(by_rule), by_rule, f"rejected-run-{run_id}-by-reason", "ops_rejections_chart")
+show.table(by_rule, {"table_name": (_("Table"), "text"), "rule": (_("Reason"), "text"), "rows": (_("Rows"), "count")},
+           f"rejected-run-{run_id}-reasons", "ops_rejections_by_rule")
 middle, right = st.columns(2)
-table = middle.selectbox("Table", [None, *by_table["table_name"]], key="ops_rejected_table",
-                         format_func=lambda t: "all tables" if t is None else
-                         f"{t} ({count(by_table.set_index('table_name').loc[t, 'rows'])})")
-search = right.text_input("Reason or value contains", key="ops_rejected_search")
-rows = operations.rejected(run_id, table, search)
-st.dataframe(rows, hide_index=True, column_config={"table_name": "Table", "source_ref": "Where",
-                                                    "reason": "Reason", "payload": "Original values"})
-st.caption(f"Showing up to 2,000 of {count(by_table['rows'].sum())} rejected rows of run {run_id}; the download "
-           "holds every row that matches.")
-safe.download_csv("Download rejected rows (CSV)", operations.rejected(run_id, table, search, limit=None),
-                  f"rejected-run-{run_id}.csv", "download_rejected", principal.username, q.engine())
+choices = {None: _("all tables")} | {t: _("{table} ({rows})").format(table=t, rows=count(n))
+                                     for t, n in zip(by_table["table_name"], by_table["rows"])}
+table = middle.selectbox(_("Table"), list(choices), format_func=choices.get, key="ops_rejected_table")
+search = right.text_input(_("Reason or value contains"), key="ops_rejected_search")
+REJECTED = {"table_name": (_("Table"), "text"), "source_ref": (_("Where"), "text"), "reason": (_("Reason"), "text"),
+            "payload": (_("Original values"), "text")}
+show.table(operations.rejected(run_id, table, search, limit=REJECTED_SHOWN), REJECTED, f"rejected-run-{run_id}",
+           "ops_rejected", everything=operations.rejected(run_id, table, search, limit=None))
+st.caption(_("Showing up to {shown} of {total} rejected rows of run {run}; the download (CSV) holds every row that "
+             "matches.").format(shown=count(REJECTED_SHOWN), total=count(by_table["rows"].sum()), run=run_id))

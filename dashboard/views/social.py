@@ -2,77 +2,137 @@
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, safe, show
 from dashboard.charts import social as charts
 from dashboard.formatting import count, duration, percent, scorer_sentence
+from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import social
 from etl.kpi import CAPTIONS, brand_health, net_sentiment, share_of_voice
 
-st.title("Social CRM")
-chosen = filters.require("mart_mentions", "The loaded data has no social mentions, so there is nothing to show "
-                         "here: load a source with mentions, such as the demo or "
-                         "`etl/sources/twitter_airline_sentiment.yaml`.")
+BRANDS, PLATFORMS = "social_brands", "social_platforms"  # what a click on a brand or platform chose
+LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
+
+
+def caption(key: str) -> str:
+    """A KPI definition (etl.kpi.CAPTIONS) in the session's language."""
+    return _(CAPTIONS[key])
+
+
+def pick_brands(values: list) -> None:
+    """A click on brands filters the mentions table to them."""
+    st.session_state[BRANDS] = tuple(sorted({str(v) for v in values}))
+
+
+def pick_platforms(values: list) -> None:
+    """A click on platforms filters the mentions table to them."""
+    st.session_state[PLATFORMS] = tuple(sorted({str(v) for v in values}))
+
+
+def show_everything() -> None:
+    """Undo the clicks: the mentions table shows every brand and platform again."""
+    st.session_state[BRANDS], st.session_state[PLATFORMS] = (), ()
+
+
+def clicked_note(brands: tuple[str, ...], platforms: tuple[str, ...]) -> str:
+    """The sentence that says which brands and platforms a click chose."""
+    shown = {"brands": safe.md(", ".join(brands)), "platforms": safe.md(", ".join(platforms))}
+    if brands and platforms:
+        return _("Chosen by a click on the charts: brand {brands}, platform {platforms}.").format(**shown)
+    if brands:
+        return _("Chosen by a click on the charts: brand {brands}.").format(**shown)
+    return _("Chosen by a click on the charts: platform {platforms}.").format(**shown)
+
+
+st.title(_("Social CRM"))
+chosen = filters.require("mart_mentions", _("The loaded data has no social mentions, so there is nothing to show "
+                                            "here: load a source with mentions, such as the demo or "
+                                            "`etl/sources/twitter_airline_sentiment.yaml`."))
 brands = social.by_brand(chosen)
 if brands.empty:
-    st.info("No mention was posted in this period under these filters.")
+    st.info(_("No mention was posted in this period under these filters."))
     st.stop()
 colours = charts.brand_colours(brands["brand"].tolist())
 own = brands[brands["is_own_brand"].astype(bool)]
 mine = own if not own.empty else brands
 tracked = brands.loc[brands["is_tracked"].astype(bool), "mentions"].sum()
-who = ", ".join(own["brand"]) if not own.empty else "all brands"
+who = safe.md(", ".join(own["brand"])) if not own.empty else _("all brands")
 cards = st.columns(4)
-cards[0].metric("Mentions", count(brands["mentions"].sum()), border=True, help="Mentions posted in the period.")
-cards[1].metric(f"Share of voice ({who})", percent(share_of_voice(mine["mentions"].sum(), tracked)), border=True,
-                help=CAPTIONS["share_of_voice"])
-cards[2].metric("Net sentiment", percent(net_sentiment(mine["positive"].sum(), mine["negative"].sum(),
-                                                       mine["mentions"].sum())),
-                border=True, help=CAPTIONS["net_sentiment"])
-cards[3].metric("Brand-health index", percent(brand_health(mine["positive"].sum(), mine["negative"].sum())),
-                border=True, help=CAPTIONS["brand_health"])
+cards[0].metric(_("Mentions"), count(brands["mentions"].sum()), border=True, help=_("Mentions posted in the period."))
+cards[1].metric(_("Share of voice ({brands})").format(brands=who),
+                percent(share_of_voice(mine["mentions"].sum(), tracked)), border=True,
+                help=caption("share_of_voice"))
+cards[2].metric(_("Net sentiment"), percent(net_sentiment(mine["positive"].sum(), mine["negative"].sum(),
+                                                          mine["mentions"].sum())),
+                border=True, help=caption("net_sentiment"))
+cards[3].metric(_("Brand-health index"), percent(brand_health(mine["positive"].sum(), mine["negative"].sum())),
+                border=True, help=caption("brand_health"))
 sources = social.label_sources(chosen)
 st.markdown(scorer_sentence(social.scorer(), dict(zip(sources["label_source"], sources["mentions"]))))
 
-daily = social.daily(chosen)
-st.plotly_chart(charts.volume(daily, colours), width="stretch")
+grain = chosen.grain
+buckets = charts.by_grain(social.daily(chosen), grain)
+show.chart(charts.volume(buckets, colours, grain), buckets, "mentions-by-brand", "social_volume",
+           on_click=filters.drill)
 left, right = st.columns([1, 2])
-left.plotly_chart(charts.voice(brands, colours), width="stretch")
-left.caption(CAPTIONS["share_of_voice"])
-right.plotly_chart(charts.sentiment_trend(daily, colours, "net_sentiment"), width="stretch")
-right.caption(CAPTIONS["net_sentiment"])
-st.plotly_chart(charts.sentiment_trend(daily, colours, "brand_health"), width="stretch")
-st.caption(CAPTIONS["brand_health"] + " Days (or weeks) with under a third of the usual mentions of a brand are left "
-           "out of both lines. " + CAPTIONS["sentiment_source"])
+show.chart(charts.voice(brands, colours), charts.voice_data(brands), "share-of-voice", "social_voice",
+           on_click=pick_brands, where=left)
+left.caption(caption("share_of_voice"))
+net = charts.trend_data(buckets, "net_sentiment")
+show.chart(charts.sentiment_trend(net, colours, "net_sentiment", grain), net, "net-sentiment", "social_net",
+           on_click=filters.drill, where=right)
+right.caption(caption("net_sentiment"))
+health = charts.trend_data(buckets, "brand_health")
+show.chart(charts.sentiment_trend(health, colours, "brand_health", grain), health, "brand-health", "social_health",
+           on_click=filters.drill)
+st.caption(" ".join((caption("brand_health"),
+                     _("Periods with under a third of the usual mentions of a brand are left out of both lines."),
+                     caption("sentiment_source"))))
+platforms = social.by_platform(chosen)
+show.chart(charts.platforms(platforms), platforms, "mentions-by-platform", "social_platforms_chart",
+           on_click=pick_platforms)
+st.caption(_("Click a brand or a platform to see its most negative mentions below."))
 
-st.subheader("What they talk about")
+st.subheader(_("What they talk about"))
 topics, negative_terms = social.topics(chosen), social.negative_terms(chosen)
 left, right = st.columns(2)
 if topics.empty:
-    left.info("The mentions in this period carry no topics.")
+    left.info(_("The mentions in this period carry no topics."))
 else:
-    left.plotly_chart(charts.topic_bars(topics), width="stretch")
+    show.chart(charts.topic_bars(topics), topics, "topics", "social_topics", where=left)
 if negative_terms.empty:
-    right.info("No negative mention in this period.")
+    right.info(_("No negative mention in this period."))
 else:
-    right.plotly_chart(charts.bars(negative_terms, "term", "mentions", "Top words in negative mentions",
-                                   charts.LABEL_COLOURS["negative"]), width="stretch")
-st.caption("Words of three letters or more, without handles, links, brand names and common English words; "
-           "each counted once per mention.")
+    show.chart(charts.bars(negative_terms, "term", "mentions", _("Top words in negative mentions"),
+                           charts.LABEL_COLOURS["negative"]), negative_terms, "negative-words", "social_words",
+               where=right)
+st.caption(_("Words of three letters or more, without handles, links, brand names and common English words; "
+             "each counted once per mention."))
 
-st.subheader("Most negative mentions")
-worst = social.most_negative(chosen)
-st.dataframe(worst, hide_index=True, column_config={
-    "posted_date": st.column_config.DateColumn("Posted"), "brand": "Brand", "platform": "Platform",
-    "author": "Author", "customer_id": "Customer", "topic": "Topic",
-    "sentiment": st.column_config.NumberColumn("Score", format="%.2f"), "label_source": "Labelled by",
-    "text": st.column_config.TextColumn("Text", width="large")})
-st.caption("Lowest score first: people's labels score -1 x their confidence; the scorer's from -1 to 1.")
+st.subheader(_("Most negative mentions"))
+picked_brands, picked_platforms = st.session_state.get(BRANDS, ()), st.session_state.get(PLATFORMS, ())
+if picked_brands or picked_platforms:
+    note, undo = st.columns([4, 1])
+    note.caption(clicked_note(picked_brands, picked_platforms))
+    undo.button(_("Show every brand and platform"), key="social_show_all", on_click=show_everything)
+worst = social.most_negative(chosen, picked_brands, picked_platforms)
+worst["label_source"] = worst["label_source"].map(lambda s: _(LABEL_SOURCES[s]) if s in LABEL_SOURCES else s)
+show.table(worst, {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "text"),
+                   "platform": (_("Platform"), "text"), "author": (_("Author"), "text"),
+                   "customer_id": (_("Customer"), "text"), "topic": (_("Topic"), "text"),
+                   "sentiment": (_("Score"), "number"), "label_source": (_("Labelled by"), "text"),
+                   "text": (_("Text"), "text")}, "most-negative-mentions", "social_worst")
+st.caption(_("Lowest score first: people's labels score -1 x their confidence; the scorer's from -1 to 1."))
 
 replies = social.responses(chosen)
 if replies.empty:
-    st.info("The data has no replies to mentions, so there is no first-response time to show.")
+    st.info(_("The data has no replies to mentions, so there is no first-response time to show."))
 else:
-    st.plotly_chart(charts.response_bars(replies, colours), width="stretch")
+    show.chart(charts.response_bars(replies, colours), replies, "first-response", "social_replies",
+               on_click=pick_brands)
     overall = (replies["average_hours"] * replies["replied"]).sum() / replies["replied"].sum()
-    st.caption(f"{CAPTIONS['mention_response']} Over all brands: {duration(overall, 'hours')} on average, "
-               f"{count(replies['replied'].sum())} of {count(replies['mentions'].sum())} mentions answered.")
+    answered = ngettext("Over all brands: {hours} on average, {replied} of {mentions} mention answered.",
+                        "Over all brands: {hours} on average, {replied} of {mentions} mentions answered.",
+                        int(replies["mentions"].sum())).format(
+        hours=duration(overall, "hours"), replied=count(replies["replied"].sum()),
+        mentions=count(replies["mentions"].sum()))
+    st.caption(" ".join((caption("mention_response"), answered)))

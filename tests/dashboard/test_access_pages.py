@@ -9,11 +9,14 @@ from streamlit.testing.v1 import AppTest
 from access import audit, users
 from alerts.config import load_config
 from alerts.engine import evaluate
+from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_impacts, alerts, user_sessions
 from etl.sources import FrameSource
 from tests.dashboard.conftest import APP, metrics
+from tests.dashboard.interact import labels, record_downloads
+from tests.dashboard.test_social_pages import same_rows
 from tests.fixtures import incident_frames
 
 HOSTILE = ':red[x] <img src=x onerror="alert(1)"> [x](javascript:alert(1)) =HYPERLINK("http://evil")'
@@ -157,8 +160,8 @@ def test_admin_adds_a_manager_and_sees_it_in_the_trail(app_on, full_url):
     assert users.authenticate(get_engine(full_url), "mia", "mia's long secret").departments == ("D2",)
     trail = at.dataframe[1].value
     assert trail[["actor", "action", "target", "detail"]].values.tolist()[0] == [
-        "test-admin", "user_added", "mia", "role manager, departments D2"]
-    at.get("download_button")[0].click().run()
+        "test-admin", "user added", "mia", "role manager, departments D2"]
+    next(b for b in at.get("download_button") if b.proto.id.endswith("-admin_audit_csv")).click().run()
     downloads = audit.trail(get_engine(full_url), action="download")
     assert downloads[["actor", "target"]].values.tolist() == [["test-admin", "audit-trail.csv"]]
     assert downloads["detail"].iloc[0] == f"{len(trail):,} rows"
@@ -211,3 +214,54 @@ def test_admin_changes_disables_and_resets_a_user(app_on, full_url):
     actions = audit.trail(engine, actor="test-admin")["action"].tolist()
     assert actions[:2] == ["user_disabled", "user_changed"]
     assert users.principal_of(engine, "mia").departments == ("D1", "D2")
+
+
+def test_the_admin_page_in_ukrainian_adds_a_user_and_shows_the_trail_as_csv(app_on, full_url, monkeypatch):
+    downloads = record_downloads(monkeypatch)
+    at = app_on(full_url, "admin", language="uk")
+    at.switch_page("views/admin.py").run()
+    assert at.title[0].value == "Адміністрування" and [h.value for h in at.header] == ["Користувачі", "Журнал аудиту"]
+    assert [t.label for t in at.tabs] == ["Додати користувача", "Змінити користувача", "Скинути пароль"]
+    people = at.dataframe[0]
+    assert labels(people)["role"] == "Роль" and people.value[["user", "role", "state"]].values.tolist() == [
+        ["test-admin", "адміністратор", "активний"]]
+    at.text_input(key="admin_new_name").input("mia")
+    at.selectbox(key="admin_new_role").set_value("manager")
+    at.multiselect(key="admin_new_departments").set_value(["D2"])
+    at.text_input(key="admin_new_password").input("short")
+    next(b for b in at.button if b.label == "Додати користувача").click().run()
+    assert at.error[0].value == "Довжина пароля — 5 симв.: потрібно щонайменше 10."  # the AccessError, translated
+    at.text_input(key="admin_new_name").input("mia")
+    at.selectbox(key="admin_new_role").set_value("manager")
+    at.multiselect(key="admin_new_departments").set_value(["D2"])
+    at.text_input(key="admin_new_password").input("mia's long secret")
+    next(b for b in at.button if b.label == "Додати користувача").click().run()
+    assert at.success[0].value == "Додано: mia."
+    assert at.dataframe[0].value.set_index("user").loc["mia", "role"] == "менеджер"
+    trail = at.dataframe[1]
+    assert labels(trail)["action"] == "Що" and trail.value[["action", "target", "outcome"]].values.tolist()[0] == [
+        "користувача додано", "mia", "успішно"]
+    stored = audit.trail(get_engine(full_url), 2000)  # the trail keeps its codes; the page words them
+    assert stored["action"].iloc[0] == "user_added" and len(stored) == len(trail.value)
+    same_rows(downloads(at, "admin_audit"), trail.value, labels(trail))
+    at.selectbox(key="admin_audit_action").set_value("user_added").run()
+    assert at.dataframe[1].value["target"].tolist() == ["mia", *["test-admin"] * (len(at.dataframe[1].value) - 1)]
+
+
+def test_sign_in_refusals_and_denials_in_ukrainian_while_the_command_line_stays_english(full_url, app_on, monkeypatch):
+    at = fresh(full_url, monkeypatch)
+    at.query_params["lang"] = "uk"
+    at.run()
+    assert [t.label for t in at.text_input] == ["Ім’я користувача", "Пароль"]
+    at.text_input(key="sign_in_username").input("nobody")
+    at.text_input(key="sign_in_password").input("wrong guess")
+    at.button[0].click().run()
+    assert at.error[0].value == "Невідоме ім’я користувача або неправильний пароль."
+    at = app_on(full_url, None, language="uk")
+    assert at.warning[0].value == ("Ваш обліковий запис «test-norole» ще не має ролі, тож дані не показуються: "
+                                   "попросіть адміністратора призначити роль (python -m access add-user ... --role "
+                                   "ROLE).")
+    with pytest.raises(users.AccessError, match="^The password has 5 characters: use at least 10.$"):
+        users.check_password("short")  # outside a session (the command line): English
+    with speaking("uk"), pytest.raises(users.AccessError, match="^Довжина пароля — 5 симв."):
+        users.check_password("short")

@@ -1,23 +1,30 @@
 """Data operations: run history, rejected rows by table and by reason, and the Run ETL button's background run."""
 
+import json
+import re
 import time
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from access import audit
 from dashboard.queries import operations
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources import FrameSource
-from refresh.progress import read_progress
+from refresh.progress import ProgressFile, progress_file, read_progress
+from tests.dashboard.interact import cells, labels, record_downloads
+from tests.dashboard.test_social_pages import same_rows
 from tests.etl.test_pipeline import bad_frames
 
 SOURCES = Path(__file__).resolve().parents[2] / "etl" / "sources"
+UK_MONTHS = ["січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.", "груд."]
 
 
-def open_operations(app_on, url: str):
-    at = app_on(url)
+def open_operations(app_on, url: str, language: str = "en"):
+    at = app_on(url, language=language)
     at.switch_page("views/operations.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -111,3 +118,61 @@ def test_operations_queries_give_the_same_answers_on_postgres(postgres_url, monk
     runs = operations.runs()
     assert runs[["status", "rows_loaded", "rows_unchanged", "rows_rejected"]].values.tolist() == [["warning", 19, 0, 6]]
     assert operations.run_tables(1).set_index("table_name").loc["orders", "rows_rejected"] == 4
+
+
+def test_operations_page_in_ukrainian_with_its_rejected_rows_as_csv(app_on, sqlite_url, monkeypatch):
+    downloads = record_downloads(monkeypatch)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    run_pipeline(FrameSource("bad", bad_frames(), currency="GBP"), get_engine(sqlite_url))
+    at = open_operations(app_on, sqlite_url, "uk")
+    assert at.title[0].value == "Операції з даними"
+    assert [h.value for h in at.header] == ["Запуск ETL", "Історія запусків", "Таблиці та свіжість даних",
+                                           "Один запуск, таблиця за таблицею", "Відхилені рядки"]
+    runs = at.dataframe[0]
+    assert labels(runs)["rows_rejected"] == "Відхилені" and runs.value["status"].tolist() == ["із попередженням"]
+    started = operations.runs()["started_at"].iloc[0]
+    assert cells(runs).loc[0, "started_at"] == (f"{started.day} {UK_MONTHS[started.month - 1]} {started.year}\u202fр., "
+                                                f"{started:%H:%M}")
+    confirm = at.checkbox(key="ops_confirm").label  # the demo replaces what the "bad" source loaded
+    assert confirm.startswith("Я розумію: цей запуск очистить і заново завантажить ") and "orders (5 рядків)" in confirm
+    assert "order_lines (6 рядків)" in confirm and confirm.endswith("(востаннє завантажено: bad).")
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-ops_rejections_chart"))
+    assert json.loads(chart.proto.spec)["layout"]["title"]["text"] == "Відхилені рядки за причинами"
+    with get_engine(sqlite_url).connect() as conn:
+        rejected = pd.read_sql("SELECT table_name, source_ref, reason, payload FROM rejected_rows ORDER BY id", conn)
+    table = at.dataframe[4]
+    assert labels(table) == {"table_name": "Таблиця", "source_ref": "Де", "reason": "Причина",
+                             "payload": "Початкові значення"}
+    same_rows(downloads(at, "ops_rejected"), rejected, labels(table))  # every rejected row of the run
+    at.text_input(key="ops_rejected_search").input("duplicate").run()
+    same_rows(downloads(at, "ops_rejected"), rejected[rejected["reason"].str.contains("duplicate")], labels(table))
+    next(b for b in at.get("download_button") if b.proto.id.endswith("-ops_rejected_csv")).click().run()
+    trail = audit.trail(get_engine(sqlite_url), action="download")
+    assert trail[["target", "detail"]].values.tolist() == [["rejected-run-1.csv", "1 rows"]]
+
+
+def test_the_progress_of_a_refresh_reads_in_the_users_language(app_on, five_orders_url):
+    file = ProgressFile(five_orders_url, "demo")  # a refresh of this process: alive while the test runs
+    try:
+        file.update("load: validate orders", 3, 10)
+        at = open_operations(app_on, five_orders_url, "uk")
+        text = at.get("progress")[0].proto.text.replace("\\", "")
+        assert re.fullmatch(r"Виконується: demo – завантаження: перевірка orders \(минуло \d+ с\)", text)
+        assert at.button(key="ops_run").disabled  # one refresh at a time
+        file.finish("finished", "Run 2 (success): ...", run_id=2, status="success", loaded=8936, unchanged=0,
+                    rejected=0, series=None, opened=3, resolved=1,
+                    failed_steps=[{"step": "forecasts", "error": "ValueError: no history"}])
+        at.run()
+        said = at.success[0].value.replace("\\", "")
+        assert said.startswith("Запуск 2 (успішно): нових або змінених рядків — 8\u00a0936, незмінних — 0, відхилених "
+                               "— 0. Сповіщення: відкрито — 3, закрито — 1. Прогнозування не вдалося (ValueError: no "
+                               "history); саме завантаження успішне: усуньте причину й запустіть "
+                               "`python -m forecasting run`. Усе оновлення тривало ")
+        at.query_params["lang"] = "en"
+        at.session_state["language"] = "en"
+        at.run()
+        assert at.success[0].value.replace("\\", "").startswith(
+            "Run 2 (success): 8,936 rows new or changed, 0 unchanged, 0 rejected. Alerts: 3 opened, 1 resolved. The "
+            "forecasts failed (ValueError: no history)")
+    finally:
+        progress_file(five_orders_url).unlink(missing_ok=True)

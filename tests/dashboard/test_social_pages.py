@@ -2,6 +2,8 @@
 empty warehouse, the demo, the airline tweets and Online Retail (figures computed with pandas on the raw files),
 under department and period filters."""
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +15,7 @@ from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from tests.dashboard.conftest import APP, metrics, signed_in
+from tests.dashboard.interact import click, labels, record_downloads
 from tests.etl.test_online_retail import CONFIG as RETAIL_CONFIG
 from tests.etl.test_online_retail import expected_monthly_revenue, raw_lines
 from tests.etl.test_social import raw_tweets
@@ -65,8 +68,8 @@ def test_geography_on_the_fixture(monkeypatch, social_url):
     countries = at.dataframe[0].value
     assert countries.fillna({"map_id": "-"})[["country", "map_id", "net_revenue"]].values.tolist() == [
         ["United Kingdom", "826", 265.0], ["Unknown", "-", 30.0]]  # O3 is a guest sale with no country
-    assert at.caption[0].value == ("1 of 2 countries on the map. Not on the map (not one country, or no country "
-                                   "given): Unknown, with £30 of net revenue (10.2%).")
+    assert at.caption[0].value.startswith("1 of 2 countries on the map. Not on the map (not one country, or no "
+                                          "country given): Unknown, with £30 of net revenue (10.2%).")
     assert "2 mentions with coordinates" in at.caption[-1].value
     at = open_page(monkeypatch, social_url, "geography", dept=["D2"])
     assert at.dataframe[0].value["net_revenue"].tolist() == [140.0]
@@ -164,3 +167,93 @@ def test_both_pages_on_postgresql(monkeypatch, postgres_url):
     at = open_page(monkeypatch, postgres_url, "geography")
     assert at.dataframe[0].value["net_revenue"].tolist() == [265.0, 30.0]
     assert "2 mentions with coordinates" in at.caption[-1].value
+
+
+# ------------------------------------------------------------------- both languages, clicks, downloads (issue 14)
+TITLES = {"en": ("Social CRM", "Mentions per week by brand", "Brand", ["negative", "neutral", "positive"]),
+          "uk": ("Соціальна CRM", "Згадки за тижнями й брендами", "Бренд", ["негативна", "нейтральна", "позитивна"])}
+
+
+def formatted(value: float, language: str, digits: int = 1) -> str:
+    """A percentage or a count as each language writes it (worked out here, not by the app's formatter)."""
+    text = f"{value:,.{digits}%}" if digits is not None else f"{value:,}"
+    return text.replace(",", "\u00a0").replace(".", ",") if language == "uk" else text
+
+
+def mentions_between(url: str, start: str, end: str) -> pd.DataFrame:
+    with get_engine(url).connect() as conn:
+        frame = pd.read_sql("SELECT * FROM mart_mentions", conn)
+    days = pd.to_datetime(frame["posted_date"])
+    return frame[(days >= start) & (days <= end)]
+
+
+def same_rows(csv: pd.DataFrame, table: pd.DataFrame, columns: dict[str, str]) -> None:
+    """The CSV holds the table's rows: the same labels, and each cell the table's value (text cells may carry the
+    formula-safe apostrophe)."""
+    assert list(csv.columns) == list(columns.values()) and len(csv) == len(table)
+    for name, label in columns.items():
+        values = table[name]
+        if pd.api.types.is_numeric_dtype(values):
+            assert pd.to_numeric(csv[label]).tolist() == pytest.approx(values.tolist(), nan_ok=True), name
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            assert pd.to_datetime(csv[label]).tolist() == values.tolist(), name
+        else:
+            shown = csv[label].str.removeprefix("'")
+            assert shown.tolist() == values.fillna("").astype(str).tolist(), name
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_social_page_in_both_languages_equals_pandas_on_the_demo(language, monkeypatch, matrix_warehouse):
+    url, downloads = matrix_warehouse("demo"), record_downloads(monkeypatch)
+    at = open_page(monkeypatch, url, "social", lang=language, start="2026-04-01", end="2026-06-30")  # 91 days: weeks
+    period = mentions_between(url, "2026-04-01", "2026-06-30")
+    own, tracked = period[period["is_own_brand"] == 1], period[period["is_tracked"] == 1]
+    positive, negative = (own["label"] == "positive").sum(), (own["label"] == "negative").sum()
+    title, volume_title, brand_label, sentiment_names = TITLES[language]
+    share = {"en": "Share of voice (Northdesk)", "uk": "Частка голосу (Northdesk)"}[language]
+    net = {"en": "Net sentiment", "uk": "Чиста тональність"}[language]
+    health = {"en": "Brand-health index", "uk": "Індекс здоров’я бренду"}[language]
+    cards = metrics(at)
+    assert at.title[0].value == title
+    assert cards[share][0] == formatted(len(own) / len(tracked), language)
+    assert cards[net][0] == formatted((positive - negative) / len(own), language)
+    assert cards[health][0] == formatted(positive / (positive + negative), language)
+    assert list(cards.values())[0][0] == formatted(len(period), language, None)
+    if language == "uk":
+        assert at.markdown[0].value.startswith(f"Із {formatted(len(period), 'uk', None)} згадок: позначили люди — ")
+    charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert charts["social_volume"]["layout"]["title"]["text"] == volume_title
+    assert [t["name"] for t in charts["social_platforms_chart"]["data"]] == sentiment_names
+    table = at.dataframe[0]
+    assert labels(table)["brand"] == brand_label and (table.value["sentiment"].diff().dropna() >= 0).all()
+    worst = period[period["label"] == "negative"].sort_values("sentiment").head(20)
+    assert table.value["sentiment"].tolist() == pytest.approx(worst["sentiment"].tolist())
+    same_rows(downloads(at, "social_worst"), table.value, labels(table))
+
+
+def test_a_click_on_a_brand_or_a_platform_filters_the_mentions_table(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "social", lang="uk")
+    assert at.dataframe[0].value["brand"].tolist() == ["Acme", "Acme", "Unbranded", "Rival"]  # M3 M2 M8 M6
+    click(at, "social_voice", ["Rival"])  # a bar of the share of voice
+    assert at.dataframe[0].value[["brand", "text"]].values.tolist() == [["Rival", "Rival prices went up"]]
+    assert "Вибрано клацанням на графіках: бренд Rival." in [c.value for c in at.caption]
+    click(at, "social_platforms_chart", ["X"])  # and a platform: both apply
+    assert "Вибрано клацанням на графіках: бренд Rival, платформа X." in [c.value for c in at.caption]
+    click(at, "social_replies", ["Acme"])  # a brand's first-response bar
+    assert at.dataframe[0].value["text"].tolist() == ["Order late, **awful** service",
+                                                      "Still waiting, delivery late again @Acme"]
+    next(b for b in at.button if b.label == "Показати всі бренди й платформи").click().run()
+    assert len(at.dataframe[0].value) == 4 and not any(c.value.startswith("Вибрано") for c in at.caption)
+
+
+def test_a_click_on_a_month_of_mentions_drills_into_its_weeks(monkeypatch, matrix_warehouse):
+    url = matrix_warehouse("demo")
+    at = open_page(monkeypatch, url, "social", start="2026-01-01", end="2026-06-30")
+    volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
+    assert volume["layout"]["title"]["text"] == "Mentions per month by brand"
+    assert volume["data"][0]["customdata"][:3] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    click(at, "social_volume", ["2026-03-01"])
+    assert at.sidebar.date_input(key="filter_period").value == (date(2026, 3, 1), date(2026, 3, 31))
+    assert metrics(at)["Mentions"][0] == f"{len(mentions_between(url, '2026-03-01', '2026-03-31')):,}"
+    volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
+    assert volume["layout"]["title"]["text"] == "Mentions per day by brand"  # 31 days: by day
