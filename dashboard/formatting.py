@@ -8,7 +8,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from dashboard.i18n import N_, _, language, locale, ngettext
-from etl.kpi import change, known, ratio
+from etl.kpi import CAPTIONS, change, known, ratio
 from forecasting.models import MODEL_LABELS
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "BRL": "R$", "UAH": "₴"}
@@ -47,6 +47,11 @@ def money(value: float | None, currency: str | None, compact: bool = True) -> st
     else:
         text = number(value)
     return _with_symbol(text, currency)
+
+
+def caption(key: str) -> str:
+    """A KPI's definition (etl.kpi.CAPTIONS) in the session's language."""
+    return _(CAPTIONS[key])
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -119,11 +124,6 @@ def column_formatter(kind: str, currency: str | None = None):
 
 IMPACT_UNITS = {"units": N_("{value} units"), "days": N_("{value} days"), "orders": N_("{value} orders"),
                 "customers": N_("{value} customers"), "mentions": N_("{value} mentions")}
-
-
-def money_format(currency: str | None, digits: int = 2) -> str:
-    """A printf format for money in a table column: '£%,.2f'."""
-    return f"{_symbol(currency)}%,.{digits}f"
 
 
 def impact_amount(amount: float | None, unit: str | None, currency: str | None) -> str:

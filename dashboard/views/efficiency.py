@@ -5,10 +5,10 @@ import streamlit as st
 from dashboard import filters, show
 from dashboard import queries as q
 from dashboard.charts import efficiency as charts
-from dashboard.formatting import count, day, duration, money, percent, times_a_year
+from dashboard.formatting import caption, count, day, duration, money, percent, times_a_year
 from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import Filters, efficiency, sales
-from etl.kpi import CAPTIONS, days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
+from etl.kpi import days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
 
 NO_ROWS = {
     "mart_order_fulfilment": N_("The loaded data has no orders, so there is nothing to show here."),
@@ -23,7 +23,6 @@ st.title(_("Process efficiency"))
 chosen = filters.require()
 currency = q.currency()
 days = (chosen.end - chosen.start).days + 1
-captions = {key: _(text) for key, text in CAPTIONS.items()}  # the KPI definitions in the session's language
 
 
 def unavailable(table: str, what: str) -> bool:
@@ -48,11 +47,11 @@ if not unavailable("mart_order_fulfilment", _("Orders")):
     else:
         cards = st.columns(3)
         cards[0].metric(_("Median cycle time"), duration(cycles["cycle_days"].median()), border=True,
-                        help=captions["cycle_time"])
+                        help=caption("cycle_time"))
         cards[1].metric(_("90th percentile"), duration(cycles["cycle_days"].quantile(0.9)), border=True,
                         help=_("Nine in ten delivered orders took at most this long."))
         cards[2].metric(_("On-time delivery"), percent(ratio(rates["on_time"].sum(), rates["delivered"].sum())),
-                        help=captions["on_time"], border=True)
+                        help=caption("on_time"), border=True)
         left, right = st.columns(2)
         show.chart(charts.cycle_histogram(cycles), cycles, "order-cycle-times", "efficiency_cycles", where=left)
         trend = charts.cycle_per_bucket(cycles, chosen.grain)
@@ -61,7 +60,7 @@ if not unavailable("mart_order_fulfilment", _("Orders")):
         if not rates.empty:
             show.chart(charts.on_time_heatmap(rates, chosen.start, chosen.end), rates, "on-time-delivery",
                        "efficiency_on_time", on_click=filters.pick_departments)
-        st.caption(captions["cycle_time"] + " " + captions["on_time"] + " "
+        st.caption(caption("cycle_time") + " " + caption("on_time") + " "
                    + _("Orders count in the month they were placed; a month the period covers only in part shows "
                        "the days it covers. Click a point to drill into it, or a department to filter to it."))
 
@@ -70,7 +69,7 @@ if not unavailable("mart_procurement", _("Purchase orders")):
     totals = efficiency.procurement_totals(chosen).iloc[0]
     cards = st.columns(3)
     cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]), border=True,
-                    help=captions["procurement"])
+                    help=caption("procurement"))
     cards[1].metric(_("Supplier on time"), percent(ratio(totals["on_time"], totals["received"])), border=True)
     cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]), border=True)
     late = efficiency.late_suppliers(chosen)
@@ -94,7 +93,7 @@ if not unavailable("mart_procurement", _("Purchase orders")):
         st.caption(ngettext("{shown} of {total} late line, the latest first.",
                             "{shown} of {total} late lines, the latest first.", total)
                    .format(shown=count(len(lines)), total=count(total)))
-    st.caption(captions["procurement"] + filters.unsplit_note("mart_procurement", _("Purchase orders")))
+    st.caption(caption("procurement") + filters.unsplit_note("mart_procurement", _("Purchase orders")))
 
 st.header(_("Stock"))
 if not unavailable("mart_inventory", _("Stock levels")):
@@ -102,7 +101,7 @@ if not unavailable("mart_inventory", _("Stock levels")):
     company = Filters(chosen.start, chosen.end)  # stock is company-wide, so its turnover uses the company's COGS
     turnover = inventory_turnover(sales.period_kpis(company)["cogs"], days, stock["avg_stock_value"])
     cards = st.columns(4)
-    cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=captions["inventory"])
+    cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=caption("inventory"))
     cards[1].metric(_("Days of inventory"), duration(days_of_inventory(turnover), digits=0), border=True)
     cards[2].metric(_("Average stock value"), money(stock["avg_stock_value"], currency), border=True,
                     help=_("– when the source has no product costs to value the stock at."))
@@ -116,7 +115,7 @@ if not unavailable("mart_inventory", _("Stock levels")):
                      "on_hand": (_("On hand"), "count"), "reorder_point": (_("Reorder point"), "count"),
                      "stockout_days": (_("Stock-out days in period"), "count")},
                "below-reorder-point", "efficiency_below_reorder")
-    st.caption(captions["inventory"] + " " + _("Turnover annualises the period's company-wide COGS.")
+    st.caption(caption("inventory") + " " + _("Turnover annualises the period's company-wide COGS.")
                + filters.unsplit_note("mart_inventory", _("Stock levels")))
 
 st.header(_("Order to cash"))
@@ -124,13 +123,13 @@ if not unavailable("mart_invoices", _("Invoices")):
     cash = efficiency.receivables(chosen).iloc[0]
     dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
     cards = st.columns(4)
-    cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=captions["dso"])
+    cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=caption("dso"))
     cards[1].metric(_("Order to cash"), duration(cash["avg_order_to_cash_days"], digits=0), border=True,
                     help=_("Average days from order to payment of the invoices paid in the period."))
     cards[2].metric(_("Invoiced"), money(cash["invoiced"], currency), border=True)
     cards[3].metric(_("Open receivables"), money(cash["open_at_end"], currency), border=True,
                     help=_("Issued and unpaid on {day}.").format(day=day(chosen.end)))
-    st.caption(captions["dso"] + " " + _("Average receivables = mean of the open amounts on the first and last "
+    st.caption(caption("dso") + " " + _("Average receivables = mean of the open amounts on the first and last "
                                             "day.") + filters.unsplit_note("mart_invoices", _("Invoices")))
 
 st.header(_("Support"))
@@ -143,7 +142,7 @@ if not unavailable("mart_tickets", _("Support tickets")):
         cards = st.columns(4)
         cards[0].metric(_("Tickets"), count(opened), border=True)
         cards[1].metric(_("First response"), duration(ratio(daily["first_response_hours"].sum(), responded), "hours"),
-                        border=True, help=captions["tickets"])
+                        border=True, help=caption("tickets"))
         cards[2].metric(_("Resolution"), duration(ratio(daily["resolution_hours"].sum(), resolved), "hours"),
                         border=True)
         cards[3].metric(_("Still open"), count(opened - resolved), border=True)
@@ -154,4 +153,4 @@ if not unavailable("mart_tickets", _("Support tickets")):
         show.table(categories.fillna({"category": _("No category")}),
                    {"category": (_("Category"), "text"), "tickets": (_("Tickets"), "count"),
                     "open": (_("Open"), "count")}, "tickets-by-category", "efficiency_ticket_categories")
-        st.caption(captions["tickets"])
+        st.caption(caption("tickets"))

@@ -9,16 +9,10 @@ import streamlit as st
 from dashboard import auth, filters, show
 from dashboard import queries as q
 from dashboard.charts import sales as charts
-from dashboard.formatting import count, money, overview_cards, period
+from dashboard.formatting import caption, count, money, overview_cards, period
 from dashboard.i18n import _, ngettext
 from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
-
-
-def definition(key: str) -> str:
-    """A KPI's definition (etl.kpi.CAPTIONS) in the session's language."""
-    return _(CAPTIONS[key])
-
 
 st.title(_("Executive overview"))
 chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet: load data with `make etl` "
@@ -52,7 +46,7 @@ show.chart(charts.revenue_trend(points, currency, grain), charts.trend_table(poi
            "overview_trend", on_click=filters.drill)
 drill_hint = {"month": _("Click a month to see its weeks."), "week": _("Click a week to see its days."),
               "day": _("Click a day to see that day alone.")}[grain]
-st.caption(f"{definition('net_revenue')} {drill_hint}")
+st.caption(f"{caption('net_revenue')} {drill_hint}")
 
 by_department = sales.revenue_by_department(chosen)
 if by_department.empty:
@@ -60,6 +54,6 @@ if by_department.empty:
 else:
     show.chart(charts.revenue_by_department(by_department, currency), charts.department_table(by_department),
                "net_revenue_by_department", "overview_departments", on_click=filters.pick_departments)
-    st.caption(" ".join([definition("gross_margin"),
+    st.caption(" ".join([caption("gross_margin"),
                          _("Returns in the period: {amount}.").format(amount=money(now["returns"], currency)),
                          _("Click a department to show only it on every page.")]))

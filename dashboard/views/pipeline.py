@@ -6,18 +6,14 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import pipeline as charts
-from dashboard.formatting import count, day, duration, money, percent
+from dashboard.formatting import caption, count, day, duration, money, percent
 from dashboard.i18n import _, ngettext
 from dashboard.queries import pipeline
-from etl.kpi import CAPTIONS, MIN_DECIDED_DEALS, ratio
+from etl.kpi import MIN_DECIDED_DEALS, ratio
 
 STAGES = "pipeline_stages"
 RATE_COLUMNS = {"won": "count", "lost": "count", "win_rate": "percent", "won_value": "money0"}
 
-
-def caption(key: str) -> str:
-    """A KPI definition of etl/kpi.py in this session's language."""
-    return _(CAPTIONS[key])
 
 
 def rate_columns(name: str) -> dict:

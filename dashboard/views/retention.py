@@ -7,12 +7,11 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import count, day, money, number, percent
+from dashboard.formatting import caption, count, day, money, number, percent
 from dashboard.i18n import _, ngettext
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
-    CAPTIONS,
     CHURN_DAYS,
     MAX_LIFETIME_YEARS,
     OTHER_SEGMENT,
@@ -32,7 +31,6 @@ chosen = filters.require("mart_customer_month", _(
     "This warehouse has no sales to known customers, so there is no retention to show: load orders with customer "
     "ids (the demo, or a source with orders)."))
 currency = q.currency()
-captions = {key: _(text) for key, text in CAPTIONS.items()}  # the KPI definitions in the session's language
 
 
 def pick_segments(values: list) -> None:
@@ -47,7 +45,7 @@ def drill_month(values: list) -> None:
 
 bases = customers.customer_bases(chosen)
 cards = st.columns(5)
-cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=captions["retention_rate"], border=True)
+cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=caption("retention_rate"), border=True)
 cards[1].metric(_("Customers at start"), count(bases["start"]), border=True, help=_(
     "S: customers with a sale in the {days} days before the period.").format(days=count(CHURN_DAYS)))
 cards[2].metric(_("Customers at end"), count(bases["end"]), border=True, help=_(
@@ -69,7 +67,7 @@ st.caption(bought)
 cohorts = retention_matrix(customers.cohorts(chosen))
 show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
            "cohort-retention", "retention_cohorts")
-st.caption(captions["cohorts"] + " " + _("The cohorts of the months the period touches are shown."))
+st.caption(caption("cohorts") + " " + _("The cohorts of the months the period touches are shown."))
 monthly = customers.monthly_churn(chosen)
 show.chart(charts.churn(monthly), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
 st.caption(_("Churned in a month = last sale three months before, none since (the 90-day rule by month). Click a "
@@ -86,7 +84,7 @@ rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, 
 rfm["segment_name"] = rfm["segment"].map(_)
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
 show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm", on_click=pick_segments)
-st.caption(captions["rfm"] + " " + _("Click a segment to list its customers below."))
+st.caption(caption("rfm") + " " + _("Click a segment to list its customers below."))
 show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]], "customer-lifetime-value",
            "retention_clv")
 if churn["churn"] is not None:
@@ -97,7 +95,7 @@ else:
     churn_note = _("The data holds no customer active a year before the period's end, so the lifetime is capped at "
                    "{years} years.").format(years=number(MAX_LIFETIME_YEARS))
 margin_note = " " + _("The source has no costs, so margin counts as 100%.") if margin_rate is None else ""
-st.caption(captions["clv"] + " " + churn_note + margin_note)
+st.caption(caption("clv") + " " + churn_note + margin_note)
 
 if SHOWN_SEGMENTS not in st.session_state:
     st.session_state[SHOWN_SEGMENTS] = list(AT_RISK_SEGMENTS)

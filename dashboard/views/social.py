@@ -4,18 +4,14 @@ import streamlit as st
 
 from dashboard import filters, safe, show
 from dashboard.charts import social as charts
-from dashboard.formatting import count, duration, percent, scorer_sentence
+from dashboard.formatting import caption, count, duration, percent, scorer_sentence
 from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import social
-from etl.kpi import CAPTIONS, brand_health, net_sentiment, share_of_voice
+from etl.kpi import brand_health, net_sentiment, share_of_voice
 
 BRANDS, PLATFORMS = "social_brands", "social_platforms"  # what a click on a brand or platform chose
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
 
-
-def caption(key: str) -> str:
-    """A KPI definition (etl.kpi.CAPTIONS) in the session's language."""
-    return _(CAPTIONS[key])
 
 
 def pick_brands(values: list) -> None:

@@ -53,7 +53,7 @@ def uk(function, *args):
 def test_alerts_page_shows_the_chain_and_keeps_who_acted(app_on, sqlite_url):
     _load(sqlite_url, incident_frames())
     at = app_on(sqlite_url)
-    assert at.get("page_link")[0].proto.label == "1 open alerts need attention"
+    assert at.get("page_link")[0].proto.label == "1 open alert needs attention"
     at.switch_page("views/alerts.py").run()
     assert not at.exception
     assert metrics(at) == {"High severity": ("1", ""), "Medium severity": ("0", ""), "Low severity": ("0", ""),

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import DEPARTMENTS
+from dashboard.i18n import LANGUAGE_KEY
 from tests.dashboard.conftest import APP, signed_in
 from tests.dashboard.hostile import markup_leaks
 from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters
@@ -75,3 +76,30 @@ def test_page_draws_for_a_manager_of_one_department(name, page, matrix_warehouse
                if not set(state.get(DEPARTMENTS, [])) - {department}]
     failures = _failures(url, page, signed_in(url, "manager", (department,)), offered)
     assert not failures, f"{name}/{page} as manager of {department}: {failures}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("name", WAREHOUSES)
+def test_page_draws_in_ukrainian(name, page, matrix_warehouse, monkeypatch):
+    """Every page in Ukrainian, in the default view and the edge filters (a period without data, a single day):
+    the same checks as in English, and the page's title translated."""
+    url = matrix_warehouse(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    edges = [(label, state) for label, state in matrix_filters(url) if label.startswith(("default", "no data",
+                                                                                           "single day"))]
+    ukrainian = [(label, {LANGUAGE_KEY: "uk", **state}) for label, state in edges]
+    failures = _failures(url, page, signed_in(url), ukrainian)
+    assert not failures, f"{name}/{page} in Ukrainian: {failures}"
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)
+    at.session_state[LANGUAGE_KEY] = "uk"
+    at.switch_page(f"views/{page}.py").run()
+    english = {t.value for t in _english_titles(url, page)}
+    assert not {t.value for t in at.title} & english, f"{name}/{page}: the title is not translated"
+
+
+def _english_titles(url: str, page: str):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(url)
+    at.switch_page(f"views/{page}.py").run()
+    return at.title

@@ -256,4 +256,9 @@ def test_a_click_on_a_month_of_mentions_drills_into_its_weeks(monkeypatch, matri
     assert at.sidebar.date_input(key="filter_period").value == (date(2026, 3, 1), date(2026, 3, 31))
     assert metrics(at)["Mentions"][0] == f"{len(mentions_between(url, '2026-03-01', '2026-03-31')):,}"
     volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
-    assert volume["layout"]["title"]["text"] == "Mentions per day by brand"  # 31 days: by day
+    assert volume["layout"]["title"]["text"] == "Mentions per week by brand"  # a month shows its weeks
+    assert volume["data"][0]["customdata"][0] == "2026-02-23"  # the week (from Monday) that holds 1 March
+    click(at, "social_volume", ["2026-03-09"])
+    assert at.sidebar.date_input(key="filter_period").value == (date(2026, 3, 9), date(2026, 3, 15))
+    volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
+    assert volume["layout"]["title"]["text"] == "Mentions per day by brand"  # a week shows its days
