@@ -181,7 +181,7 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
             assert page.locator('button[aria-label="Download as CSV"]:visible').count() == 0, (
                 f"{name}: the table toolbar offers a raw CSV download beside the formula-safe one")
         if language == "uk" and name == "overview":  # month names on the date axis come from the Plotly locale
-            ticks = " ".join(page.locator("[data-testid=stPlotlyChart] .xtick text").all_inner_texts())
+            ticks = " ".join(page.locator("[data-testid=stPlotlyChart] .xtick text").all_text_contents())
             assert any(month in ticks for month in UKRAINIAN_MONTHS), f"no Ukrainian month on the axis: {ticks}"
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()

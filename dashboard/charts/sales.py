@@ -18,6 +18,7 @@ TITLES = {"day": N_("Net revenue per day"), "week": N_("Net revenue per week"), 
 BUCKETS = {"day": N_("Day"), "week": N_("Week from"), "month": N_("Month")}
 BAR_DAYS = {"day": 0.8, "week": 5.6, "month": 24}  # a bar's width: explicit, as a lone partial bar has no neighbour
 DATE_TICKS = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y"}  # day before month reads right in both languages
+BUCKET_DAYS = {"day": 1, "week": 7, "month": 30.5}
 DAY_MS = 86_400_000
 
 
@@ -73,6 +74,9 @@ def revenue_trend(points: pd.DataFrame, currency: str | None, grain: str) -> go.
     fig.update_yaxes(rangemode="tozero", **money_ticks(points[["net_revenue", *(["average"] if has_average else [])]]
                                                        .stack(), currency))
     fig.update_xaxes(tickformat=DATE_TICKS[grain])
+    if len(points):  # Plotly's autorange pads bars of an explicit width by weeks: fit the buckets instead
+        half = pd.Timedelta(days=BUCKET_DAYS[grain] / 2)
+        fig.update_xaxes(range=[points["bucket"].iloc[0] - half, points["bucket"].iloc[-1] + half])
     if grain == "week" and len(points):  # ticks on the weeks' Mondays (Plotly's own fall on Sundays), six at most
         fig.update_xaxes(tick0=points["bucket"].iloc[0], dtick=7 * DAY_MS * math.ceil(len(points) / 6))
     fig = layout(fig, _(TITLES[grain]))

@@ -157,7 +157,8 @@ default = "department" if chosen.scope and "department" in levels else levels[0]
 if chosen.scope and "department" not in levels:
     st.info(_("This forecast run has no department series (`python -m forecasting run --by total,department` "
               "adds them), so the departments in the sidebar's filter cannot be shown apart."))
-level = st.selectbox(_("Forecast of"), levels, index=levels.index(default), format_func=lambda lv: _(LEVEL_NAMES[lv]),
+level_names = {lv: _(LEVEL_NAMES[lv]) for lv in levels}  # labels made in this run, in its language
+level = st.selectbox(_("Forecast of"), levels, index=levels.index(default), format_func=level_names.get,
                      key="forecast_level")
 departments = q.department_options()
 candidates, note = narrowed(options, level, chosen, dict(zip(departments["department_id"], departments["name"])))

@@ -52,8 +52,8 @@ else:
                + " " + caption("weighted_pipeline"))
     options = list(stages["stage"])
     st.session_state[STAGES] = [s for s in st.session_state.get(STAGES, []) if s in options]
-    picked = st.pills(_("Stages"), options, selection_mode="multi", key=STAGES,
-                      format_func=lambda stage: safe.md(charts.stage_name(stage)))  # labels read markdown
+    stage_labels = {stage: safe.md(charts.stage_name(stage)) for stage in options}  # labels read markdown
+    picked = st.pills(_("Stages"), options, selection_mode="multi", key=STAGES, format_func=stage_labels.get)
     deals = pipeline.open_deals(chosen, tuple(picked))
     st.subheader(ngettext("{count} open deal on {day}", "{count} open deals on {day}", len(deals)).format(
         count=count(len(deals)), day=day(chosen.end)))

@@ -106,7 +106,9 @@ elif st.session_state[SHOWN_SEGMENTS]:
     st.subheader(_("Customers of the chosen segments"))
 else:
     st.subheader(_("Customers active in the period"))
-shown = st.multiselect(_("Segments"), SEGMENTS, format_func=_, key=SHOWN_SEGMENTS, placeholder=_("All segments"),
+segment_names = {segment: _(segment) for segment in SEGMENTS}  # labels made in this run, in its language
+shown = st.multiselect(_("Segments"), SEGMENTS, format_func=segment_names.get, key=SHOWN_SEGMENTS,
+                       placeholder=_("All segments"),
                        help=_("Click a segment in the RFM chart to list its customers."))
 listed = (rfm[rfm["segment"].isin(shown)] if shown else rfm).sort_values("monetary", ascending=False)
 show.table(listed, {

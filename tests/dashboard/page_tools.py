@@ -1,17 +1,25 @@
-"""What AppTest does not do by itself: click a Plotly chart, read a CSV download, find a table by its columns.
+"""What AppTest does not do by itself: click a Plotly chart, read a table as formatted on screen, read the CSV a
+download button offers, find a chart or a table by its key or columns.
 
-- ``click(at, key, values)`` sends the selection a browser sends when points are clicked: the chart's widget
-  state, with each point's customdata, so Streamlit runs the page's ``on_select`` callback and reruns the page.
-- ``record_downloads(monkeypatch)`` keeps AppTest's in-memory media stores, so ``downloaded(at, stores, key)``
-  reads the bytes a download button (``show`` names them ``{key}_csv``) would hand to the browser.
+- ``click(at, key, values)`` sends the selection a browser sends when points are clicked (the chart's widget state,
+  each point with its customdata), so Streamlit runs the page's ``on_select`` callback and reruns the page;
+- ``cells(table)`` is a dataframe's cells as its Styler formatted them (the text on screen), ``labels(table)`` its
+  column labels;
+- ``record_downloads(monkeypatch)`` (before the app starts) keeps AppTest's in-memory media files and returns
+  ``get(at, key, **read_csv)``: the CSV offered under the chart or table drawn with ``key`` (show names the button
+  ``{key}_csv``), read with pandas.
 """
 
 import base64
+import io
 import json
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
+import streamlit.testing.v1.app_test as app_test
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 
@@ -36,13 +44,14 @@ def plotted(trace: dict, attribute: str) -> list:
 
 
 def click(at: AppTest, key: str, values: list) -> AppTest:
-    """Click the points whose customdata starts with these values on the chart drawn with this key, and rerun."""
+    """Click the points whose customdata are these values on the chart drawn with this key, and rerun."""
     chart = _element(at.get("plotly_chart"), key)
-    states: WidgetStates = at._tree.get_widget_states()
+    states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = chart.proto.id
-    state.string_value = json.dumps({"selection": {"points": [{"customdata": [v]} for v in values],
-                                                   "point_indices": [], "box": [], "lasso": []}})
+    state.string_value = json.dumps({"selection": {"points": [{"customdata": v} for v in values],
+                                                   "point_indices": list(range(len(values))), "box": [],
+                                                   "lasso": []}})
     at._run(states)
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -55,13 +64,20 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return found[0]
 
 
-def record_downloads(monkeypatch) -> list:
-    """From now on in this test, keep the media stores of the AppTest runs (the last one holds the last run's
-    downloads); returns the list they are added to."""
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+def cells(table) -> pd.DataFrame:
+    """A dataframe element's cells as shown: the text its Styler formatted."""
+    return convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
 
-    stores: list[MemoryMediaFileStorage] = []
+
+def labels(table) -> dict[str, str]:
+    """A dataframe element's column labels: column name -> label on screen."""
+    return {c: v["label"] for c, v in json.loads(table.proto.columns).items() if "label" in v}
+
+
+def record_downloads(monkeypatch) -> Callable[..., pd.DataFrame]:
+    """Keep the media files of the AppTest runs from now on in this test; returns ``get(at, key, **read_csv)``: the
+    CSV offered under the chart or table drawn with ``key`` in the app's last run (text cells unless told)."""
+    stores = []
 
     class Recording(MemoryMediaFileStorage):
         def __init__(self, *args, **kwargs):
@@ -69,10 +85,10 @@ def record_downloads(monkeypatch) -> list:
             stores.append(self)
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return stores
 
+    def get(at: AppTest, key: str, **read_csv) -> pd.DataFrame:
+        button = _element(at.get("download_button"), f"{key}_csv")
+        content = stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
+        return pd.read_csv(io.BytesIO(content), **({"dtype": str, "keep_default_na": False} | read_csv))
 
-def downloaded(at: AppTest, stores: list, key: str) -> bytes:
-    """The bytes of the CSV download offered under the chart or table drawn with this key."""
-    button = _element(at.get("download_button"), f"{key}_csv")
-    return stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
+    return get

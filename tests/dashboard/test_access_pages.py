@@ -15,7 +15,7 @@ from etl.pipeline import run_pipeline
 from etl.schema import alert_impacts, alerts, user_sessions
 from etl.sources import FrameSource
 from tests.dashboard.conftest import APP, metrics
-from tests.dashboard.interact import labels, record_downloads
+from tests.dashboard.page_tools import labels, record_downloads
 from tests.dashboard.test_social_pages import same_rows
 from tests.fixtures import incident_frames
 

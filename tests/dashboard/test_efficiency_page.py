@@ -3,7 +3,6 @@ canonical orders and purchase orders, its words are translated, a click on a sup
 deliveries, a click on a department filters to it, a click on a week drills into it, and the CSV download of the
 late deliveries holds the table's rows."""
 
-import io
 from datetime import date, timedelta
 
 import pandas as pd
@@ -14,7 +13,7 @@ from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.kpi import CANCELLED, ratio
 from tests.dashboard.conftest import metrics
-from tests.dashboard.page_tools import chart_spec, click, downloaded, record_downloads, table_with
+from tests.dashboard.page_tools import chart_spec, click, record_downloads, table_with
 
 WORDS = {"en": ("Process efficiency", "On-time delivery", "Supplier on time", "Suppliers with the most late deliveries",
                 "On-time delivery by department and month"),
@@ -84,7 +83,7 @@ def test_on_time_cards_equal_pandas_and_the_page_speaks_the_language(app_on, dem
 
 
 def test_a_click_on_a_supplier_lists_its_late_deliveries_and_the_csv_holds_them(app_on, demo, monkeypatch):
-    stores = record_downloads(monkeypatch)
+    download = record_downloads(monkeypatch)
     at = open_efficiency(app_on, demo, "uk")
     start, end = at.sidebar.date_input(key="filter_period").value
     lines = purchase_lines(demo, start, end)
@@ -98,8 +97,7 @@ def test_a_click_on_a_supplier_lists_its_late_deliveries_and_the_csv_holds_them(
     assert sorted(zip(listed["po_id"], listed["line_no"])) == sorted(zip(expected["po_id"], expected["line_no"]))
     names = read(demo, "SELECT supplier_id, name FROM suppliers").set_index("supplier_id")["name"]
     assert set(listed["supplier"]) == {names[worst]}
-    csv = pd.read_csv(io.BytesIO(downloaded(at, stores, "efficiency_late_deliveries")),
-                      dtype={"Замовлення постачальнику": str})
+    csv = download(at, "efficiency_late_deliveries", dtype={"Замовлення постачальнику": str})
     assert list(csv.columns) == ["Замовлення постачальнику", "Рядок", "Постачальник", "Товар", "Замовлено",
                                  "Час постачання (дні)", "Днів запізнення", "Вартість"]
     assert csv["Замовлення постачальнику"].tolist() == listed["po_id"].tolist()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from etl.db import get_engine
-from tests.dashboard.interact import cells, click, labels, record_downloads
+from tests.dashboard.page_tools import cells, click, labels, record_downloads
 from tests.dashboard.test_social_pages import open_page, same_rows
 
 RETAIL = {"start": "2010-12-01", "end": "2011-12-09"}

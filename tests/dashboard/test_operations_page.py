@@ -15,7 +15,7 @@ from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources import FrameSource
 from refresh.progress import ProgressFile, progress_file, read_progress
-from tests.dashboard.interact import cells, labels, record_downloads
+from tests.dashboard.page_tools import cells, labels, record_downloads
 from tests.dashboard.test_social_pages import same_rows
 from tests.etl.test_pipeline import bad_frames
 

@@ -2,7 +2,6 @@
 canonical orders, its words are translated, a click on an RFM segment lists that segment's customers, a click on
 a month narrows the period to it, and a table's CSV download holds the table's rows."""
 
-import io
 from datetime import date, timedelta
 
 import pandas as pd
@@ -13,7 +12,7 @@ from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.kpi import CANCELLED, CHURN_DAYS, ratio
 from tests.dashboard.conftest import metrics
-from tests.dashboard.page_tools import chart_spec, click, downloaded, plotted, record_downloads, table_with
+from tests.dashboard.page_tools import chart_spec, click, plotted, record_downloads, table_with
 
 TITLES = {"en": ("Customer retention", "Retention rate", "Monthly cohort retention", "RFM segments"),
           "uk": ("Утримання клієнтів", "Коефіцієнт утримання", "Щомісячне утримання когорт", "RFM-сегменти")}
@@ -63,7 +62,7 @@ def test_the_retention_card_equals_pandas_and_the_page_speaks_the_language(app_o
 
 
 def test_in_ukrainian_segment_names_and_table_labels_are_translated(app_on, demo, monkeypatch):
-    stores = record_downloads(monkeypatch)
+    download = record_downloads(monkeypatch)
     at = open_retention(app_on, demo, "uk")
     rfm = chart_spec(at, "retention_rfm")["data"][0]
     assert "Не можна втратити" in rfm["y"] and "Can't lose them" not in rfm["y"]
@@ -71,8 +70,7 @@ def test_in_ukrainian_segment_names_and_table_labels_are_translated(app_on, demo
     assert stored["Не можна втратити"] == "Can't lose them"  # a click carries the stored (English) name
     listed = table_with(at, "segment_name")
     assert set(listed["segment_name"]) <= {"Не можна втратити", "Під загрозою"}
-    csv = pd.read_csv(io.BytesIO(downloaded(at, stores, "retention_customers")), keep_default_na=False,
-                      dtype={"Клієнт": str})
+    csv = download(at, "retention_customers", keep_default_na=False, dtype={"Клієнт": str})
     assert list(csv.columns) == ["Клієнт", "Назва", "Регіон", "Сегмент", "Днів від останнього продажу", "Замовлення",
                                  "Чиста виручка", "CLV"]
     assert csv["Клієнт"].tolist() == listed["customer_id"].tolist()  # the download holds the table's rows

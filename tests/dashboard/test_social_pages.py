@@ -15,7 +15,7 @@ from etl.pipeline import run_pipeline
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from tests.dashboard.conftest import APP, metrics, signed_in
-from tests.dashboard.interact import click, labels, record_downloads
+from tests.dashboard.page_tools import click, labels, record_downloads
 from tests.etl.test_online_retail import CONFIG as RETAIL_CONFIG
 from tests.etl.test_online_retail import expected_monthly_revenue, raw_lines
 from tests.etl.test_social import raw_tweets
