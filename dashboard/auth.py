@@ -19,22 +19,29 @@ PRINCIPAL = "principal"
 NOTICE = "auth_notice"
 
 
-def require_sign_in() -> Principal:
-    """The signed-in principal; without a live session, draw the sign-in form and stop the run."""
+def resume() -> Principal | None:
+    """The signed-in principal, read afresh from the warehouse; None without a live session (an expired one leaves
+    a notice for the sign-in form)."""
     signed_in = st.session_state.get(PRINCIPAL)
-    if signed_in is not None:
-        resumed = sessions.resume(q.engine(), signed_in.session_id or "")
-        if resumed is not None:
-            st.session_state[PRINCIPAL] = resumed
-            return resumed
-        st.session_state.pop(PRINCIPAL, None)
-        st.session_state[NOTICE] = _("Your session has ended or expired: sign in again.")
+    if signed_in is None:
+        return None
+    resumed = sessions.resume(q.engine(), signed_in.session_id or "")
+    if resumed is not None:
+        st.session_state[PRINCIPAL] = resumed
+        return resumed
+    st.session_state.pop(PRINCIPAL, None)
+    st.session_state[NOTICE] = _("Your session has ended or expired: sign in again.")
+    return None
+
+
+def sign_in() -> None:
+    """Draw the sign-in form and stop the run; a successful sign-in reruns the app on the page the address named.
+    The form: Username, Password, Sign in; a refusal is one sentence that does not say which was wrong."""
     _sign_in_form()
     st.stop()
 
 
 def _sign_in_form() -> None:
-    """The form: Username, Password, Sign in; a refusal is one sentence that does not say which was wrong."""
     st.title("BI Cockpit")
     if NOTICE in st.session_state:
         st.info(st.session_state[NOTICE])

@@ -135,7 +135,9 @@ def test_overview_on_online_retail(retail_app_url, browser):
 
 
 UKRAINIAN_MONTHS = ("січ", "лют", "бер", "квіт", "трав", "черв", "лип", "серп", "вер", "жовт", "лист", "груд")
-LAYOUT_PAGES = ("overview", "retention", "efficiency", "pipeline", "alerts")  # the pages with rows of KPI cards
+LAYOUT_PAGES = {  # the pages with rows of KPI cards: address -> title
+    "overview": "Executive overview", "retention": "Customer retention", "efficiency": "Process efficiency",
+    "pipeline": "CRM pipeline", "alerts": "Alerts"}
 TRUNCATED = """() => Array.from(document.querySelectorAll(
     '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] p'))
     .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
@@ -167,8 +169,12 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
     page = browser.new_page(viewport={"width": width, "height": 1600})
     problems = {}
     for name in LAYOUT_PAGES:
-        page.goto(f"{app_url}/{name}?lang={language}")
+        address = "" if name == "overview" else name  # the default page lives at the root
+        page.goto(f"{app_url}/{address}?lang={language}")  # a link to the page: it opens once signed in
         sign_in(page, language)
+        with speaking(language):
+            title = _(LAYOUT_PAGES[name])
+        page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)  # that page, not the default one
         page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(700)
