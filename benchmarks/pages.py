@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import statistics
 import time
 
 import streamlit as st
@@ -46,29 +47,32 @@ def _sql_alone(engine, statements) -> float:
         return time.perf_counter() - started
 
 
-def measure(url: str) -> list[dict]:
-    """Cold (caches cleared) and warm server-side run time of every page, and its SQL alone."""
+def measure(url: str, repeats: int = 3) -> list[dict]:
+    """Cold (caches cleared) and warm server-side run time of every page, the median of ``repeats`` tries each
+    (a single try on a shared virtual machine varies by a few tenths of a second), and its SQL alone."""
     os.environ["DATABASE_URL"] = url
     engine = get_engine(url)
     principal = _admin_session(engine)
     results = []
     for page in PAGES:
-        st.cache_data.clear()
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.session_state["principal"] = principal  # signed in as an admin: every page opens
-        at.run()  # the entry page with the sidebar, as a browser's first request does
-        statements, stop = _recorder(engine)
-        _read_cached.clear()
-        started = time.perf_counter()
-        at.switch_page(f"views/{page}.py").run()
-        cold = time.perf_counter() - started
-        stop()
-        assert not at.exception, [e.message for e in at.exception]
-        started = time.perf_counter()
-        at.run()
-        warm = time.perf_counter() - started
-        results.append({"page": page, "cold": cold, "warm": warm, "queries": len(statements),
-                        "sql": _sql_alone(engine, statements)})
-        print(f"page {page}: cold {cold:.2f} s, warm {warm:.2f} s, {len(statements)} queries "
-              f"taking {results[-1]['sql']:.2f} s alone", flush=True)
+        colds, warms = [], []
+        for _ in range(repeats):
+            st.cache_data.clear()
+            at = AppTest.from_file(APP, default_timeout=120)
+            at.session_state["principal"] = principal  # signed in as an admin: every page opens
+            at.run()  # the entry page with the sidebar, as a browser's first request does
+            statements, stop = _recorder(engine)
+            _read_cached.clear()
+            started = time.perf_counter()
+            at.switch_page(f"views/{page}.py").run()
+            colds.append(time.perf_counter() - started)
+            stop()
+            assert not at.exception, [e.message for e in at.exception]
+            started = time.perf_counter()
+            at.run()
+            warms.append(time.perf_counter() - started)
+        results.append({"page": page, "cold": statistics.median(colds), "warm": statistics.median(warms),
+                        "queries": len(statements), "sql": _sql_alone(engine, statements)})
+        print(f"page {page}: cold {results[-1]['cold']:.2f} s, warm {results[-1]['warm']:.2f} s (medians of "
+              f"{repeats}), {len(statements)} queries taking {results[-1]['sql']:.2f} s alone", flush=True)
     return results

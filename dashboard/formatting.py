@@ -1,11 +1,12 @@
 """How numbers read on screen: currency, percentages and counts, and the KPI cards built from them."""
 
+import functools
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 from babel.dates import format_date, format_time
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, get_decimal_symbol, get_group_symbol
 
 from dashboard.i18n import N_, _, language, locale, ngettext
 from etl.kpi import CAPTIONS, change, known, ratio
@@ -19,20 +20,28 @@ def _symbol(currency: str | None) -> str:
     return SYMBOLS.get(currency or "", currency or "")
 
 
-def _with_symbol(number: str, currency: str | None) -> str:
-    """'£1,234' in English, '1 234 £' in Ukrainian; the ISO code where there is no symbol."""
+def _with_symbol(number: str, currency: str | None, after: bool | None = None) -> str:
+    """'£1,234' in English, '1 234 £' in Ukrainian (``after``: the symbol follows the number; by default as the
+    session's language writes it); the ISO code where there is no symbol."""
     symbol = _symbol(currency)
     if not symbol:
         return number
     sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
-    if language() == "uk":
+    if language() == "uk" if after is None else after:
         return f"{sign}{digits}{NBSP}{symbol}"
     return f"{sign}{symbol}{'' if symbol in SYMBOLS.values() else ' '}{digits}"
 
 
-def number(value: float, digits: int = 0) -> str:
-    """A number with the locale's separators: 1,234.5 / 1 234,5."""
-    return format_decimal(value, f"#,##0{'.' + '0' * digits if digits else ''}", locale=locale())
+@functools.cache
+def _separators(where: str) -> dict[int, str]:
+    """A str.translate table from Python's '1,234.5' to the locale's group and decimal signs (CLDR, via Babel)."""
+    return {ord(","): get_group_symbol(where), ord("."): get_decimal_symbol(where)}
+
+
+def number(value: float, digits: int = 0, where: str | None = None) -> str:
+    """A number with the locale's separators (``where``: a Babel locale; the session's by default): 1,234.5 /
+    1 234,5. Python formats and Babel's signs replace its own, so a table of thousands of cells stays fast."""
+    return f"{value:,.{digits}f}".translate(_separators(where or locale()))
 
 
 def money(value: float | None, currency: str | None, compact: bool = True) -> str:
@@ -54,10 +63,9 @@ def caption(key: str) -> str:
     return _(CAPTIONS[key])
 
 
-def percent(value: float | None, digits: int = 1) -> str:
+def percent(value: float | None, digits: int = 1, where: str | None = None) -> str:
     """0.1234 -> '12.3%' ('12,3%')."""
-    return "–" if known(value) is None else format_percent(value, f"#,##0.{'0' * digits}%" if digits else "#,##0%",
-                                                              locale=locale())
+    return "–" if known(value) is None else number(value * 100, digits, where) + "%"
 
 
 def count(value: float | None) -> str:
@@ -79,13 +87,22 @@ def times_a_year(value: float | None) -> str:
 
 def day(value) -> str:
     """A date as people read it: '8 Mar 2026' / '8 бер. 2026 р.'."""
-    return format_date(pd.Timestamp(value).date(), "medium", locale=locale())
+    return _day(pd.Timestamp(value).date(), locale())
 
 
 def day_time(value) -> str:
     """A moment to the minute: '8 Mar 2026, 14:05' / '8 бер. 2026 р., 14:05'."""
-    moment = pd.Timestamp(value)
-    return f"{day(moment)}, {format_time(moment.time(), 'HH:mm', locale=locale())}"
+    return _day_time(pd.Timestamp(value).to_pydatetime().replace(second=0, microsecond=0), locale())
+
+
+@functools.lru_cache(maxsize=8192)  # a table's dates repeat: each is worded once per locale
+def _day(value, where: str) -> str:
+    return format_date(value, "medium", locale=where)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_time(moment, where: str) -> str:
+    return f"{_day(moment.date(), where)}, {format_time(moment.time(), 'HH:mm', locale=where)}"
 
 
 def month(value) -> str:
@@ -105,16 +122,18 @@ def signed_percent(relative: float) -> str:
 
 def column_formatter(kind: str, currency: str | None = None):
     """How a table column's cells read: kind 'money', 'money0' (no decimals), 'count', 'number' (two decimals),
-    'percent', 'days', 'date', 'datetime' (to the minute), 'text'."""
+    'percent', 'days', 'date', 'datetime' (to the minute), 'text'. The session's locale is read once here, not
+    once a cell."""
+    where, after = locale(), language() == "uk"
     formatters = {
-        "money": lambda v: _with_symbol(number(v, 2), currency),
-        "money0": lambda v: _with_symbol(number(v), currency),
-        "count": number,
-        "number": lambda v: number(v, 2),
-        "percent": percent,
-        "days": lambda v: number(v, 1),
-        "date": day,
-        "datetime": day_time,
+        "money": lambda v: _with_symbol(number(v, 2, where), currency, after),
+        "money0": lambda v: _with_symbol(number(v, 0, where), currency, after),
+        "count": lambda v: number(v, 0, where),
+        "number": lambda v: number(v, 2, where),
+        "percent": lambda v: percent(v, 1, where),
+        "days": lambda v: number(v, 1, where),
+        "date": lambda v: _day(pd.Timestamp(v).date(), where),
+        "datetime": lambda v: _day_time(pd.Timestamp(v).to_pydatetime().replace(second=0, microsecond=0), where),
     }
     chosen = formatters.get(kind)
     if chosen is None:

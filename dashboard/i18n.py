@@ -73,6 +73,14 @@ def _(message: str) -> str:
     return translation(language()).gettext(message)
 
 
+def worded(values, names: dict[str, str] | None = None):
+    """A pandas Series of codes in the session's language, each distinct value translated once: through
+    ``names`` (code -> message; a code not in it stays as stored, e.g. the source's own words), or, without names,
+    each value being itself a message."""
+    words = {v: (_(names[v]) if v in names else v) if names is not None else _(v) for v in values.dropna().unique()}
+    return values.map(words)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural message for ``n`` in this session's language (Ukrainian has three forms)."""
     return translation(language()).ngettext(singular, plural, n)

@@ -15,9 +15,10 @@ import streamlit as st
 
 from dashboard import auth, safe
 from dashboard import queries as q
-from dashboard.formatting import column_formatter
+from dashboard.formatting import column_formatter, count
 from dashboard.i18n import _, language
 
+SHOWN_ROWS = 1_000
 Column = tuple[str, str]  # (label, kind): kind as in formatting.column_formatter ('money', 'count', 'date', ...)
 
 
@@ -53,12 +54,16 @@ def _selected(key: str, on_click: Callable[[list], None]) -> None:
 def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, currency: str | None = None,
           where=st, everything: pd.DataFrame | None = None, **options) -> None:
     """Draw the frame's ``columns`` (name -> (label, kind)) formatted for the session's locale, and offer them as
-    ``{name}.csv``; ``everything``: the rows the download holds when the table shows only the first of them."""
-    shown = frame[list(columns)]
+    ``{name}.csv``; ``everything``: the rows the download holds when the table shows only the first of them. At most
+    the first SHOWN_ROWS rows are drawn (formatting more only slows the page); the CSV holds them all."""
+    rows = frame[list(columns)] if everything is None else everything[list(columns)]
+    shown = frame[list(columns)].head(SHOWN_ROWS)
     styler = shown.style.format({c: column_formatter(kind, currency) for c, (_label, kind) in columns.items()})
     where.dataframe(styler, hide_index=True, key=key, column_config={c: label for c, (label, _kind) in columns.items()},
                     **options)
-    rows = shown if everything is None else everything[list(columns)]
+    if len(rows) > len(shown):
+        where.caption(_("The table shows the first {shown} of {total} rows; the CSV holds them all.").format(
+            shown=count(len(shown)), total=count(len(rows))))
     download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
 
 

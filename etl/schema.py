@@ -153,6 +153,7 @@ social_mentions = Table(
     Column("author_timezone", String(64)),
     Column("first_response_at", DateTime),  # the brand's first reply, where the data has replies
     Index("ix_mentions_brand", "brand"),
+    Index("ix_mentions_customer", "customer_id"),  # the customer 360° timeline
 )
 
 brands = Table(  # the brands whose mentions are tracked: the own brand(s) and the competitors
@@ -451,6 +452,8 @@ mart_invoices = Table(
     Column("is_paid", Boolean, nullable=False),
     Column("is_overdue", Boolean, nullable=False),  # unpaid past its due date at the latest issue date
     Index("ix_mart_invoices_issued", "issued_date"),
+    Index("ix_mart_invoices_paid", "paid_date", "issued_date", "amount"),  # receivables open on a day
+    Index("ix_mart_invoices_customer", "customer_id"),  # the customer 360° timeline
 )
 
 mart_tickets = Table(
@@ -468,6 +471,7 @@ mart_tickets = Table(
     Column("is_resolved", Boolean, nullable=False),
     Column("satisfaction", Float),
     Index("ix_mart_tickets_opened", "opened_date"),
+    Index("ix_mart_tickets_customer", "customer_id"),  # the customer 360° timeline
 )
 
 mart_opportunities = Table(

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
 from dashboard.formatting import count, day, money, month, percent, tick_prefix, tick_suffix
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, worded
 from dashboard.safe import plot_columns
 
 EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2], "Ticket": PALETTE[1],
@@ -18,17 +18,12 @@ LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("le
 DENSE_COLUMNS = 13  # a heatmap with more columns (a year and more) shows values on hover only, never cramped
 
 
-def words(values: pd.Series, names: dict[str, str]) -> pd.Series:
-    """Codes the code knows in the session's language; anything else (the source's own words) as it is."""
-    return values.map(lambda v: _(names[v]) if v in names else v)
-
-
 def describe_events(events: pd.DataFrame) -> pd.DataFrame:
     """A customer's timeline in words: date, kind (the English event, for colours), event, detail, amount."""
-    states = words(events["state"], STATES)
+    states = worded(events["state"], STATES)
     detail = [" · ".join(part for part in (d, s) if isinstance(part, str) and part)
               for d, s in zip(events["detail"], states)]
-    return pd.DataFrame({"date": events["date"], "kind": events["event"], "event": words(events["event"], EVENT_NAMES),
+    return pd.DataFrame({"date": events["date"], "kind": events["event"], "event": worded(events["event"], EVENT_NAMES),
                          "detail": detail, "amount": events["amount"]})
 
 

@@ -147,9 +147,16 @@ def cache_key() -> tuple[int, int, int]:
 
 def read(statement: Select) -> pd.DataFrame:
     """Run a statement (cached per data version) and return a frame with its date columns parsed."""
-    compiled = statement.compile(dialect=engine().dialect)
-    params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in compiled.params.items()))
-    return _read_cached(database_url(), cache_key(), compiled.string, params, statement)
+    sql, params = _compiled(statement, engine().dialect)
+    return _read_cached(database_url(), cache_key(), sql, params, statement)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(statement: Select, dialect) -> tuple[str, tuple]:
+    """A statement's SQL and parameters; a statement built once (the table probes) is compiled once."""
+    compiled = statement.compile(dialect=dialect)
+    return compiled.string, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                         for k, v in compiled.params.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -182,10 +189,14 @@ def tables_with_rows() -> set[str]:
     """The warehouse tables that hold at least one row (each probe stops at its first row, unlike a count)."""
     if data_version() == 0:
         return set()
-    probes = [select(literal(t.name).label("table"), exists(select(literal(1)).select_from(t)).label("filled"))
-              for t in CANONICAL_TABLES + MART_TABLES]
-    frame = read(union_all(*probes))
+    frame = read(_probes())
     return {table for table, filled in zip(frame["table"], frame["filled"]) if filled}
+
+
+@functools.cache
+def _probes() -> Select:
+    return union_all(*[select(literal(t.name).label("table"), exists(select(literal(1)).select_from(t)).label("filled"))
+                       for t in CANONICAL_TABLES + MART_TABLES])
 
 
 def has_rows(*tables: str) -> bool:
@@ -231,12 +242,14 @@ def region_options() -> list[str]:
 def date_bounds() -> tuple[date, date] | None:
     """First and last day with an order, a deal or a social mention, or None when there are none."""
     f, o = mart_order_fulfilment, mart_opportunities
-    days = union_all(select(f.c.order_date.label("day")), select(o.c.created_date), select(o.c.closed_date),
-                     select(schema.mart_mentions.c.posted_date)).subquery()
-    frame = read(select(func.min(days.c.day).label("first"), func.max(days.c.day).label("last")))
-    if frame.empty or pd.isna(frame.iloc[0, 0]):
+    columns = (f.c.order_date, o.c.created_date, o.c.closed_date, schema.mart_mentions.c.posted_date)
+    # one min() or max() per subquery: each reads one end of its column's index instead of the whole table
+    ends = [select(func.min(c)).scalar_subquery().label(f"first_{i}") for i, c in enumerate(columns)] + [
+        select(func.max(c)).scalar_subquery().label(f"last_{i}") for i, c in enumerate(columns)]
+    found = pd.to_datetime(read(select(*ends)).iloc[0], format="ISO8601").dropna()
+    if found.empty:
         return None
-    return pd.to_datetime(frame.iloc[0, 0]).date(), pd.to_datetime(frame.iloc[0, 1]).date()
+    return found.min().date(), found.max().date()
 
 
 def where_scope(statement: Select, table, filters: Filters) -> Select:

@@ -8,7 +8,7 @@ from access.roles import ROLES
 from dashboard import auth, safe, show
 from dashboard import queries as q
 from dashboard.formatting import count
-from dashboard.i18n import _
+from dashboard.i18n import _, worded
 
 TRAIL_ROWS = 2000  # the newest events the page shows and offers
 
@@ -16,11 +16,6 @@ TRAIL_ROWS = 2000  # the newest events the page shows and offers
 def role_name(role: str | None) -> str:
     """A role in the session's language; '—' for none."""
     return _(auth.ROLE_NAMES[role]) if role in auth.ROLE_NAMES else role or "—"
-
-
-def coded(values: pd.Series, names: dict[str, str]) -> pd.Series:
-    """Codes (an audit action, an outcome) in the session's language; an unknown code as stored."""
-    return values.map(lambda v: _(names[v]) if v in names else v)
 
 
 def _done(message: str) -> None:
@@ -103,7 +98,7 @@ actor = left.selectbox(_("Who"), list(everyone), format_func=everyone.get, key="
 actions = {None: _("every action")} | {code: _(name) for code, name in audit.ACTIONS.items()}
 action = right.selectbox(_("What"), list(actions), format_func=actions.get, key="admin_audit_action")
 trail = audit.trail(engine, TRAIL_ROWS, actor, action)
-trail["action"], trail["outcome"] = coded(trail["action"], audit.ACTIONS), coded(trail["outcome"], audit.OUTCOMES)
+trail["action"], trail["outcome"] = worded(trail["action"], audit.ACTIONS), worded(trail["outcome"], audit.OUTCOMES)
 show.table(trail, {"at": (_("When"), "datetime"), "actor": (_("Who"), "text"), "action": (_("What"), "text"),
                    "target": (_("Target"), "text"), "outcome": (_("Outcome"), "text"),
                    "detail": (_("Detail"), "text")}, "audit-trail", "admin_audit")

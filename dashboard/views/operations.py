@@ -21,7 +21,6 @@ from refresh.progress import read_progress
 DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
 CONFIGS = sorted((PROJECT_ROOT / "etl" / "sources").glob("*.yaml"))
 URL = database_url()
-REJECTED_SHOWN = 2000  # rejected rows the table shows; the download holds every one that matches
 STATUSES = {"success": N_("success"), "warning": N_("warning"), "failed": N_("failed"), "running": N_("running"),
             "aborted": N_("aborted")}
 STEPS = [  # a refresh's step as the progress file names it (English, from the worker) -> as shown
@@ -197,7 +196,5 @@ table = middle.selectbox(_("Table"), list(choices), format_func=choices.get, key
 search = right.text_input(_("Reason or value contains"), key="ops_rejected_search")
 REJECTED = {"table_name": (_("Table"), "text"), "source_ref": (_("Where"), "text"), "reason": (_("Reason"), "text"),
             "payload": (_("Original values"), "text")}
-show.table(operations.rejected(run_id, table, search, limit=REJECTED_SHOWN), REJECTED, f"rejected-run-{run_id}",
+show.table(operations.rejected(run_id, table, search, limit=show.SHOWN_ROWS), REJECTED, f"rejected-run-{run_id}",
            "ops_rejected", everything=operations.rejected(run_id, table, search, limit=None))
-st.caption(_("Showing up to {shown} of {total} rejected rows of run {run}; the download (CSV) holds every row that "
-             "matches.").format(shown=count(REJECTED_SHOWN), total=count(by_table["rows"].sum()), run=run_id))

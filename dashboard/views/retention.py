@@ -8,7 +8,7 @@ from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
 from dashboard.formatting import caption, count, day, money, number, percent
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import _, ngettext, worded
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
@@ -81,7 +81,7 @@ totals = sales.period_kpis(chosen)
 margin_rate = ratio(totals["gross_margin"], totals["net_revenue"])
 churn = customers.annual_churn(chosen)
 rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
-rfm["segment_name"] = rfm["segment"].map(_)
+rfm["segment_name"] = worded(rfm["segment"])
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
 show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm", on_click=pick_segments)
 st.caption(caption("rfm") + " " + _("Click a segment to list its customers below."))
@@ -153,8 +153,8 @@ said = social.customer_mentions(picked, chosen)  # Social CRM: what this custome
 if not said.empty:
     st.markdown(_("**Social mentions** ({count}): what the customer posted, with its sentiment.").format(
         count=count(len(said))))
-    show.table(said.assign(label=charts.words(said["label"], charts.SENTIMENTS),
-                           label_source=charts.words(said["label_source"], charts.LABEL_SOURCES)),
+    show.table(said.assign(label=worded(said["label"], charts.SENTIMENTS),
+                           label_source=worded(said["label_source"], charts.LABEL_SOURCES)),
                {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "text"),
                 "platform": (_("Platform"), "text"), "label": (_("Sentiment"), "text"),
                 "label_source": (_("Labelled by"), "text"), "sentiment": (_("Score"), "number"),

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard.charts import social as charts
 from dashboard.formatting import caption, count, duration, percent, scorer_sentence
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _, ngettext, worded
 from dashboard.queries import social
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 
@@ -111,7 +111,7 @@ if picked_brands or picked_platforms:
     note.caption(clicked_note(picked_brands, picked_platforms))
     undo.button(_("Show every brand and platform"), key="social_show_all", on_click=show_everything)
 worst = social.most_negative(chosen, picked_brands, picked_platforms)
-worst["label_source"] = worst["label_source"].map(lambda s: _(LABEL_SOURCES[s]) if s in LABEL_SOURCES else s)
+worst["label_source"] = worded(worst["label_source"], LABEL_SOURCES)
 show.table(worst, {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "text"),
                    "platform": (_("Platform"), "text"), "author": (_("Author"), "text"),
                    "customer_id": (_("Customer"), "text"), "topic": (_("Topic"), "text"),
