@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alerts.config import load_config
 from alerts.engine import evaluate
-from benchmarks import etl_load, forecast_speed, page_matrix, pages, real_data, sentiment
+from benchmarks import etl_load, first_page, forecast_speed, page_matrix, pages, real_data, sentiment
 from benchmarks.databases import fresh_postgres, fresh_sqlite, postgres_available
 from etl.db import get_engine
 from forecasting.runner import run_forecasts
@@ -140,6 +140,8 @@ def main() -> None:
     source = etl_load.demo_source(SCALE)
     lines = len(source.extract()["order_lines"].frame)
     sections = [demo_section(measure_loads(source), lines), pages_section(measure_pages(source), lines)]
+    with fresh_sqlite() as demo_url:
+        sections.append(first_page.section(first_page.measure(demo_url, *first_page.demo_warehouse(demo_url))))
     with fresh_sqlite() as retail_url:
         retail = real_data.load_online_retail(fresh_sqlite, retail_url)
         print(f"Online Retail: raw insert {retail.raw_seconds:.1f} s, full load {retail.etl_seconds:.1f} s", flush=True)

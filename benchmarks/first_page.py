@@ -24,6 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 STARTS = 3
 TARGET = 2.0
 CHARTS = 2  # the overview's revenue trend and revenue by department
+DRAWN = """(charts) => [...document.querySelectorAll('h1')].some(h => h.textContent.includes('Executive overview'))
+    && [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot .main-svg')]
+        .filter(svg => !svg.closest('.st-key-chart_preload')).length >= charts"""
 
 
 def demo_warehouse(url: str) -> tuple[str, str]:
@@ -82,9 +85,7 @@ def measure(url: str, user: str, password: str, starts: int = STARTS) -> dict:
                 page.get_by_role("textbox", name="Password").fill(password)
                 clicked = time.perf_counter()
                 page.get_by_role("button", name="Sign in").click()
-                page.wait_for_function(
-                    f"document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot .main-svg').length "
-                    f">= {CHARTS}", timeout=60_000, polling=50)
+                page.wait_for_function(DRAWN, arg=CHARTS, timeout=60_000, polling=50)
                 charts.append(time.perf_counter() - clicked)
                 page.close()
             finally:
@@ -103,8 +104,11 @@ def section(result: dict) -> str:
 
 `streamlit run dashboard/app.py` started afresh {len(charts)} times on the demo warehouse (as `make run` loads it);
 each time Chromium opens the address, signs in through the form, and waits for the executive overview's
-{CHARTS} charts to be drawn. Nothing is cached between starts. Target: charts drawn under {TARGET:.0f} s after
-signing in: median **{median:.2f} s** ({'met' if median < TARGET else 'NOT MET'}).
+{CHARTS} charts to be drawn. Nothing is cached between starts. While the form waits, the server warms its modules
+and Plotly's template in a background thread and the browser loads Plotly's code through an empty chart it never
+shows (dashboard/warmup.py, dashboard/auth.py); the first column is Streamlit's own start in the browser.
+Target: charts drawn under {TARGET:.0f} s after signing in: median **{median:.2f} s**
+({'met' if median < TARGET else 'NOT MET'}).
 
 | start | address to sign-in form (s) | sign-in to charts drawn (s) |
 |---:|---:|---:|

@@ -38,7 +38,17 @@ def sign_in() -> None:
     """Draw the sign-in form and stop the run; a successful sign-in reruns the app on the page the address named.
     The form: Username, Password, Sign in; a refusal is one sentence that does not say which was wrong."""
     _sign_in_form()
+    _preload_charts()
     st.stop()
+
+
+def _preload_charts() -> None:
+    """An empty chart the visitor never sees (dashboard/assets/layout.css hides it): the browser fetches and starts
+    Plotly's code while the visitor types, so the first page's charts draw as soon as they arrive."""
+    import plotly.graph_objects as go
+
+    with st.container(key="chart_preload"):
+        st.plotly_chart(go.Figure(), key="chart_preload_figure", config={"displayModeBar": False})
 
 
 def _sign_in_form() -> None:
