@@ -46,8 +46,9 @@ def section(result: dict) -> str:
     return f"""## Page matrix
 
 Every page under AppTest on every warehouse of the matrix (demo, Online Retail, CRM sample, Olist, Northwind
-on PostgreSQL, empty, CRM-only, ERP-only) under every filter (default, each department, each region, a full
-year, a period without data, a single day), with the invariants test beside it, on 2 pytest-xdist workers:
-{result['runs']:,} page runs. Building the warehouses and running: **{result['cold']:.0f} s**; on warehouses
+on PostgreSQL, empty, CRM-only, ERP-only, airline tweets, hostile names) under every filter (default, each
+department, each region, a full year, a period without data, a single day), again in Ukrainian (default, no
+data, a single day), with the invariants test beside it, on 2 pytest-xdist workers: {result['runs']:,} page runs
+in English. Building the warehouses and running: **{result['cold']:.0f} s**; on warehouses
 already built: **{result['warm']:.0f} s**.
 """
