@@ -35,24 +35,24 @@ def measure_loads(source) -> list[etl_load.LoadResult]:
     return results
 
 
-def _load_table(results: list[etl_load.LoadResult], target: str) -> str:
+def _load_table(results: list[etl_load.LoadResult], target) -> str:
+    """The table of loads; ``target``: the target column's text for a result."""
     rows = "\n".join(
         f"| {r.database} | {r.rows:,} | {r.raw_seconds:.1f} | {r.rows / r.raw_seconds:,.0f} | {r.etl_seconds:.1f} "
-        f"| {r.rows / r.etl_seconds:,.0f} | **{r.ratio:.2f}** | {target} |"
+        f"| {r.rows / r.etl_seconds:,.0f} | **{r.ratio:.2f}** | {target(r)} |"
         for r in results)
     return ("| database | rows | raw insert (s) | raw rows/s | ETL (s) | ETL rows/s | ETL / raw rate | target |\n"
             "|---|---:|---:|---:|---:|---:|---:|---|\n" + rows)
 
 
 def demo_section(results, lines: int) -> str:
-    met = all(r.ratio >= 0.5 for r in results)
     return f"""## ETL load: demo company, {lines:,} order lines
 
 The whole ETL (validate, load, marts) against a raw bulk insert of the same rows into an empty database of
 the same kind and schema, measured in the same run (executemany on SQLite, COPY on PostgreSQL). The raw
 insert gets its rows already converted; the ETL pays for that conversion too.
 
-{_load_table(results, "ETL / raw >= 0.5: " + ("met" if met else "NOT MET"))}
+{_load_table(results, lambda r: "ETL / raw >= 0.5: " + ("met" if r.ratio >= 0.5 else "NOT MET"))}
 """
 
 
@@ -63,7 +63,7 @@ The full load from the gzipped CSV (read, map, validate, load, marts) against a 
 mapped rows into an empty SQLite warehouse, in the same run. Target: the full load under 5 s:
 **{result.etl_seconds:.1f} s** ({'met' if result.etl_seconds < 5 else 'NOT MET'}).
 
-{_load_table([result], "under 5 s")}
+{_load_table([result], lambda r: "under 5 s")}
 """
 
 
