@@ -4,21 +4,16 @@ charts drawn, on the demo company as `make run` serves it (a fresh server each t
 ``python -m benchmarks.first_page`` runs this section alone and prints it.
 """
 
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 
 from access.users import add_user, random_password
 from alerts.config import load_config
 from alerts.engine import evaluate
-from etl.db import PROJECT_ROOT, get_engine
+from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.sources.demo import DemoSource
+from tests.served import streamlit_app
 
 CHROMIUM = "/usr/bin/chromium"
 STARTS = 3
@@ -40,30 +35,6 @@ def demo_warehouse(url: str) -> tuple[str, str]:
     return "bench-browser", password
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    streamlit = shutil.which("streamlit", path=str(os.path.dirname(sys.executable)))
-    process = subprocess.Popen([streamlit, "run", "dashboard/app.py", "--server.port", str(port)], cwd=PROJECT_ROOT,
-                               env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"Streamlit did not answer on {base} within 60 s")
-
-
 def measure(url: str, user: str, password: str, starts: int = STARTS) -> dict:
     """Seconds from the sign-in click to the overview's charts drawn, and from opening the address to the sign-in
     form, for ``starts`` fresh server starts."""
@@ -74,8 +45,7 @@ def measure(url: str, user: str, password: str, starts: int = STARTS) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         for _ in range(starts):
-            process, base = _serve(url)
-            try:
+            with streamlit_app(url) as base:
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
                 opened = time.perf_counter()
                 page.goto(base)
@@ -88,9 +58,6 @@ def measure(url: str, user: str, password: str, starts: int = STARTS) -> dict:
                 page.wait_for_function(DRAWN, arg=CHARTS, timeout=60_000, polling=50)
                 charts.append(time.perf_counter() - clicked)
                 page.close()
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
         browser.close()
     return {"charts": charts, "forms": forms}
 

@@ -68,7 +68,7 @@ def _sign_in_form() -> None:
     try:
         signed_in = users.authenticate(q.engine(), username.strip(), password)
     except users.AccessError as error:
-        st.error(_(str(error)))
+        st.error(str(error))  # worded in the session's language by access.users
         return
     st.session_state[PRINCIPAL] = sessions.start(q.engine(), signed_in)
     st.session_state.pop(NOTICE, None)
@@ -92,7 +92,7 @@ def stop_if_denied(principal: Principal) -> None:
     reason = principal.denial()
     if reason:
         st.title("BI Cockpit")
-        st.warning(_(reason))
+        st.warning(reason)  # worded in the session's language by Principal.denial
         st.stop()
 
 

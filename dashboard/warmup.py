@@ -31,6 +31,8 @@ def _warm() -> None:
         for language in i18n.LANGUAGES:
             with i18n.speaking(language):
                 charts.layout(go.Figure(go.Bar(x=[1], y=["a"], orientation="h")), i18n._("Sales forecast")).to_json()
-                formatting.money(1234.5, "GBP"), formatting.day("2026-01-01"), charts.plotly_locale()
+                formatting.money(1234.5, "GBP")
+                formatting.day("2026-01-01")
+                charts.plotly_locale()
     except Exception:  # a warm-up that fails only leaves the first page slower
         log.exception("warm-up failed")

@@ -4,13 +4,6 @@ Saves a screenshot of every page into docs/screenshots/ (the README shows them).
 through Playwright; never downloads a browser.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +20,7 @@ from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
+from tests.served import streamlit_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,12 +41,6 @@ def sign_in(page, language: str = "en") -> None:
         page.get_by_role("textbox", name=_("Username")).fill(USER)
         page.get_by_role("textbox", name=_("Password")).fill(PASSWORD)
         page.get_by_role("button", name=_("Sign in")).click()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -81,30 +69,8 @@ def retail_app_url(tmp_path_factory, datasets):
 
 
 def _serve(url: str):
-    port = _free_port()
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(
-        [streamlit, "run", "dashboard/app.py", "--server.port", str(port)], cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base)
+    with streamlit_app(url) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_until_healthy(base: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"Streamlit did not answer on {base} within {seconds:.0f} s")
 
 
 @pytest.fixture(scope="module")

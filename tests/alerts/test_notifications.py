@@ -2,7 +2,6 @@
 
 import email
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -17,6 +16,7 @@ from etl.pipeline import run_pipeline
 from etl.schema import alert_events
 from etl.sources import FrameSource
 from tests.fixtures import incident_frames
+from tests.served import free_port
 
 
 class Inbox:
@@ -33,7 +33,7 @@ class Inbox:
 @pytest.fixture
 def smtp():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller.port, inbox
     controller.stop()
@@ -56,12 +56,6 @@ def webhook():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/hook", received
     server.shutdown()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _config(channels: dict, routes: list) -> AlertConfig:
@@ -101,7 +95,7 @@ def test_each_department_gets_its_alerts_by_email_and_webhook(sqlite_url, smtp, 
 
 
 def test_a_failing_channel_is_retried_logged_and_never_breaks_the_run(sqlite_url, caplog):
-    dead = f"http://127.0.0.1:{_free_port()}/nobody-listens"
+    dead = f"http://127.0.0.1:{free_port()}/nobody-listens"
     config = _config({"dead": {"type": "webhook", "url": dead}}, [{"channels": ["dead"]}])
     engine = _engine(sqlite_url)
     result = evaluate(engine, config)
