@@ -7,12 +7,14 @@ takes COPY: straight into the table to insert, or into a temporary staging table
 
 import numpy as np
 import pandas as pd
+import pyarrow
 from sqlalchemy import Connection, Date, DateTime, Float, Table
 
 from etl.schema import primary_key
 
-SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # the storage format SQLAlchemy itself uses, so it reads them back
-SQLITE_DATE = "%Y-%m-%d"
+STORED_TIMESTAMP = pyarrow.timestamp("us")
+"""Timestamps are written as text 'YYYY-MM-DD HH:MM:SS.ffffff' (Arrow's cast of microsecond timestamps): the
+storage format SQLAlchemy itself uses on SQLite, so it reads them back, and a literal PostgreSQL's COPY takes."""
 
 
 def to_rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
@@ -23,10 +25,8 @@ def to_rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
 
 def _column_values(values: pd.Series, sql_type) -> list:
     missing = values.isna().to_numpy()
-    if isinstance(sql_type, DateTime):
-        out = values.dt.strftime(SQLITE_DATETIME).to_numpy(dtype=object)
-    elif isinstance(sql_type, Date):
-        out = values.dt.strftime(SQLITE_DATE).to_numpy(dtype=object)
+    if isinstance(sql_type, (DateTime, Date)):
+        out = _stamp_text(values, pyarrow.date32() if isinstance(sql_type, Date) else STORED_TIMESTAMP)
     elif isinstance(sql_type, Float):
         out = values.to_numpy(dtype=float, na_value=np.nan).astype(object)
     else:
@@ -34,6 +34,14 @@ def _column_values(values: pd.Series, sql_type) -> list:
     if missing.any():
         out[missing] = None
     return out.tolist()
+
+
+def _stamp_text(values: pd.Series, arrow_type: pyarrow.DataType) -> np.ndarray:
+    """Dates or timestamps as text through Arrow's cast (many times faster than strftime); wall time kept."""
+    if values.dt.tz is not None:
+        values = values.dt.tz_localize(None)
+    stamps = pyarrow.array(values, from_pandas=True).cast(STORED_TIMESTAMP, safe=False)  # nanoseconds cut
+    return stamps.cast(arrow_type).cast(pyarrow.string()).to_numpy(zero_copy_only=False)
 
 
 def _quote(conn: Connection, name: str) -> str:

@@ -6,6 +6,8 @@ The order-level mart comes first and carries each order's date, department and r
 join one narrow table instead of repeating the work.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, select, true
 
 from etl.kpi import CANCELLED, DEFAULT_STAGE_PROBABILITY, STAGE_PROBABILITY, line_cost, line_value
@@ -29,7 +31,7 @@ from etl.schema import (
     purchase_orders,
     tickets,
 )
-from etl.social import build_social
+from etl.social import read_social, score_social, write_social
 from etl.sqlfunc import day_of, days_between, month_index, month_of
 
 UNKNOWN_REGION = "Unknown"
@@ -215,7 +217,17 @@ MARTS = [  # the customer-month and daily-sales marts read mart_order_fulfilment
 
 
 def build_marts(conn: Connection) -> dict[str, int]:
-    """Rebuild every mart inside the caller's transaction; returns the row count of each."""
+    """Rebuild every mart inside the caller's transaction; returns the row count of each. The mentions are scored
+    in a worker thread while the database builds the SQL marts: the driver releases Python's lock while a statement
+    runs, so the scoring uses the second core instead of waiting for the SQL."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        social = worker.submit(score_social, read_social(conn))
+        counts = _build_sql_marts(conn)
+        counts.update(write_social(conn, social.result()))
+    return counts
+
+
+def _build_sql_marts(conn: Connection) -> dict[str, int]:
     counts = {}
     for mart, build in MARTS:
         conn.execute(delete(mart))
@@ -226,5 +238,4 @@ def build_marts(conn: Connection) -> dict[str, int]:
         for index in mart.indexes:
             index.create(conn)
         counts[mart.name] = conn.execute(select(func.count()).select_from(mart)).scalar_one()
-    counts.update(build_social(conn))
     return counts

@@ -1,13 +1,15 @@
 """Social marts: each mention with its effective sentiment, the words of the negative ones, and how the scorer
 was chosen.
 
-Runs at the end of ``build_marts`` inside the load's transaction. The canonical ``social_mentions`` keeps what
-the source said (people's labels); ``mart_mentions`` adds the scorer's labels for the rest, so a rerun of the
-same input gives the same marts.
+Built by ``build_marts`` inside the load's transaction in three steps: ``read_social`` (on the load's connection),
+``score_social`` (pure: no database, so it can run while the database builds the SQL marts) and ``write_social``.
+The canonical ``social_mentions`` keeps what the source said (people's labels); ``mart_mentions`` adds the scorer's
+labels for the rest, so a rerun of the same input gives the same marts.
 """
 
 import html
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -22,11 +24,30 @@ from etl.schema import (
     mart_sentiment_scorer,
     social_mentions,
 )
-from etl.sentiment import score_mentions
+from etl.sentiment import Evaluation, score_mentions
 
 UNKNOWN_REGION, UNBRANDED = "Unknown", "Unbranded"
 _WORD = re.compile(r"[a-z][a-z']{2,}")
 _NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
+
+
+@dataclass
+class SocialInput:
+    """What the social marts are built from: every mention, and the own and tracked brands."""
+
+    mentions: pd.DataFrame
+    own: set[str]
+    tracked: set[str]
+
+
+@dataclass
+class SocialMarts:
+    """The rows of the social marts (``evaluation`` None when there is no mention)."""
+
+    mentions: pd.DataFrame
+    terms: pd.DataFrame
+    evaluation: Evaluation | None = None
+    scored: int = 0
 
 
 def read_mentions(conn: Connection) -> pd.DataFrame:
@@ -34,7 +55,8 @@ def read_mentions(conn: Connection) -> pd.DataFrame:
     m = social_mentions
     statement = (select(*m.c, customers.c.region)
                  .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)))
-    frame = pd.DataFrame(conn.execute(statement).all(), columns=[*m.c.keys(), "region"])
+    rows = [tuple(row) for row in conn.execute(statement)]  # plain tuples: pandas probes Row objects slowly
+    frame = pd.DataFrame(rows, columns=[*m.c.keys(), "region"])
     for column in ("posted_at", "first_response_at"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     return frame
@@ -74,24 +96,35 @@ def terms(mentions: pd.DataFrame, names: set[str]) -> pd.DataFrame:
     return frame.drop_duplicates().reset_index(drop=True)
 
 
-def build_social(conn: Connection) -> dict[str, int]:
-    """Score the mentions and rebuild the social marts; returns their row counts."""
+def read_social(conn: Connection) -> SocialInput:
+    """The mentions and brands, read on the load's connection (so the rows of this load are seen)."""
+    return SocialInput(read_mentions(conn), *brand_sets(conn))
+
+
+def score_social(social: SocialInput) -> SocialMarts:
+    """Score the mentions and shape the social marts' rows; touches no database."""
+    if social.mentions.empty:
+        return SocialMarts(pd.DataFrame(), pd.DataFrame())
+    names = social.tracked | set(social.mentions["brand"].dropna())
+    scored, evaluation = score_mentions(social.mentions, sorted(names))
+    mart = mention_mart(scored, social.own, social.tracked)
+    words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
+    return SocialMarts(mart, words, evaluation, int((scored["label_source"] != "person").sum()))
+
+
+def write_social(conn: Connection, marts: SocialMarts) -> dict[str, int]:
+    """Replace the social marts' rows; returns their row counts."""
     for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer):
         conn.execute(delete(mart))
-    mentions = read_mentions(conn)
-    if mentions.empty:
-        return {mart_mentions.name: 0, mart_mention_terms.name: 0, mart_sentiment_scorer.name: 0}
-    own, tracked = brand_sets(conn)
-    names = tracked | set(mentions["brand"].dropna())
-    scored, evaluation = score_mentions(mentions, sorted(names))
-    mart = mention_mart(scored, own, tracked)
-    write(conn, mart_mentions, mart, "insert")
-    words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
-    write(conn, mart_mention_terms, words, "insert")
-    conn.execute(insert(mart_sentiment_scorer).values(
-        scorer=evaluation.scorer, method=evaluation.method, labelled=evaluation.labelled,
-        train_rows=evaluation.train_rows, test_rows=evaluation.test_rows,
-        split_at=None if evaluation.split_at is None else evaluation.split_at.to_pydatetime(),
-        accuracy=evaluation.accuracy, macro_f1=evaluation.macro_f1, lexicon_accuracy=evaluation.lexicon_accuracy,
-        lexicon_macro_f1=evaluation.lexicon_macro_f1, scored=int((scored["label_source"] != "person").sum())))
-    return {mart_mentions.name: len(mart), mart_mention_terms.name: len(words), mart_sentiment_scorer.name: 1}
+    write(conn, mart_mentions, marts.mentions, "insert")
+    write(conn, mart_mention_terms, marts.terms, "insert")
+    evaluation = marts.evaluation
+    if evaluation is not None:
+        conn.execute(insert(mart_sentiment_scorer).values(
+            scorer=evaluation.scorer, method=evaluation.method, labelled=evaluation.labelled,
+            train_rows=evaluation.train_rows, test_rows=evaluation.test_rows,
+            split_at=None if evaluation.split_at is None else evaluation.split_at.to_pydatetime(),
+            accuracy=evaluation.accuracy, macro_f1=evaluation.macro_f1, lexicon_accuracy=evaluation.lexicon_accuracy,
+            lexicon_macro_f1=evaluation.lexicon_macro_f1, scored=marts.scored))
+    return {mart_mentions.name: len(marts.mentions), mart_mention_terms.name: len(marts.terms),
+            mart_sentiment_scorer.name: int(evaluation is not None)}

@@ -106,23 +106,35 @@ def _beyond_limits(cast: pd.Series, column) -> pd.Series | None:
         bad = cast.notna() & (cast.abs() > LARGEST_INTEGER)
         reason = f"{name}: {{!r}} is beyond the largest whole number the warehouse holds ({LARGEST_INTEGER:,})"
     elif isinstance(sql_type, (String, Text)) and (pd.api.types.is_string_dtype(cast) or cast.dtype == object):
-        text = cast.where(cast.isna(), cast.astype(str))
-        nul = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
-        length = getattr(sql_type, "length", None)
-        long = (text.str.len() > length).fillna(False).astype(bool) if length else nul & False
-        reasons = pd.Series(f"{name}: contains a NUL byte (\\x00), which no database column holds: remove it",
-                            index=cast.index)[nul]
-        reasons = pd.concat([reasons, text[long & ~nul].map(
-            lambda v: f"{name}: {v[:20]!r}... is {len(v):,} characters, longer than the {length} the column holds")])
-        return reasons if len(reasons) else None
+        return _text_beyond_limits(cast, name, getattr(sql_type, "length", None))
     else:
         return None
     return cast[bad].map(reason.format) if bad.any() else None
 
 
+def _text_beyond_limits(values: pd.Series, name: str, length: int | None) -> pd.Series | None:
+    """Reasons for text with a NUL byte or longer than the column holds: one pass in Arrow over the column, and a
+    row-by-row look only when it finds one."""
+    text = pyarrow.array(values if pd.api.types.is_string_dtype(values) else values.where(
+        values.isna(), values.astype(str)), type=pyarrow.string(), from_pandas=True)
+    nul = _flags(pyarrow.compute.match_substring(text, "\x00"))
+    long = _flags(pyarrow.compute.greater(pyarrow.compute.utf8_length(text), length)) & ~nul if length else nul & False
+    if not nul.any() and not long.any():
+        return None
+    reasons = pd.Series(f"{name}: contains a NUL byte (\\x00), which no database column holds: remove it",
+                        index=values.index)[nul]
+    return pd.concat([reasons, values[long].astype(str).map(
+        lambda v: f"{name}: {v[:20]!r}... is {len(v):,} characters, longer than the {length} the column holds")])
+
+
+def _flags(mask: pyarrow.Array) -> np.ndarray:
+    """An Arrow boolean array as numpy booleans, missing as False."""
+    return pyarrow.compute.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
 def _cast(values: pd.Series, sql_type) -> pd.Series:
     if isinstance(sql_type, (Float, Integer)):
-        number = values if pd.api.types.is_numeric_dtype(values) and values.dtype != bool else _to_number(
+        number = values if pd.api.types.is_numeric_dtype(values) and values.dtype != bool else to_number(
             values, pyarrow.int64() if isinstance(sql_type, Integer) else pyarrow.float64())
         if isinstance(sql_type, Integer):
             return number.where(number.isna() | (number == np.round(number))).astype("Int64")
@@ -138,7 +150,7 @@ def _cast(values: pd.Series, sql_type) -> pd.Series:
     return values.astype(str).where(values.notna())
 
 
-def _to_number(values: pd.Series, arrow_type: pyarrow.DataType) -> pd.Series:
+def to_number(values: pd.Series, arrow_type: pyarrow.DataType = pyarrow.float64()) -> pd.Series:
     """Values as numbers, missing where unreadable: Arrow's cast when every value reads as ``arrow_type`` (the
     common case, many times faster), pandas' parser when some do not (so each bad value is found and reported)."""
     try:

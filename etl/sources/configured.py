@@ -186,9 +186,9 @@ def _read_file(where: str, path: Path, spec: FileInput) -> pd.DataFrame:
         if kind == "xlsx":
             return pd.read_excel(path, sheet_name=spec.sheet, dtype=str, skiprows=spec.skip_rows,
                                  na_values=spec.null_values, keep_default_na=False)
-        return pd.read_csv(path, dtype=str, sep=spec.delimiter or ("\t" if kind == "tsv" else ","),
-                           encoding=spec.encoding, skiprows=spec.skip_rows, na_values=spec.null_values,
-                           keep_default_na=False)
+        return _read_text(path, dtype=str, sep=spec.delimiter or ("\t" if kind == "tsv" else ","),
+                          encoding=spec.encoding, skiprows=spec.skip_rows, na_values=spec.null_values,
+                          keep_default_na=False)
     except UnicodeDecodeError as error:
         raise EtlError(f"{where}.files.encoding: {path.name} is not {spec.encoding} (byte {error.start}): "
                        "set the file's encoding, e.g. latin-1 or cp1252.") from None
@@ -198,6 +198,15 @@ def _read_file(where: str, path: Path, spec: FileInput) -> pd.DataFrame:
     except (EOFError, OSError, zlib.error, zipfile.BadZipFile) as error:
         raise EtlError(f"{where}.files: {path.name} is corrupt or truncated ({_brief(error)}): copy or export the "
                        "file again.") from None
+
+
+def _read_text(path: Path, **options) -> pd.DataFrame:
+    """A delimited text file through Arrow's reader (several times faster on large files); when Arrow cannot read
+    it, through pandas' own parser, whose errors name the line and are reported as such."""
+    try:
+        return pd.read_csv(path, engine="pyarrow", **options)
+    except Exception:  # whatever Arrow stumbles on is read again by the parser that explains it
+        return pd.read_csv(path, **options)
 
 
 def _brief(error: Exception) -> str:

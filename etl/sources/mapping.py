@@ -15,6 +15,7 @@ from sqlalchemy import Float, Integer, Table
 
 from etl.errors import EtlError
 from etl.sources.config import ColumnSpec, Condition, TableSpec
+from etl.validate import to_number
 
 FORMAT_SAMPLE = 10
 """A date format that reads none of at least this many values is a config mistake (the run stops); fewer
@@ -48,7 +49,7 @@ def condition_mask(frame: pd.DataFrame, condition: Condition) -> pd.Series:
     if condition.empty is not None:
         mask &= values.isna() == condition.empty
     if condition.less_than is not None or condition.greater_than is not None:
-        number = pd.to_numeric(values, errors="coerce")
+        number = to_number(values)
         if condition.less_than is not None:
             mask &= number < condition.less_than
         if condition.greater_than is not None:
@@ -81,26 +82,33 @@ def referenced_columns(spec: TableSpec) -> list[tuple[str, str]]:
     return found
 
 
-def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimals: dict[str, str],
-            where: str) -> tuple[pd.Series, pd.Series]:
-    """The column's values, and a reason for each row whose value could not be read."""
+def _derived(frame: pd.DataFrame, spec: ColumnSpec) -> pd.Series:
+    """A column's values before transforming: a source column, a template, cases or a sequence number."""
     if spec.column is not None:
-        values = frame[spec.column]
-    elif spec.template is not None:
-        values = pd.Series([spec.template.format(**row) for row in frame.fillna("").to_dict("records")],
-                           index=frame.index, dtype=object)
-    elif spec.cases is not None:
+        return frame[spec.column]
+    if spec.template is not None:
+        return pd.Series([spec.template.format(**row) for row in frame.fillna("").to_dict("records")],
+                         index=frame.index, dtype=object)
+    if spec.cases is not None:
         values = pd.Series(spec.default, index=frame.index, dtype=object)
         decided = pd.Series(False, index=frame.index)
         for case in spec.cases:
             hit = all_hold(frame, case.when) & ~decided
             values[hit] = case.then
             decided |= hit
-    elif spec.sequence_within is not None:
-        values = frame.groupby(spec.sequence_within, sort=False, dropna=False).cumcount() + 1
+        return values
+    return frame.groupby(spec.sequence_within, sort=False, dropna=False).cumcount() + 1
+
+
+def _column(frame: pd.DataFrame, name: str, spec: ColumnSpec, target, decimals: dict[str, str],
+            where: str) -> tuple[pd.Series, pd.Series]:
+    """The column's values, and a reason for each row whose value could not be read."""
+    if spec.column is None and spec.template is None and spec.cases is None and spec.sequence_within is None:
+        constant = _transform(pd.Series([spec.value if spec.value is not None else spec.default], dtype=object),
+                              spec, target, ".")  # transformed once, then repeated
+        values = pd.Series(constant.iloc[0], index=frame.index, dtype=constant.dtype)
     else:
-        values = pd.Series(spec.value if spec.value is not None else spec.default, index=frame.index, dtype=object)
-    values = _transform(values, spec, target, decimals.get(spec.column, "."))
+        values = _transform(_derived(frame, spec), spec, target, decimals.get(spec.column, "."))
     if spec.otherwise is not None:
         values = values.where(values.notna(), _transform(frame[spec.otherwise], spec, target,
                                                          decimals.get(spec.otherwise, ".")))
