@@ -45,7 +45,7 @@ def raw_insert_seconds(url: str, source: DemoSource) -> tuple[int, float]:
     engine = get_engine(url)
     ensure_schema(engine)
     raw = source.extract()
-    prepared = {t.name: to_rows(conform(raw[t.name].frame, t)[0], t) for t in CANONICAL_TABLES}
+    prepared = {t.name: list(to_rows(conform(raw[t.name].frame, t)[0], t)) for t in CANONICAL_TABLES}
     started = time.perf_counter()
     with engine.begin() as conn:
         for table in CANONICAL_TABLES:

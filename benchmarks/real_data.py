@@ -27,7 +27,8 @@ def load_online_retail(fresh, url: str) -> LoadResult:
     with fresh() as raw_url:
         engine = get_engine(raw_url)
         ensure_schema(engine)
-        prepared = {n: to_rows(conform(t.frame, metadata.tables[n])[0], metadata.tables[n]) for n, t in raw.items()}
+        prepared = {n: list(to_rows(conform(t.frame, metadata.tables[n])[0], metadata.tables[n]))
+                    for n, t in raw.items()}
         started = time.perf_counter()
         with engine.begin() as conn:
             for name, rows in prepared.items():

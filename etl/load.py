@@ -5,6 +5,9 @@ takes COPY: straight into the table to insert, or into a temporary staging table
 ``INSERT ... ON CONFLICT`` to upsert.
 """
 
+import contextlib
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 import pandas as pd
 import pyarrow
@@ -17,10 +20,10 @@ STORED_TIMESTAMP = pyarrow.timestamp("us")
 storage format SQLAlchemy itself uses on SQLite, so it reads them back, and a literal PostgreSQL's COPY takes."""
 
 
-def to_rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
-    """The frame as DBAPI-ready tuples in the table's column order; missing values become None."""
-    columns = [_column_values(frame[c.name], c.type) for c in table.columns]
-    return list(zip(*columns))
+def to_rows(frame: pd.DataFrame, table: Table) -> Iterator[tuple]:
+    """The frame's rows as DBAPI-ready tuples in the table's column order, missing values None. Made one at a time
+    as the driver takes them: a list of millions of tuples would cost memory and garbage-collector passes."""
+    return zip(*[_column_values(frame[c.name], c.type) for c in table.columns])
 
 
 def _column_values(values: pd.Series, sql_type) -> list:
@@ -75,15 +78,16 @@ def write(conn: Connection, table: Table, frame: pd.DataFrame, mode: str) -> int
     if conn.dialect.name == "postgresql":
         if mode == "insert":
             copy_rows(conn, target, names, rows)
-            return len(rows)
+            return len(frame)
         return _copy_upsert(conn, table, rows, names, mode)
     marks = ", ".join("?" for _ in table.columns)
     conflict = "" if mode == "insert" else _conflict_clause(conn, table, mode)
-    result = conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)
-    return len(rows) if mode == "insert" else result.rowcount
+    with contextlib.closing(conn.connection.dbapi_connection.cursor()) as cursor:  # the driver's own executemany
+        cursor.executemany(f"INSERT INTO {target} ({names}) VALUES ({marks}) {conflict}", rows)  # takes an iterator
+        return len(frame) if mode == "insert" else cursor.rowcount
 
 
-def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str, mode: str) -> int:
+def _copy_upsert(conn: Connection, table: Table, rows: Iterable[tuple], names: str, mode: str) -> int:
     target = _quote(conn, table.name)
     staging = _quote(conn, f"staging_{table.name}")
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {staging} (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
@@ -94,7 +98,7 @@ def _copy_upsert(conn: Connection, table: Table, rows: list[tuple], names: str, 
     return result.rowcount
 
 
-def copy_rows(conn: Connection, target: str, names: str, rows: list[tuple]) -> None:
+def copy_rows(conn: Connection, target: str, names: str, rows: Iterable[tuple]) -> None:
     """COPY rows into a PostgreSQL table through psycopg (text format; the server parses each value)."""
     cursor = conn.connection.dbapi_connection.cursor()
     with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
