@@ -3,8 +3,8 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
-from dashboard.formatting import count, day, money, month, percent, tick_prefix, tick_suffix
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, money_ticks, room_for_labels
+from dashboard.formatting import count, day, money, month, percent
 from dashboard.i18n import N_, _, worded
 from dashboard.safe import plot_columns
 
@@ -86,8 +86,7 @@ def clv_histogram(clv: pd.Series, currency: str | None) -> go.Figure:
     """How customer lifetime value is spread."""
     fig = go.Figure(go.Histogram(x=clv, nbinsx=40, marker_color=PALETTE[4],
                                  hovertemplate=_("Lifetime value: %{x}<br>Customers: %{y:,}") + "<extra></extra>"))
-    fig.update_xaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency), tickformat="~s",
-                     title=_("customer lifetime value"))
+    fig.update_xaxes(title=_("customer lifetime value"), **money_ticks(clv, currency))
     fig.update_yaxes(title=_("customers"), **count_axis(largest_bin(clv, 40)))
     fig = layout(fig, _("Customer lifetime value"))
     fig.update_layout(hovermode="closest")

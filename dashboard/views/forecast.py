@@ -21,8 +21,6 @@ from dashboard.formatting import (
     period,
     readable_reason,
     signed_percent,
-    tick_prefix,
-    tick_suffix,
 )
 from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import forecast
@@ -89,9 +87,9 @@ def headline_windows(predicted: pd.DataFrame, series) -> tuple[pd.DataFrame, dic
                                "year_before": year_before}}
 
 
-def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[str, str]) -> None:
+def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str | None, units: bool) -> None:
     """Three cards (forecast with its summed band, the days before, a year before), a compact bar chart of the
-    same, and how the range is formed."""
+    same (money in ``currency``, or with ``units`` counts of units), and how the range is formed."""
     n, windows = len(ahead), totals["windows"]
     expected, lower, upper = ahead["yhat"].sum(), ahead["yhat_lower"].sum(), ahead["yhat_upper"].sum()
     back = totals["year_before"]
@@ -117,7 +115,7 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[st
                        dates=[period(a, b) for a, b in zip(bars["first_day"], bars["last_day"])])
     title = ngettext("The next {n} day against the day before and the same day a year before",
                      "The next {n} days against the {n} before and the same days a year before", n).format(n=n)
-    show.chart(charts.headline(bars, affix, title), bars.drop(columns=["text", "dates"]).rename(columns={
+    show.chart(charts.headline(bars, currency, title, units), bars.drop(columns=["text", "dates"]).rename(columns={
         "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
         "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")
     said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from the "
@@ -169,7 +167,6 @@ series_id = st.selectbox(_("Series"), list(labels), format_func=labels.get, key=
 series = candidates.set_index("series_id").loc[series_id]
 
 units, currency = level == "product", q.currency()
-affix = ("", "") if units else (tick_prefix(currency), tick_suffix(currency))
 
 
 def value_text(value: float) -> str:
@@ -180,7 +177,7 @@ def value_text(value: float) -> str:
 predicted = forecast.points(run_id, series_id)
 last = series["history_end"].date()
 ahead, totals = headline_windows(predicted, series)
-show_headline(ahead, totals, value_text, affix)
+show_headline(ahead, totals, value_text, currency, units)
 if chosen.end < last:
     st.caption(_("The sidebar's period ends on {end}, before the data's last complete day ({last}); the figures "
                  "above still compare the forecast's {days} from {first} with the days before it and a year "
@@ -192,7 +189,7 @@ actual = charts.actual_days(forecast.history(level, series["member"], series["re
 title = (_("{series}: units, forecast for {days}") if units else _("{series}: net revenue, forecast for {days}")
          ).format(series=safe.plot(labels[series_id]), days=days_count(horizon))
 drawn = pd.concat([actual.rename("actual").rename_axis("ds").reset_index(), predicted], ignore_index=True)
-show.chart(charts.forecast(actual, predicted, series["closures"], affix, title),
+show.chart(charts.forecast(actual, predicted, series["closures"], currency, title, units),
            drawn[["ds", "actual", "yhat", "yhat_lower", "yhat_upper"]].rename(columns={
                "ds": _("Date"), "actual": _("Actual"), "yhat": _("Forecast"), "yhat_lower": _("80% band, low"),
                "yhat_upper": _("80% band, high")}),
