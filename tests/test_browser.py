@@ -15,11 +15,13 @@ from alerts.engine import evaluate
 from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
+from etl.sources import FrameSource
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
+from tests.fixtures import full_frames
 from tests.served import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -64,6 +66,19 @@ def retail_app_url(tmp_path_factory, datasets):
     url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
     run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "online_retail.yaml", datasets / "online_retail"),
                  get_engine(url))
+    add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
+    yield from _serve(url)
+
+
+@pytest.fixture(scope="module")
+def deals_only_app_url(tmp_path_factory):
+    """The app on a warehouse of deals only (no orders): its first page is the CRM pipeline."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('deals') / 'warehouse.db'}"
+    crm = {k: v for k, v in full_frames().items()
+           if k in ("departments", "employees", "customers", "products", "opportunities")}
+    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(url))
     add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
@@ -135,8 +150,7 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
     page = browser.new_page(viewport={"width": width, "height": 1600})
     problems = {}
     for name in LAYOUT_PAGES:
-        address = "" if name == "overview" else name  # the default page lives at the root
-        page.goto(f"{app_url}/{address}?lang={language}")  # a link to the page: it opens once signed in
+        page.goto(f"{app_url}/{name}?lang={language}")  # a link to the page: it opens once signed in
         sign_in(page, language)
         with speaking(language):
             title = _(LAYOUT_PAGES[name])
@@ -158,6 +172,34 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()
     assert not problems, f"at {width} px in {language}: {problems}"
+
+
+ADDRESSES = {  # a link's address -> the page it opens, and the address the browser shows then
+    "pipeline": ("CRM pipeline", "/pipeline"), "overview": ("Executive overview", "/overview"),
+    "retention": ("Customer retention", "/retention"), "operations": ("Data operations", "/operations"),
+    "?start=2025-01-06&end=2025-01-16&lang=uk": ("Воронка продажів CRM", "/pipeline"),  # the root: the first page
+}
+
+
+@pytest.mark.parametrize("address", list(ADDRESSES))
+def test_a_link_opens_its_page_on_a_warehouse_of_deals_only(deals_only_app_url, browser, address):
+    """A link to any page by its address opens that page once signed in, the first page (the pipeline) included,
+    never Streamlit's "Page not found"; the root opens the first page at its own address, keeping the link's
+    period and language."""
+    title, path = ADDRESSES[address]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{deals_only_app_url}/{address}")
+    page.wait_for_selector("input[type=password]", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0  # Streamlit says so over the sign-in form
+    sign_in(page, "uk" if "lang=uk" in address else "en")
+    page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.url.split("?")[0] == deals_only_app_url + path
+    if "start=" in address:
+        assert "start=2025-01-06" in page.url and "end=2025-01-16" in page.url
+    page.close()
 
 
 def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):
