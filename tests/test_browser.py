@@ -116,9 +116,10 @@ def test_overview_on_online_retail(retail_app_url, browser):
 
 
 UKRAINIAN_MONTHS = ("січ", "лют", "бер", "квіт", "трав", "черв", "лип", "серп", "вер", "жовт", "лист", "груд")
-LAYOUT_PAGES = {  # the pages with rows of KPI cards: address -> title
+LAYOUT_PAGES = {  # the pages with rows of KPI cards or charts: address -> title
     "overview": "Executive overview", "retention": "Customer retention", "efficiency": "Process efficiency",
-    "pipeline": "CRM pipeline", "alerts": "Alerts"}
+    "pipeline": "CRM pipeline", "alerts": "Alerts", "forecast": "Sales forecast", "social": "Social CRM",
+    "geography": "Geography"}
 TRUNCATED = """() => Array.from(document.querySelectorAll(
     '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] p'))
     .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
@@ -129,7 +130,7 @@ CLIPPED = """() => {
         const svg = plot.querySelector('svg.main-svg').getBoundingClientRect();
         const area = plot.querySelector('.bglayer rect, .cartesianlayer .bg');
         const inner = area ? area.getBoundingClientRect() : svg;
-        plot.querySelectorAll('.bartext, .textpoint text, .xtick text, .ytick text').forEach(t => {
+        plot.querySelectorAll('.bartext, .textpoint text, .xtick text, .ytick text, .gtitle').forEach(t => {
             const r = t.getBoundingClientRect();
             if (!r.width) return;
             const outsideSvg = r.left < svg.left - 1 || r.right > svg.right + 1 || r.top < svg.top - 1
@@ -146,7 +147,7 @@ CLIPPED = """() => {
 @pytest.mark.parametrize("width", [800, 1440])
 def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, language):
     """From 800 px to a wide screen, in both languages: every KPI card shows its whole value and label, and no
-    bar or axis label is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
+    bar or axis label or chart title is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
     page = browser.new_page(viewport={"width": width, "height": 1600})
     problems = {}
     for name in LAYOUT_PAGES:

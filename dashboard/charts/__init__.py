@@ -67,11 +67,12 @@ def money_ticks(values: pd.Series, currency: str | None) -> dict:
     return {"tickvals": ticks.tolist(), "ticktext": [money(t, currency) for t in ticks]}
 
 
-def room_for_labels(largest: float, labels: list[str]) -> list[float]:
+def room_for_labels(largest: float, labels: list[str], least: float = 1.0) -> list[float]:
     """An axis range from zero that leaves room beyond the longest bar for its label drawn outside (about 3.5% of
-    the width per character), so a label is never clipped at 800 px."""
+    the width per character), so a label is never clipped at 800 px; ``least``: the smallest axis (a count's 1, a
+    share's 0.01) when every value is zero."""
     longest = max((len(label) for label in labels), default=0)
-    return [0, max(float(largest), 1.0) * min(1.2 + 0.035 * longest, 2.2)]
+    return [0, max(float(largest), least) * min(1.2 + 0.035 * longest, 2.2)]
 
 
 def largest_bin(values: pd.Series, bins: int) -> float:

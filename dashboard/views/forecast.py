@@ -113,8 +113,7 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str |
                          "lower": [lower, None, None], "upper": [upper, None, None]}).dropna(subset=["value"])
     bars = bars.assign(text=[value_text(v) for v in bars["value"]],
                        dates=[period(a, b) for a, b in zip(bars["first_day"], bars["last_day"])])
-    title = ngettext("The next {n} day against the day before and the same day a year before",
-                     "The next {n} days against the {n} before and the same days a year before", n).format(n=n)
+    title = _("Forecast against the days before and a year before")  # the bars name their days
     show.chart(charts.headline(bars, currency, title, units), bars.drop(columns=["text", "dates"]).rename(columns={
         "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
         "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")

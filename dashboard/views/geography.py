@@ -73,12 +73,11 @@ elif places is not None:
 regions = geography.late_by_region(chosen) if has_orders else None
 if regions is not None and not regions.empty:
     rates = charts.late_rates(regions)
-    left, right = st.columns(2)
     show.chart(charts.late_rate_bars(rates), rates, "late-deliveries-by-region", "geo_late_bars",
-               on_click=pick_places, where=left)
+               on_click=pick_places)  # full width, as the map below: room for the labels at 800 px
     if rates["latitude"].notna().any():
         show.chart(charts.late_rate_map(rates), rates, "late-deliveries-by-region-map", "geo_late_map",
-                   on_click=pick_places, where=right, config=MAP_CONFIG)
+                   on_click=pick_places, config=MAP_CONFIG)
     st.caption(_("Late-delivery rate = orders delivered after their promised time / orders delivered, by the "
                  "order's region; a region sits at the mean position of its customers. Click a region to filter "
                  "every page to it."))

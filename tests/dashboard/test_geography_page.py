@@ -93,3 +93,19 @@ def test_a_click_on_a_regions_late_delivery_bar_filters_every_page(monkeypatch, 
     assert at.dataframe[0].value["net_revenue"].tolist() == pytest.approx(expected.tolist())
     at.switch_page("views/overview.py").run()
     assert at.sidebar.multiselect(key="filter_regions").value == ["North"]  # the click filters the other pages too
+
+
+def test_late_delivery_bars_label_share_and_counts_with_room_beside_them():
+    from dashboard.charts.geography import late_rate_bars
+    from dashboard.i18n import speaking
+
+    rates = pd.DataFrame({"region": ["South", "North"], "delivered": [417, 347], "late": [23, 34],
+                          "rate": [23 / 417, 34 / 347], "latitude": [51.5, 53.8], "longitude": [-0.1, -1.5]})
+    with speaking("uk"):
+        fig = late_rate_bars(rates)
+    bars = fig.data[0]
+    assert list(bars.text) == ["5,5% (23 з 417)", "9,8% (34 з 347)"]  # short beside the bar, in words on hover
+    assert bars.hovertext[1] == "9,8% із запізненням (34 з 347 доставлених замовлень)"
+    assert bars.textposition == "outside" and bars.cliponaxis is False
+    assert fig.layout.xaxis.range == pytest.approx((0, 34 / 347 * (1.2 + 0.035 * 15)))  # room for 15 characters
+    assert fig.layout.title.text == "Частка запізнень за регіонами"
