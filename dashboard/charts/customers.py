@@ -12,7 +12,11 @@ EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2
                  "Interaction": PALETTE[4], "Mention": PALETTE[5]}
 EVENT_NAMES = {"Order": N_("Order"), "Return": N_("Return"), "Invoice": N_("Invoice"), "Ticket": N_("Ticket"),
                "Interaction": N_("Interaction"), "Mention": N_("Mention")}
-STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved")}
+STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved"),
+          # the orders' statuses (etl.validate.ORDER_STATUSES; 'open' is above)
+          "on_hold": N_("on hold"), "shipped": N_("shipped"), "delivered": N_("delivered"),
+          "completed": N_("completed"), "returned": N_("returned"), "cancelled": N_("cancelled"),
+          "unknown": N_("unknown")}
 SENTIMENTS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
 DENSE_COLUMNS = 13  # a heatmap with more columns (a year and more) shows values on hover only, never cramped
