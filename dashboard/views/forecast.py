@@ -27,6 +27,8 @@ from dashboard.queries import forecast
 from etl.kpi import change
 
 HEADLINE_DAYS = 28
+NO_SALES = N_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
+              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the load.")
 LEVEL_NAMES = {"total": N_("Company total"), "department": N_("Departments"), "category": N_("Categories"),
                "region": N_("Regions"), "product": N_("Products (units, by region)")}
 NONE_IN_FILTER = {
@@ -130,6 +132,9 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str |
 
 st.title(_("Sales forecast"))
 chosen = filters.require()
+if not q.has_rows("mart_order_fulfilment"):  # said before "no forecast yet": a forecast run would not help
+    st.info(_(NO_SALES))
+    st.stop()
 run = forecast.latest_run()
 if run.empty:
     st.info(_("There is no forecast yet: run `python -m forecasting run` (it also runs after every "
@@ -138,9 +143,7 @@ if run.empty:
 run_id, horizon = int(run.iloc[0]["run_id"]), int(run.iloc[0]["horizon_days"])
 options = forecast.series_options(run_id)
 if options["model"].isna().all():
-    st.info(_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
-              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the "
-              "load."))
+    st.info(_(NO_SALES))
     st.stop()
 if chosen.allowed is not None:  # a manager sees their departments' series; company-wide series are not theirs
     options = options[(options["level"] == "department") & options["member"].isin(chosen.scope or ())]

@@ -219,6 +219,18 @@ def test_empty_crm_only_and_erp_only_warehouses(tmp_path_factory, monkeypatch):
     np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
 
 
+def test_a_warehouse_of_deals_never_forecast_says_there_are_no_sales_not_no_forecast_yet(tmp_path_factory,
+                                                                                          monkeypatch):
+    """A CRM-only load run with --skip-forecast has no forecast run; running one would not help, so the page says
+    there are no sales orders rather than "no forecast yet: run python -m forecasting run"."""
+    crm = {k: v for k, v in full_frames().items() if k in ("departments", "employees", "customers", "products",
+                                                            "opportunities")}
+    url = _warehouse(tmp_path_factory, "deals", FrameSource("crm", crm, currency="USD"), forecast=False)
+    at = open_forecast(url, monkeypatch)
+    assert [i.value for i in at.info] == [NO_SALES + ": load order data (the demo company with `make etl`, or an ERP "
+                                          "export such as Online Retail), and the forecast runs after the load."]
+
+
 @pytest.mark.postgres
 def test_northwind_from_postgresql_draws_its_well_known_total(northwind_url, tmp_path_factory, monkeypatch):  # noqa: F811
     source = ConfigSource(CONFIG.parent / "northwind.yaml", variables={"northwind_url": northwind_url})
