@@ -15,13 +15,12 @@ from alerts.engine import evaluate
 from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
-from etl.sources import FrameSource
 from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
-from tests.fixtures import full_frames
+from tests.fixtures import deals_source
 from tests.served import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -76,9 +75,7 @@ def deals_only_app_url(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
     url = f"sqlite:///{tmp_path_factory.mktemp('deals') / 'warehouse.db'}"
-    crm = {k: v for k, v in full_frames().items()
-           if k in ("departments", "employees", "customers", "products", "opportunities")}
-    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(url))
+    run_pipeline(deals_source(), get_engine(url))
     add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 

@@ -148,12 +148,9 @@ def test_pages_say_plainly_what_the_loaded_data_lacks(app_on, five_orders_url):
 def test_a_crm_only_warehouse_gets_the_pipeline_and_a_plain_sentence_elsewhere(app_on, sqlite_url):
     from etl.db import get_engine
     from etl.pipeline import run_pipeline
-    from etl.sources import FrameSource
-    from tests.fixtures import full_frames
+    from tests.fixtures import deals_source
 
-    crm = {k: v for k, v in full_frames().items()
-           if k in ("departments", "employees", "customers", "products", "opportunities")}
-    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(sqlite_url))
+    run_pipeline(deals_source(), get_engine(sqlite_url))
     at = app_on(sqlite_url)  # a warehouse of deals opens on the pipeline
     assert metrics(at)["Deals created"] == ("4", "") and metrics(at)["Weighted pipeline"] == ("$235", "")
     at.switch_page("views/overview.py").run()

@@ -163,14 +163,12 @@ def test_missing_values_are_empty_cells_and_empty_in_the_csv(app_on, sqlite_url,
     """Deals without a customer or an amount (as in the CRM sample) show empty cells, never Streamlit's grey
     "None", and the CSV keeps them empty."""
     from etl.pipeline import run_pipeline
-    from etl.sources import FrameSource
     from tests.dashboard.page_tools import cells, record_downloads
-    from tests.fixtures import full_frames
+    from tests.fixtures import deals_frames, deals_source
 
-    crm = {k: v for k, v in full_frames().items()
-           if k in ("departments", "employees", "customers", "products", "opportunities")}
+    crm = deals_frames()
     crm["opportunities"].loc[crm["opportunities"]["opportunity_id"] == "OP4", "customer_id"] = None
-    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(sqlite_url))
+    run_pipeline(deals_source(crm), get_engine(sqlite_url))
     downloads = record_downloads(monkeypatch)
     at = app_on(sqlite_url, language=language)  # deals only: the pipeline is the first page
     deals = next(t for t in at.dataframe if "opportunity_id" in t.value.columns)
