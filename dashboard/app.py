@@ -20,15 +20,12 @@ LAYOUT = Path(__file__).parent / "assets" / "layout.css"  # cards that wrap inst
 def pages(principal) -> list:
     """The pages the principal's role opens; before sign-in every page, so the page a link names is still the one
     shown once the visitor has signed in."""
-    deals_only = not q.has_rows("mart_order_fulfilment") and q.has_rows("mart_opportunities")  # CRM-only warehouse
-    mentions_only = not q.has_rows("mart_order_fulfilment") and not deals_only and q.has_rows("mart_mentions")
     opened = [
-        st.Page("views/overview.py", title=_("Executive overview"), icon=":material/dashboard:",
-                default=not (deals_only or mentions_only)),
+        st.Page("views/overview.py", title=_("Executive overview"), icon=":material/dashboard:"),
         st.Page("views/retention.py", title=_("Customer retention"), icon=":material/group:"),
         st.Page("views/efficiency.py", title=_("Process efficiency"), icon=":material/speed:"),
-        st.Page("views/pipeline.py", title=_("CRM pipeline"), icon=":material/filter_alt:", default=deals_only),
-        st.Page("views/social.py", title=_("Social CRM"), icon=":material/forum:", default=mentions_only),
+        st.Page("views/pipeline.py", title=_("CRM pipeline"), icon=":material/filter_alt:"),
+        st.Page("views/social.py", title=_("Social CRM"), icon=":material/forum:"),
         st.Page("views/geography.py", title=_("Geography"), icon=":material/public:"),
         st.Page("views/forecast.py", title=_("Sales forecast"), icon=":material/trending_up:"),
         st.Page("views/alerts.py", title=_("Alerts"), icon=":material/notifications:"),
@@ -40,13 +37,38 @@ def pages(principal) -> list:
     return opened
 
 
+def first_page(opened: list):
+    """The page the app opens on: the CRM pipeline on a warehouse of deals only, Social CRM on one of social
+    mentions only, else the executive overview."""
+    orders = q.has_rows("mart_order_fulfilment")
+    deals_only = not orders and q.has_rows("mart_opportunities")
+    mentions_only = not orders and not deals_only and q.has_rows("mart_mentions")
+    wanted = "pipeline" if deals_only else "social" if mentions_only else "overview"
+    return next(page for page in opened if page.url_path == wanted)
+
+
+def root(first):
+    """The hidden page at the app's root address, which opens ``first`` at its own address with the link's query
+    parameters. Streamlit serves its default page at the root only, so a default page of our own would have no
+    address: a link to /pipeline would find no page on a warehouse whose first page is the pipeline."""
+
+    def open_first() -> None:
+        st.switch_page(first, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+
+    return st.Page(open_first, title=first.title, url_path="start", default=True, visibility="hidden")
+
+
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
 warmup.start()  # once per server process, while the first visitor signs in
 st.html(LAYOUT)
 i18n.choose()  # the URL's ?lang=, the sidebar switch, or the browser's language
 principal = auth.resume()
 shown = principal is not None and not principal.denial()
-navigation = st.navigation(pages(principal), position="sidebar" if shown else "hidden")
+opened = pages(principal)
+start = root(first_page(opened))
+navigation = st.navigation([start, *opened], position="sidebar" if shown else "hidden")
+if navigation is start:
+    navigation.run()  # opens the first page at its own address; nothing below runs
 if principal is None:
     auth.sign_in()  # draws the sign-in form and stops until someone signs in
 auth.draw_account(principal)

@@ -164,16 +164,6 @@ def alert_formats(currency: str | None) -> dict:
             "percent0": lambda v: percent(v, 0), "percent1": lambda v: percent(v, 1), "day": day}
 
 
-def tick_prefix(currency: str | None) -> str:
-    """The prefix for a Plotly money axis (English; Ukrainian puts the symbol after: see tick_suffix)."""
-    return "" if language() == "uk" else _symbol(currency)
-
-
-def tick_suffix(currency: str | None) -> str:
-    """The suffix for a Plotly money axis in Ukrainian (' £')."""
-    return f"{NBSP}{_symbol(currency)}" if language() == "uk" and _symbol(currency) else ""
-
-
 @dataclass
 class Card:
     """One KPI card: label, formatted value, formatted change, and whether up is good."""

@@ -5,7 +5,7 @@ CSV, and (for charts) turns a click into a filter.
   "CSV" download of ``data``, the rows the chart plots; ``on_click`` receives the clicked points' ``customdata``
   (the chart builder puts there what a click should filter on) and runs before the page reruns.
 - ``table(frame, columns, name)``: the frame with its columns labelled and formatted per locale (Babel, on a
-  pandas Styler, so sorting still sorts the numbers) and the same download.
+  pandas Styler, so sorting still sorts the numbers), missing values as empty cells, and the same download.
 """
 
 from collections.abc import Callable
@@ -53,14 +53,15 @@ def _selected(key: str, on_click: Callable[[list], None]) -> None:
 
 def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, currency: str | None = None,
           where=st, everything: pd.DataFrame | None = None, **options) -> None:
-    """Draw the frame's ``columns`` (name -> (label, kind)) formatted for the session's locale, and offer them as
-    ``{name}.csv``; ``everything``: the rows the download holds when the table shows only the first of them. At most
-    the first SHOWN_ROWS rows are drawn (formatting more only slows the page); the CSV holds them all."""
+    """Draw the frame's ``columns`` (name -> (label, kind)) formatted for the session's locale, a missing value as an
+    empty cell (not Streamlit's grey "None"), and offer them as ``{name}.csv``; ``everything``: the rows the download
+    holds when the table shows only the first of them. At most the first SHOWN_ROWS rows are drawn (formatting more
+    only slows the page); the CSV holds them all."""
     rows = frame[list(columns)] if everything is None else everything[list(columns)]
     shown = frame[list(columns)].head(SHOWN_ROWS)
     styler = shown.style.format({c: column_formatter(kind, currency) for c, (_label, kind) in columns.items()})
     where.dataframe(styler, hide_index=True, key=key, column_config={c: label for c, (label, _kind) in columns.items()},
-                    **options)
+                    placeholder="", **options)
     if len(rows) > len(shown):
         where.caption(_("The table shows the first {shown} of {total} rows; the CSV holds them all.").format(
             shown=count(len(shown)), total=count(len(rows))))

@@ -133,6 +133,17 @@ def full_source() -> FrameSource:
     return FrameSource("full", full_frames(), currency="GBP")
 
 
+def deals_frames() -> dict[str, pd.DataFrame]:
+    """The full fixture's deals and the dimensions they name, nothing else: a warehouse of deals only (CRM)."""
+    return {table: frame for table, frame in full_frames().items()
+            if table in ("departments", "employees", "customers", "products", "opportunities")}
+
+
+def deals_source(frames: dict[str, pd.DataFrame] | None = None) -> FrameSource:
+    """The deals of the full fixture (or ``frames`` made from them) as a source, in US dollars."""
+    return FrameSource("crm", deals_frames() if frames is None else frames, currency="USD")
+
+
 def calm_frames() -> dict[str, pd.DataFrame]:
     """The full fixture with nothing wrong: every purchase order received on time, every ticket resolved."""
     frames = full_frames()

@@ -20,6 +20,7 @@ from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
+from tests.fixtures import deals_source
 from tests.served import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,17 @@ def retail_app_url(tmp_path_factory, datasets):
     yield from _serve(url)
 
 
+@pytest.fixture(scope="module")
+def deals_only_app_url(tmp_path_factory):
+    """The app on a warehouse of deals only (no orders): its first page is the CRM pipeline."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('deals') / 'warehouse.db'}"
+    run_pipeline(deals_source(), get_engine(url))
+    add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
+    yield from _serve(url)
+
+
 def _serve(url: str):
     with streamlit_app(url) as base:
         yield base
@@ -101,9 +113,10 @@ def test_overview_on_online_retail(retail_app_url, browser):
 
 
 UKRAINIAN_MONTHS = ("січ", "лют", "бер", "квіт", "трав", "черв", "лип", "серп", "вер", "жовт", "лист", "груд")
-LAYOUT_PAGES = {  # the pages with rows of KPI cards: address -> title
+LAYOUT_PAGES = {  # the pages with rows of KPI cards or charts: address -> title
     "overview": "Executive overview", "retention": "Customer retention", "efficiency": "Process efficiency",
-    "pipeline": "CRM pipeline", "alerts": "Alerts"}
+    "pipeline": "CRM pipeline", "alerts": "Alerts", "forecast": "Sales forecast", "social": "Social CRM",
+    "geography": "Geography"}
 TRUNCATED = """() => Array.from(document.querySelectorAll(
     '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] p'))
     .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
@@ -114,7 +127,7 @@ CLIPPED = """() => {
         const svg = plot.querySelector('svg.main-svg').getBoundingClientRect();
         const area = plot.querySelector('.bglayer rect, .cartesianlayer .bg');
         const inner = area ? area.getBoundingClientRect() : svg;
-        plot.querySelectorAll('.bartext, .textpoint text, .xtick text, .ytick text').forEach(t => {
+        plot.querySelectorAll('.bartext, .textpoint text, .xtick text, .ytick text, .gtitle').forEach(t => {
             const r = t.getBoundingClientRect();
             if (!r.width) return;
             const outsideSvg = r.left < svg.left - 1 || r.right > svg.right + 1 || r.top < svg.top - 1
@@ -131,12 +144,11 @@ CLIPPED = """() => {
 @pytest.mark.parametrize("width", [800, 1440])
 def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, language):
     """From 800 px to a wide screen, in both languages: every KPI card shows its whole value and label, and no
-    bar or axis label is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
+    bar or axis label or chart title is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
     page = browser.new_page(viewport={"width": width, "height": 1600})
     problems = {}
     for name in LAYOUT_PAGES:
-        address = "" if name == "overview" else name  # the default page lives at the root
-        page.goto(f"{app_url}/{address}?lang={language}")  # a link to the page: it opens once signed in
+        page.goto(f"{app_url}/{name}?lang={language}")  # a link to the page: it opens once signed in
         sign_in(page, language)
         with speaking(language):
             title = _(LAYOUT_PAGES[name])
@@ -158,6 +170,34 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()
     assert not problems, f"at {width} px in {language}: {problems}"
+
+
+ADDRESSES = {  # a link's address -> the page it opens, and the address the browser shows then
+    "pipeline": ("CRM pipeline", "/pipeline"), "overview": ("Executive overview", "/overview"),
+    "retention": ("Customer retention", "/retention"), "operations": ("Data operations", "/operations"),
+    "?start=2025-01-06&end=2025-01-16&lang=uk": ("Воронка продажів CRM", "/pipeline"),  # the root: the first page
+}
+
+
+@pytest.mark.parametrize("address", list(ADDRESSES))
+def test_a_link_opens_its_page_on_a_warehouse_of_deals_only(deals_only_app_url, browser, address):
+    """A link to any page by its address opens that page once signed in, the first page (the pipeline) included,
+    never Streamlit's "Page not found"; the root opens the first page at its own address, keeping the link's
+    period and language."""
+    title, path = ADDRESSES[address]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{deals_only_app_url}/{address}")
+    page.wait_for_selector("input[type=password]", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0  # Streamlit says so over the sign-in form
+    sign_in(page, "uk" if "lang=uk" in address else "en")
+    page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.url.split("?")[0] == deals_only_app_url + path
+    if "start=" in address:
+        assert "start=2025-01-06" in page.url and "end=2025-01-16" in page.url
+    page.close()
 
 
 def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):

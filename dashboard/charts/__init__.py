@@ -3,12 +3,15 @@
 One module per subject; this one holds the look they share.
 """
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
 
+from dashboard.formatting import money
 from dashboard.i18n import _, language, locale
 
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
@@ -52,11 +55,24 @@ def count_axis(largest: float | None) -> dict:
     return settings
 
 
-def room_for_labels(largest: float, labels: list[str]) -> list[float]:
+def money_ticks(values: pd.Series, currency: str | None) -> dict:
+    """Axis settings for money: about five round ticks from zero (whole units at least), labelled as the cards
+    read ('£1.5M', '1,5 млн £'), so an axis speaks the session's language (Plotly's own '1.5M' does not)."""
+    known = values.dropna()
+    low, high = min(0.0, float(known.min())) if len(known) else 0.0, max(0.0, float(known.max())) if len(known) else 0.0
+    rough = ((high - low) or 1.0) / 4
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = max(1.0, next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough))
+    ticks = np.arange(math.floor(low / step), math.ceil(high / step) + 1) * step
+    return {"tickvals": ticks.tolist(), "ticktext": [money(t, currency) for t in ticks]}
+
+
+def room_for_labels(largest: float, labels: list[str], least: float = 1.0) -> list[float]:
     """An axis range from zero that leaves room beyond the longest bar for its label drawn outside (about 3.5% of
-    the width per character), so a label is never clipped at 800 px."""
+    the width per character), so a label is never clipped at 800 px; ``least``: the smallest axis (a count's 1, a
+    share's 0.01) when every value is zero."""
     longest = max((len(label) for label in labels), default=0)
-    return [0, max(float(largest), 1.0) * min(1.2 + 0.035 * longest, 2.2)]
+    return [0, max(float(largest), least) * min(1.2 + 0.035 * longest, 2.2)]
 
 
 def largest_bin(values: pd.Series, bins: int) -> float:

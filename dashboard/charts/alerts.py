@@ -4,8 +4,8 @@ risk flows from the department an alert starts in to each department it reaches.
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import count_axis, layout
-from dashboard.formatting import count, money, percent, tick_prefix, tick_suffix
+from dashboard.charts import count_axis, layout, money_ticks
+from dashboard.formatting import count, money, percent
 from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
 
@@ -55,8 +55,8 @@ def money_by_severity(split: pd.DataFrame, currency: str | None) -> go.Figure:
         fig.add_bar(x=[row.money], y=[severity_name(row.severity)], orientation="h", showlegend=False,
                     marker_color=SEVERITY_COLOURS[row.severity], text=[label], textposition="outside",
                     cliponaxis=False, hovertemplate=plot(hover) + "<extra></extra>")
-    fig.update_layout(xaxis={"tickprefix": tick_prefix(currency), "ticksuffix": tick_suffix(currency),
-                             "rangemode": "tozero", "range": [0, total * 1.3 if total else 1]},
+    right = total * 1.3 if total else 1  # room for the labels outside the bars
+    fig.update_layout(xaxis={"range": [0, right], **money_ticks(pd.Series([0.0, right]), currency)},
                       yaxis={"autorange": "reversed"})
     fig = layout(fig, _("Money at risk by severity"), height=210)
     fig.update_layout(hovermode="closest")

@@ -3,8 +3,8 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
-from dashboard.formatting import count, day, money, month, percent, tick_prefix, tick_suffix
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, money_ticks, room_for_labels
+from dashboard.formatting import count, day, money, month, percent
 from dashboard.i18n import N_, _, worded
 from dashboard.safe import plot_columns
 
@@ -12,7 +12,11 @@ EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2
                  "Interaction": PALETTE[4], "Mention": PALETTE[5]}
 EVENT_NAMES = {"Order": N_("Order"), "Return": N_("Return"), "Invoice": N_("Invoice"), "Ticket": N_("Ticket"),
                "Interaction": N_("Interaction"), "Mention": N_("Mention")}
-STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved")}
+STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "open": N_("open"), "resolved": N_("resolved"),
+          # the orders' statuses (etl.validate.ORDER_STATUSES; 'open' is above)
+          "on_hold": N_("on hold"), "shipped": N_("shipped"), "delivered": N_("delivered"),
+          "completed": N_("completed"), "returned": N_("returned"), "cancelled": N_("cancelled"),
+          "unknown": N_("unknown")}
 SENTIMENTS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
 DENSE_COLUMNS = 13  # a heatmap with more columns (a year and more) shows values on hover only, never cramped
@@ -86,8 +90,7 @@ def clv_histogram(clv: pd.Series, currency: str | None) -> go.Figure:
     """How customer lifetime value is spread."""
     fig = go.Figure(go.Histogram(x=clv, nbinsx=40, marker_color=PALETTE[4],
                                  hovertemplate=_("Lifetime value: %{x}<br>Customers: %{y:,}") + "<extra></extra>"))
-    fig.update_xaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency), tickformat="~s",
-                     title=_("customer lifetime value"))
+    fig.update_xaxes(title=_("customer lifetime value"), **money_ticks(clv, currency))
     fig.update_yaxes(title=_("customers"), **count_axis(largest_bin(clv, 40)))
     fig = layout(fig, _("Customer lifetime value"))
     fig.update_layout(hovermode="closest")

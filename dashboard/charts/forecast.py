@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, layout
+from dashboard.charts import PALETTE, count_axis, layout, money_ticks
+from dashboard.formatting import money, number
 from dashboard.i18n import _
 
 
@@ -18,46 +19,55 @@ def actual_days(history: pd.DataFrame, start: date, end: date) -> pd.Series:
     return values.astype(float).reindex(days, fill_value=0.0)
 
 
-def forecast(actual: pd.Series, predicted: pd.DataFrame, closures: list[str], affix: tuple[str, str],
-             title: str) -> go.Figure:
-    """Actual daily values (zeros drawn as zeros), then the forecast with its 80% band; closures as markers.
-    ``affix``: the money axis' prefix and suffix (both empty for units)."""
-    prefix, suffix = affix
-    hover = f"{prefix}%{{y:,.0f}}{suffix}"
+def amounts(values, currency: str | None, units: bool) -> list[str]:
+    """Each value in full as hovers show it: money in the currency ('£12,345', '12 345 £'), or a number of units."""
+    return [number(v) if units else money(v, currency, compact=False) for v in values]
+
+
+def value_axis(values: pd.Series, currency: str | None, units: bool) -> dict:
+    """The value axis from zero: money labelled as the cards read it, or whole units."""
+    return count_axis(values.max()) if units else {"rangemode": "tozero", **money_ticks(values, currency)}
+
+
+def forecast(actual: pd.Series, predicted: pd.DataFrame, closures: list[str], currency: str | None, title: str,
+             units: bool = False) -> go.Figure:
+    """Actual daily values (zeros drawn as zeros), then the forecast with its 80% band; closures as markers. The
+    values are money in ``currency``, or with ``units`` counts of units."""
     fig = go.Figure()
     fig.add_scatter(x=predicted["ds"], y=predicted["yhat_upper"], mode="lines", line={"width": 0},
                     hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat_lower"], mode="lines", line={"width": 0},
-                    fill="tonexty", fillcolor="rgba(37, 99, 235, 0.18)", name=_("80% band"),
-                    hovertemplate=f"{hover}<extra>{_('band')}</extra>")
-    fig.add_scatter(x=actual.index, y=actual.values, mode="lines+markers", name=_("Actual"),
-                    line={"color": "#334155", "width": 1.5}, marker={"size": 3},
-                    hovertemplate=f"{hover}<extra>{_('actual')}</extra>")
-    fig.add_scatter(x=predicted["ds"], y=predicted["yhat"], mode="lines", name=_("Forecast"),
-                    line={"color": PALETTE[0], "width": 2.5, "dash": "dash"},
-                    hovertemplate=f"{hover}<extra>{_('forecast')}</extra>")
+    for name, word, x, y, style in (
+            (_("80% band"), _("band"), predicted["ds"], predicted["yhat_lower"],
+             {"mode": "lines", "line": {"width": 0}, "fill": "tonexty", "fillcolor": "rgba(37, 99, 235, 0.18)"}),
+            (_("Actual"), _("actual"), actual.index, actual.values,
+             {"mode": "lines+markers", "line": {"color": "#334155", "width": 1.5}, "marker": {"size": 3}}),
+            (_("Forecast"), _("forecast"), predicted["ds"], predicted["yhat"],
+             {"mode": "lines", "line": {"color": PALETTE[0], "width": 2.5, "dash": "dash"}})):
+        fig.add_scatter(x=x, y=y, name=name, customdata=amounts(y, currency, units),
+                        hovertemplate=f"%{{customdata}}<extra>{word}</extra>", **style)
     if closures:
         fig.add_scatter(x=pd.to_datetime(closures), y=[0.0] * len(closures), mode="markers", name=_("Closed"),
                         marker={"symbol": "x", "color": PALETTE[3], "size": 8},
                         hovertemplate=_("closed: forecast 0") + "<extra></extra>")
-    fig.update_yaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s", rangemode="tozero")
+    drawn = pd.concat([pd.Series(actual.values, dtype=float), predicted["yhat_lower"], predicted["yhat_upper"]])
+    fig.update_yaxes(**value_axis(drawn, currency, units))
     return layout(fig, title, height=400)
 
 
-def headline(windows: pd.DataFrame, affix: tuple[str, str], title: str) -> go.Figure:
+def headline(windows: pd.DataFrame, currency: str | None, title: str, units: bool = False) -> go.Figure:
     """The forecast's total over the next days against the actual totals of the days before and of the same days
     a year before: one bar each (rows of ``windows``: label, value, text, lower, upper, dates), the forecast's
-    summed 80% band as its error bar."""
-    prefix, suffix = affix
+    summed 80% band as its error bar; money in ``currency``, or with ``units`` counts of units."""
     band = windows["upper"].notna()
     fig = go.Figure(go.Bar(
         x=windows["value"], y=windows["label"], orientation="h", text=windows["text"], textposition="auto",
-        marker_color=[PALETTE[0] if b else "#94a3b8" for b in band], customdata=windows["dates"],
+        marker_color=[PALETTE[0] if b else "#94a3b8" for b in band],
+        customdata=list(zip(windows["dates"], amounts(windows["value"], currency, units))),
         error_x={"type": "data", "symmetric": False, "color": "#1e293b", "thickness": 2, "width": 8,
                  "array": (windows["upper"] - windows["value"]).where(band, None).tolist(),
                  "arrayminus": (windows["value"] - windows["lower"]).where(band, None).tolist()},
-        hovertemplate=f"%{{y}} (%{{customdata}}): {prefix}%{{x:,.0f}}{suffix}<extra></extra>"))
-    fig.update_xaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s", rangemode="tozero")
+        hovertemplate="%{y} (%{customdata[0]}): %{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(**value_axis(pd.concat([windows["value"], windows["upper"]]), currency, units))
     fig.update_yaxes(autorange="reversed")
     fig = layout(fig, title, height=90 + 44 * len(windows))
     fig.update_layout(hovermode="closest", showlegend=False)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, layout
+from dashboard.charts import PALETTE, layout, room_for_labels
 from dashboard.charts.social import LABEL_COLOURS, label_name
 from dashboard.formatting import count, money, percent
 from dashboard.geography import GEOJSON_URL
@@ -88,13 +88,17 @@ def late_rate_map(rates: pd.DataFrame) -> go.Figure:
 
 
 def late_rate_bars(rates: pd.DataFrame) -> go.Figure:
-    """Share of delivered orders that came late, per region (``rates`` from late_rates); the region in
-    customdata."""
+    """Share of delivered orders that came late, per region (``rates`` from late_rates), each bar labelled with its
+    share and counts outside it (the axis leaves room, so no label is clipped; the hover says it in words); the
+    region in customdata."""
+    labels = [_("{rate} ({late} of {delivered})").format(rate=percent(r), late=count(n), delivered=count(d))
+              for r, n, d in zip(rates["rate"], rates["late"], rates["delivered"])]
     fig = go.Figure(go.Bar(
         x=rates["rate"], y=[_region(g) for g in rates["region"]], orientation="h", marker_color=PALETTE[3],
-        customdata=rates["region"], textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>",
-        text=[_late_text(r, n, d) for r, n, d in zip(rates["rate"], rates["late"], rates["delivered"])]))
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+        customdata=rates["region"], text=labels, textposition="outside", cliponaxis=False,
+        hovertext=[_late_text(r, n, d) for r, n, d in zip(rates["rate"], rates["late"], rates["delivered"])],
+        hovertemplate="%{y}: %{hovertext}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", range=room_for_labels(rates["rate"].max(), labels, least=0.01))
     fig = layout(fig, _("Late-delivery rate by region"), height=max(260, 70 + 30 * len(rates)))
     fig.update_layout(hovermode="closest")
     return fig

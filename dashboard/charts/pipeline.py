@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout
-from dashboard.formatting import count, money, percent, tick_prefix, tick_suffix
+from dashboard.formatting import count, money, percent
 from dashboard.i18n import _, ngettext
 from dashboard.safe import plot
 from etl.kpi import CLOSED_SINCE_STAGE
@@ -25,7 +25,6 @@ def funnel(stages: pd.DataFrame, currency: str | None) -> go.Figure:
                           ngettext("{count} deal", "{count} deals", d).format(count=count(d)), percent(p, 0)])
               for v, d, p in zip(stages["value"], stages["deals"], stages["probability"])],
         textinfo="text", hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_xaxes(tickprefix=tick_prefix(currency), ticksuffix=tick_suffix(currency))
     fig = layout(fig, _("Open pipeline by stage"), height=max(280, 70 + 48 * len(stages)))
     fig.update_layout(hovermode="closest")
     return fig

@@ -2,11 +2,10 @@
 
 import math
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, bucket, layout
+from dashboard.charts import PALETTE, bucket, layout, money_ticks
 from dashboard.formatting import day, money, percent, period
 from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
@@ -110,14 +109,3 @@ def revenue_by_department(by_department: pd.DataFrame, currency: str | None) -> 
     fig.update_layout(hovermode="closest", margin={"r": 24})
     return fig
 
-
-def money_ticks(values: pd.Series, currency: str | None) -> dict:
-    """Axis settings for money: about five round ticks from zero, labelled as the cards read ('£1.5M', '1,5 млн £'),
-    so an axis speaks the session's language (Plotly's own '1.5M' does not)."""
-    known = values.dropna()
-    low, high = min(0.0, float(known.min())) if len(known) else 0.0, max(0.0, float(known.max())) if len(known) else 0.0
-    rough = ((high - low) or 1.0) / 4
-    magnitude = 10 ** math.floor(math.log10(rough))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
-    ticks = np.arange(math.floor(low / step), math.ceil(high / step) + 1) * step
-    return {"tickvals": ticks.tolist(), "ticktext": [money(t, currency) for t in ticks]}

@@ -205,6 +205,14 @@ def has_rows(*tables: str) -> bool:
     return all(t in filled for t in tables)
 
 
+def has_values(table_name: str, column: str) -> bool:
+    """Whether any row of a warehouse table has a value in the column, whatever the filters: whether the source
+    records it at all (delivery dates, for instance)."""
+    table = schema.metadata.tables[table_name]
+    found = exists(select(literal(1)).select_from(table).where(table.c[column].is_not(None)))
+    return bool(read(select(found.label("found"))).iloc[0, 0])
+
+
 def has_data() -> bool:
     """Whether the warehouse holds anything the pages can show (orders, deals or social mentions)."""
     return has_rows("mart_order_fulfilment") or has_rows("mart_opportunities") or has_rows("mart_mentions")

@@ -135,14 +135,14 @@ def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataF
 
 def timeline(customer_id: str) -> pd.DataFrame:
     """Everything that happened with one customer, newest first: date, event (Order, Return, Invoice, Ticket,
-    Interaction, Mention), detail (the source's words: ids, status, category, channel, text; NULL where there are
-    none), state (paid, overdue, open or resolved for invoices and tickets, else NULL: the page words it) and amount
-    (NULL where there is none)."""
+    Interaction, Mention), detail (the source's words: ids, category, channel, text; NULL where there are none),
+    state (an order's status; paid, overdue or open for invoices; open or resolved for tickets; else NULL: the page
+    words it) and amount (NULL where there is none)."""
     f, v, t, i, s = mart_order_fulfilment, mart_invoices, mart_tickets, interactions, social_mentions
     no_amount, no_state = cast(null(), Float), cast(null(), String)
     statement = union_all(
         select(f.c.order_date.label("date"), case((f.c.kind == "return", "Return"), else_="Order").label("event"),
-               (f.c.order_id + " · " + f.c.status).label("detail"), no_state.label("state"),
+               f.c.order_id.label("detail"), f.c.status.label("state"),
                f.c.net_revenue.label("amount")).where(f.c.customer_id == customer_id),
         select(v.c.issued_date, literal("Invoice"), v.c.invoice_id,
                case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"), v.c.amount)

@@ -101,6 +101,12 @@ def stock_totals(filters: Filters) -> pd.DataFrame:
     return read(where_period(statement, i, "snapshot_date", filters))
 
 
+def stock_count_span() -> pd.DataFrame:
+    """One row: first_day and last_day, the dates of the first and the last stock count in the warehouse."""
+    i = mart_inventory
+    return read(select(func.min(i.c.snapshot_date).label("first_day"), func.max(i.c.snapshot_date).label("last_day")))
+
+
 def below_reorder(filters: Filters) -> pd.DataFrame:
     """Products under their reorder point on the last day of the period: product, category, on_hand,
     reorder_point, stockout_days in the period."""

@@ -59,7 +59,7 @@ with add, st.form("admin_add", clear_on_submit=True):
     username = st.text_input(_("Username"), key="admin_new_name")
     role = st.selectbox(_("Role"), ROLES, format_func=role_names.get, key="admin_new_role")
     departments = st.multiselect(_("Departments (managers only)"), list(names), format_func=lambda d: names.get(d, d),
-                                 key="admin_new_departments")
+                                 key="admin_new_departments", placeholder=_("Choose departments"))
     password = st.text_input(_("Password"), type="password", key="admin_new_password",
                              help=_("At least {minimum} characters; the user can be given a new one later.").format(
                                  minimum=users.MIN_PASSWORD))
@@ -75,7 +75,7 @@ with change:
                             format_func=role_names.get, key=f"admin_role:{picked}")
         departments = st.multiselect(_("Departments (managers only)"), sorted(set(names) | set(account.departments)),
                                      default=list(account.departments), format_func=lambda d: names.get(d, d),
-                                     key=f"admin_departments:{picked}")
+                                     key=f"admin_departments:{picked}", placeholder=_("Choose departments"))
         if st.form_submit_button(_("Save role and departments")):
             _apply(_("Saved the role and departments of: {user}."), users.change_user, picked, role,
                    tuple(departments))

@@ -52,8 +52,7 @@ else:
                        "severity": _("Severity"), "alerts": _("Open alerts"), "money": _("Money at risk")}),
                    "alerts-money-by-severity", key="alerts_money_chart")
     flows = alerts.flows(scope)
-    show.chart(charts.impact_flow(flows, currency, _("Where the money at risk flows: from the department an alert "
-                                                     "starts in to each department it reaches")),
+    show.chart(charts.impact_flow(flows, currency, _("Where the money at risk flows")),  # its columns say from, to
                flows.assign(severity=flows["severity"].map(charts.severity_name))[
                    ["origin", "affected", "severity", "money", "alerts", "impacts"]].rename(columns={
                        "origin": _("Starts in"), "affected": _("Reaches"), "severity": _("Severity"),

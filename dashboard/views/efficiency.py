@@ -1,5 +1,6 @@
 """Process efficiency: fulfilment, procurement, stock, cash collection and support, each where data exists."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import filters, show
@@ -33,6 +34,27 @@ def unavailable(table: str, what: str) -> bool:
     return filters.outside_scope(table, what)
 
 
+def no_cycle_times() -> str:
+    """Why there are no cycle times: the source records no deliveries at all, no order was placed in the period,
+    or none placed in it has been delivered yet."""
+    if not q.has_values("mart_order_fulfilment", "cycle_days"):
+        return _("The loaded orders have no delivery dates (their source does not record deliveries), so there are "
+                 "no cycle times or on-time deliveries to show.")
+    if not sales.period_kpis(chosen)["orders"]:
+        return _("No order was placed in this period, so there are no cycle times to show.")
+    return _("No order placed in this period has been delivered yet, so there are no cycle times to show.")
+
+
+def nothing_received() -> str:
+    """Why no purchase-order line of the period has a lead time: the source records no receipts at all, or none
+    of the period's lines has been received yet."""
+    if not q.has_values("mart_procurement", "lead_days"):
+        return _("The loaded purchase orders have no receipt dates (their source does not record deliveries from "
+                 "suppliers), so there are no lead times or supplier on-time shares to show.")
+    return _("No purchase-order line placed in this period has been received yet, so there are no lead times to "
+             "show.")
+
+
 def pick_suppliers(values: list) -> None:
     """A click on suppliers in the late-deliveries chart shows their late lines in the table."""
     st.session_state[SUPPLIERS] = sorted(set(values))
@@ -43,7 +65,7 @@ if not unavailable("mart_order_fulfilment", _("Orders")):
     cycles = efficiency.cycle_times(chosen)
     rates = efficiency.on_time_by_department_month(chosen)
     if cycles.empty:
-        st.info(_("No order placed in this period has been delivered yet, so there are no cycle times to show."))
+        st.info(no_cycle_times())
     else:
         cards = st.columns(3)
         cards[0].metric(_("Median cycle time"), duration(cycles["cycle_days"].median()), border=True,
@@ -67,68 +89,81 @@ if not unavailable("mart_order_fulfilment", _("Orders")):
 st.header(_("Procurement"))
 if not unavailable("mart_procurement", _("Purchase orders")):
     totals = efficiency.procurement_totals(chosen).iloc[0]
-    cards = st.columns(3)
-    cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]), border=True,
-                    help=caption("procurement"))
-    cards[1].metric(_("Supplier on time"), percent(ratio(totals["on_time"], totals["received"])), border=True)
-    cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]), border=True)
-    late = efficiency.late_suppliers(chosen)
-    if not late.empty:
-        top = late.head(10)
-        show.chart(charts.late_suppliers(top), top, "late-suppliers", "efficiency_late_suppliers",
-                   on_click=pick_suppliers)
-        names = dict(zip(late["supplier_id"], late["supplier"]))
-        st.session_state[SUPPLIERS] = [s for s in st.session_state.get(SUPPLIERS, []) if s in names]
-        picked = st.multiselect(_("Late deliveries of"), list(names), format_func=names.get, key=SUPPLIERS,
-                                placeholder=_("All suppliers"),
-                                help=_("Click a supplier's bar in the chart to show only its late deliveries."))
-        lines = efficiency.late_deliveries(chosen, tuple(picked))
-        total = int((late[late["supplier_id"].isin(picked)] if picked else late)["late"].sum())
-        show.table(lines, {
-            "po_id": (_("Purchase order"), "text"), "line_no": (_("Line"), "count"),
-            "supplier": (_("Supplier"), "text"), "product": (_("Product"), "text"),
-            "ordered_date": (_("Ordered"), "date"), "lead_days": (_("Lead time (days)"), "days"),
-            "days_late": (_("Days late"), "days"), "value": (_("Value"), "money")},
-            "late-deliveries", "efficiency_late_deliveries", currency=currency)
-        st.caption(ngettext("{shown} of {total} late line, the latest first.",
-                            "{shown} of {total} late lines, the latest first.", total)
-                   .format(shown=count(len(lines)), total=count(total)))
+    if not totals["lines"]:
+        st.info(_("No purchase order was placed in this period."))
+    else:
+        if not totals["received"]:
+            st.info(nothing_received())
+        cards = st.columns(3)
+        cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]), border=True,
+                        help=caption("procurement"))
+        cards[1].metric(_("Supplier on time"), percent(ratio(totals["on_time"], totals["received"])), border=True)
+        cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]), border=True)
+        late = efficiency.late_suppliers(chosen)
+        if not late.empty:
+            top = late.head(10)
+            show.chart(charts.late_suppliers(top), top, "late-suppliers", "efficiency_late_suppliers",
+                       on_click=pick_suppliers)
+            names = dict(zip(late["supplier_id"], late["supplier"]))
+            st.session_state[SUPPLIERS] = [s for s in st.session_state.get(SUPPLIERS, []) if s in names]
+            picked = st.multiselect(_("Late deliveries of"), list(names), format_func=names.get, key=SUPPLIERS,
+                                    placeholder=_("All suppliers"),
+                                    help=_("Click a supplier's bar in the chart to show only its late deliveries."))
+            lines = efficiency.late_deliveries(chosen, tuple(picked))
+            total = int((late[late["supplier_id"].isin(picked)] if picked else late)["late"].sum())
+            show.table(lines, {
+                "po_id": (_("Purchase order"), "text"), "line_no": (_("Line"), "count"),
+                "supplier": (_("Supplier"), "text"), "product": (_("Product"), "text"),
+                "ordered_date": (_("Ordered"), "date"), "lead_days": (_("Lead time (days)"), "days"),
+                "days_late": (_("Days late"), "days"), "value": (_("Value"), "money")},
+                "late-deliveries", "efficiency_late_deliveries", currency=currency)
+            st.caption(ngettext("{shown} of {total} late line, the latest first.",
+                                "{shown} of {total} late lines, the latest first.", total)
+                       .format(shown=count(len(lines)), total=count(total)))
     st.caption(caption("procurement") + filters.unsplit_note("mart_procurement", _("Purchase orders")))
 
 st.header(_("Stock"))
 if not unavailable("mart_inventory", _("Stock levels")):
     stock = efficiency.stock_totals(chosen).iloc[0]
-    company = Filters(chosen.start, chosen.end)  # stock is company-wide, so its turnover uses the company's COGS
-    turnover = inventory_turnover(sales.period_kpis(company)["cogs"], days, stock["avg_stock_value"])
-    cards = st.columns(4)
-    cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=caption("inventory"))
-    cards[1].metric(_("Days of inventory"), duration(days_of_inventory(turnover), digits=0), border=True)
-    cards[2].metric(_("Average stock value"), money(stock["avg_stock_value"], currency), border=True,
-                    help=_("– when the source has no product costs to value the stock at."))
-    cards[3].metric(_("Stock-out days"), count(stock["stockout_days"]), border=True,
-                    help=_("Product-days that ended with nothing on hand."))
-    low = efficiency.below_reorder(chosen)
-    st.markdown(ngettext("**{count} product under its reorder point** on the period's last stock count",
-                         "**{count} products under their reorder point** on the period's last stock count",
-                         len(low)).format(count=count(len(low))))
-    show.table(low, {"product": (_("Product"), "text"), "category": (_("Category"), "text"),
-                     "on_hand": (_("On hand"), "count"), "reorder_point": (_("Reorder point"), "count"),
-                     "stockout_days": (_("Stock-out days in period"), "count")},
-               "below-reorder-point", "efficiency_below_reorder")
+    if not stock["days"]:
+        span = efficiency.stock_count_span().iloc[0]
+        st.info(_("There is no stock count in this period; the loaded stock counts run from {first} to {last}.")
+                .format(first=day(span["first_day"]), last=day(span["last_day"])))
+    else:
+        company = Filters(chosen.start, chosen.end)  # stock is company-wide, so its turnover uses the company's COGS
+        turnover = inventory_turnover(sales.period_kpis(company)["cogs"], days, stock["avg_stock_value"])
+        cards = st.columns(4)
+        cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=caption("inventory"))
+        cards[1].metric(_("Days of inventory"), duration(days_of_inventory(turnover), digits=0), border=True)
+        cards[2].metric(_("Average stock value"), money(stock["avg_stock_value"], currency), border=True,
+                        help=_("– when the source has no product costs to value the stock at."))
+        cards[3].metric(_("Stock-out days"), count(stock["stockout_days"]), border=True,
+                        help=_("Product-days that ended with nothing on hand."))
+        low = efficiency.below_reorder(chosen)
+        st.markdown(ngettext("**{count} product under its reorder point** on the period's last stock count",
+                             "**{count} products under their reorder point** on the period's last stock count",
+                             len(low)).format(count=count(len(low))))
+        show.table(low, {"product": (_("Product"), "text"), "category": (_("Category"), "text"),
+                         "on_hand": (_("On hand"), "count"), "reorder_point": (_("Reorder point"), "count"),
+                         "stockout_days": (_("Stock-out days in period"), "count")},
+                   "below-reorder-point", "efficiency_below_reorder")
     st.caption(caption("inventory") + " " + _("Turnover annualises the period's company-wide COGS.")
                + filters.unsplit_note("mart_inventory", _("Stock levels")))
 
 st.header(_("Order to cash"))
 if not unavailable("mart_invoices", _("Invoices")):
     cash = efficiency.receivables(chosen).iloc[0]
-    dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
-    cards = st.columns(4)
-    cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=caption("dso"))
-    cards[1].metric(_("Order to cash"), duration(cash["avg_order_to_cash_days"], digits=0), border=True,
-                    help=_("Average days from order to payment of the invoices paid in the period."))
-    cards[2].metric(_("Invoiced"), money(cash["invoiced"], currency), border=True)
-    cards[3].metric(_("Open receivables"), money(cash["open_at_end"], currency), border=True,
-                    help=_("Issued and unpaid on {day}.").format(day=day(chosen.end)))
+    if not (cash["invoiced"] or cash["open_at_start"] or cash["open_at_end"]) and pd.isna(cash["avg_days_to_pay"]):
+        st.info(_("No invoice was issued, paid or open in this period."))
+    else:
+        dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
+        cards = st.columns(4)
+        cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=caption("dso"))
+        cards[1].metric(_("Order to cash"), duration(cash["avg_order_to_cash_days"], digits=0), border=True,
+                        help=_("Average days from order to payment of the invoices paid in the period."))
+        cards[2].metric(_("Invoiced"), money(cash["invoiced"], currency), border=True)
+        cards[3].metric(_("Open receivables"), money(cash["open_at_end"], currency), border=True,
+                        help=_("Issued and unpaid on {day}.").format(day=day(chosen.end)))
     st.caption(caption("dso") + " " + _("Average receivables = mean of the open amounts on the first and last "
                                             "day.") + filters.unsplit_note("mart_invoices", _("Invoices")))
 

@@ -21,14 +21,14 @@ from dashboard.formatting import (
     period,
     readable_reason,
     signed_percent,
-    tick_prefix,
-    tick_suffix,
 )
 from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import forecast
 from etl.kpi import change
 
 HEADLINE_DAYS = 28
+NO_SALES = N_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
+              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the load.")
 LEVEL_NAMES = {"total": N_("Company total"), "department": N_("Departments"), "category": N_("Categories"),
                "region": N_("Regions"), "product": N_("Products (units, by region)")}
 NONE_IN_FILTER = {
@@ -89,9 +89,9 @@ def headline_windows(predicted: pd.DataFrame, series) -> tuple[pd.DataFrame, dic
                                "year_before": year_before}}
 
 
-def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[str, str]) -> None:
+def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str | None, units: bool) -> None:
     """Three cards (forecast with its summed band, the days before, a year before), a compact bar chart of the
-    same, and how the range is formed."""
+    same (money in ``currency``, or with ``units`` counts of units), and how the range is formed."""
     n, windows = len(ahead), totals["windows"]
     expected, lower, upper = ahead["yhat"].sum(), ahead["yhat_lower"].sum(), ahead["yhat_upper"].sum()
     back = totals["year_before"]
@@ -115,9 +115,8 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[st
                          "lower": [lower, None, None], "upper": [upper, None, None]}).dropna(subset=["value"])
     bars = bars.assign(text=[value_text(v) for v in bars["value"]],
                        dates=[period(a, b) for a, b in zip(bars["first_day"], bars["last_day"])])
-    title = ngettext("The next {n} day against the day before and the same day a year before",
-                     "The next {n} days against the {n} before and the same days a year before", n).format(n=n)
-    show.chart(charts.headline(bars, affix, title), bars.drop(columns=["text", "dates"]).rename(columns={
+    title = _("Forecast against the days before and a year before")  # the bars name their days
+    show.chart(charts.headline(bars, currency, title, units), bars.drop(columns=["text", "dates"]).rename(columns={
         "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
         "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")
     said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from the "
@@ -133,6 +132,9 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, affix: tuple[st
 
 st.title(_("Sales forecast"))
 chosen = filters.require()
+if not q.has_rows("mart_order_fulfilment"):  # said before "no forecast yet": a forecast run would not help
+    st.info(_(NO_SALES))
+    st.stop()
 run = forecast.latest_run()
 if run.empty:
     st.info(_("There is no forecast yet: run `python -m forecasting run` (it also runs after every "
@@ -141,9 +143,7 @@ if run.empty:
 run_id, horizon = int(run.iloc[0]["run_id"]), int(run.iloc[0]["horizon_days"])
 options = forecast.series_options(run_id)
 if options["model"].isna().all():
-    st.info(_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
-              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the "
-              "load."))
+    st.info(_(NO_SALES))
     st.stop()
 if chosen.allowed is not None:  # a manager sees their departments' series; company-wide series are not theirs
     options = options[(options["level"] == "department") & options["member"].isin(chosen.scope or ())]
@@ -169,7 +169,6 @@ series_id = st.selectbox(_("Series"), list(labels), format_func=labels.get, key=
 series = candidates.set_index("series_id").loc[series_id]
 
 units, currency = level == "product", q.currency()
-affix = ("", "") if units else (tick_prefix(currency), tick_suffix(currency))
 
 
 def value_text(value: float) -> str:
@@ -180,7 +179,7 @@ def value_text(value: float) -> str:
 predicted = forecast.points(run_id, series_id)
 last = series["history_end"].date()
 ahead, totals = headline_windows(predicted, series)
-show_headline(ahead, totals, value_text, affix)
+show_headline(ahead, totals, value_text, currency, units)
 if chosen.end < last:
     st.caption(_("The sidebar's period ends on {end}, before the data's last complete day ({last}); the figures "
                  "above still compare the forecast's {days} from {first} with the days before it and a year "
@@ -192,7 +191,7 @@ actual = charts.actual_days(forecast.history(level, series["member"], series["re
 title = (_("{series}: units, forecast for {days}") if units else _("{series}: net revenue, forecast for {days}")
          ).format(series=safe.plot(labels[series_id]), days=days_count(horizon))
 drawn = pd.concat([actual.rename("actual").rename_axis("ds").reset_index(), predicted], ignore_index=True)
-show.chart(charts.forecast(actual, predicted, series["closures"], affix, title),
+show.chart(charts.forecast(actual, predicted, series["closures"], currency, title, units),
            drawn[["ds", "actual", "yhat", "yhat_lower", "yhat_upper"]].rename(columns={
                "ds": _("Date"), "actual": _("Actual"), "yhat": _("Forecast"), "yhat_lower": _("80% band, low"),
                "yhat_upper": _("80% band, high")}),

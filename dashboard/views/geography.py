@@ -73,21 +73,26 @@ elif places is not None:
 regions = geography.late_by_region(chosen) if has_orders else None
 if regions is not None and not regions.empty:
     rates = charts.late_rates(regions)
-    left, right = st.columns(2)
     show.chart(charts.late_rate_bars(rates), rates, "late-deliveries-by-region", "geo_late_bars",
-               on_click=pick_places, where=left)
+               on_click=pick_places)  # full width, as the map below: room for the labels at 800 px
     if rates["latitude"].notna().any():
         show.chart(charts.late_rate_map(rates), rates, "late-deliveries-by-region-map", "geo_late_map",
-                   on_click=pick_places, where=right, config=MAP_CONFIG)
+                   on_click=pick_places, config=MAP_CONFIG)
     st.caption(_("Late-delivery rate = orders delivered after their promised time / orders delivered, by the "
                  "order's region; a region sits at the mean position of its customers. Click a region to filter "
                  "every page to it."))
+elif regions is not None and not q.has_values("mart_order_fulfilment", "is_on_time"):
+    st.info(_("The loaded orders have no promised and delivery times together (their source does not record "
+              "them), so lateness cannot be measured."))
 elif regions is not None:
     st.info(_("No order in this period has both a promised and a delivery time, so lateness cannot be measured."))
 
 if q.has_rows("mart_mentions"):
     mentions = social.located(chosen)
-    if mentions.empty:
+    if mentions.empty and not q.has_values("mart_mentions", "latitude"):
+        st.info(_("The loaded mentions carry no coordinates (their source does not record where they were posted), "
+                  "so none can be placed on a map."))
+    elif mentions.empty:
         st.info(_("No mention in this period carries coordinates."))
     else:
         show.chart(charts.mentions_map(mentions), mentions, "mentions-with-coordinates", "geo_mentions",

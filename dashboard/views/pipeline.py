@@ -66,20 +66,20 @@ else:
 if totals["won"] + totals["lost"] == 0:
     st.info(_("No deal was won or lost in this period, so there are no win rates or sales cycles to show."))
     st.stop()
-left, right = st.columns(2)
-by_department = pipeline.win_rates(chosen, "department")
+by_department = pipeline.win_rates(chosen, "department")  # full width, as the owner chart: room for its title
 show.chart(charts.win_rates(by_department, _("Win rate by department")),
            by_department[list(rate_columns(""))].rename(columns={c: label for c, (label, _kind) in
                                                                   rate_columns(_("Department")).items()}),
-           "win-rate-by-department", "pipeline_departments", on_click=filters.pick_departments, where=left)
+           "win-rate-by-department", "pipeline_departments", on_click=filters.pick_departments)
 owners = pipeline.win_rates(chosen, "owner")
 owners = owners.assign(name=owners["name"].fillna(_("(no owner)")))
 ranked = owners[owners["won"] + owners["lost"] >= MIN_DECIDED_DEALS]
-show.chart(charts.win_rates(ranked.head(15), _("Win rate by owner (top 15, at least {count} decided deals)").format(
-    count=count(MIN_DECIDED_DEALS))), ranked.head(15)[list(rate_columns(""))].rename(columns={
-        c: label for c, (label, _kind) in rate_columns(_("Owner")).items()}),
-           "win-rate-by-owner", "pipeline_owner_chart", where=right)
-st.caption(_("Click a department to filter every page to it.") + " " + caption("win_rate"))
+show.chart(charts.win_rates(ranked.head(15), _("Top 15 owners by win rate")), ranked.head(15)[
+    list(rate_columns(""))].rename(columns={c: label for c, (label, _kind) in rate_columns(_("Owner")).items()}),
+           "win-rate-by-owner", "pipeline_owner_chart")
+st.caption(_("Click a department to filter every page to it.") + " " + _(
+    "The owners ranked have at least {count} decided deals; the table below lists every owner.").format(
+    count=count(MIN_DECIDED_DEALS)) + " " + caption("win_rate"))
 show.table(owners, rate_columns(_("Owner")), "win-rate-by-owner-all", "pipeline_owners", currency=currency)
 cycles = pipeline.cycle_lengths(chosen)
 show.chart(charts.sales_cycle(cycles), cycles.assign(is_won=cycles["is_won"].map({True: _("Won"), False: _("Lost")}))

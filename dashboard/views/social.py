@@ -98,7 +98,7 @@ else:
 if negative_terms.empty:
     right.info(_("No negative mention in this period."))
 else:
-    show.chart(charts.bars(negative_terms, "term", "mentions", _("Top words in negative mentions"),
+    show.chart(charts.bars(negative_terms, "term", "mentions", _("Words in negative mentions"),
                            charts.LABEL_COLOURS["negative"]), negative_terms, "negative-words", "social_words",
                where=right)
 st.caption(_("Words of three letters or more, without handles, links, brand names and common English words; "

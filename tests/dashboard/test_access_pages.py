@@ -222,6 +222,7 @@ def test_the_admin_page_in_ukrainian_adds_a_user_and_shows_the_trail_as_csv(app_
     at.switch_page("views/admin.py").run()
     assert at.title[0].value == "Адміністрування" and [h.value for h in at.header] == ["Користувачі", "Журнал аудиту"]
     assert [t.label for t in at.tabs] == ["Додати користувача", "Змінити користувача", "Скинути пароль"]
+    assert at.multiselect(key="admin_new_departments").proto.placeholder == "Виберіть відділи"  # not Streamlit's
     people = at.dataframe[0]
     assert labels(people)["role"] == "Роль" and people.value[["user", "role", "state"]].values.tolist() == [
         ["test-admin", "адміністратор", "активний"]]

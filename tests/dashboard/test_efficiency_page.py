@@ -142,3 +142,97 @@ def test_late_supplier_labels_have_room_and_months_read_in_ukrainian():
     assert bars.textposition == "outside" and bars.cliponaxis is False
     assert fig.layout.xaxis.range[1] >= 12 * (1 + 0.03 * max(len(t) for t in bars.text))
     assert fig.layout.title.text == "Постачальники з найбільшою кількістю запізнених поставок"
+
+
+SAYS = {  # what each section says when it has nothing to show, in both languages
+    "no deliveries recorded": (
+        "The loaded orders have no delivery dates (their source does not record deliveries), so there are no cycle "
+        "times or on-time deliveries to show.",
+        "Завантажені замовлення не мають дат доставки (їхнє джерело не фіксує доставок), тому циклів замовлень і "
+        "вчасних доставок немає."),
+    "none delivered yet": (
+        "No order placed in this period has been delivered yet, so there are no cycle times to show.",
+        "Жодне замовлення цього періоду ще не доставлено, тому показати цикл замовлення неможливо."),
+    "no order": ("No order was placed in this period, so there are no cycle times to show.",
+                 "У цьому періоді не було замовлень, тому показати цикл замовлення неможливо."),
+    "no receipts recorded": (
+        "The loaded purchase orders have no receipt dates (their source does not record deliveries from suppliers), "
+        "so there are no lead times or supplier on-time shares to show.",
+        "Завантажені замовлення постачальникам не мають дат отримання (їхнє джерело не фіксує поставок), тому часу "
+        "постачання й частки вчасних поставок немає."),
+    "none received yet": (
+        "No purchase-order line placed in this period has been received yet, so there are no lead times to show.",
+        "Жоден рядок замовлень постачальникам цього періоду ще не отримано, тому часу постачання немає."),
+    "no purchase order": ("No purchase order was placed in this period.",
+                          "У цьому періоді не було замовлень постачальникам."),
+    "no stock count": (
+        "There is no stock count in this period; the loaded stock counts run from 19 Jan 2025 to 20 Jan 2025.",
+        "У цьому періоді не було обліку запасів: завантажені обліки охоплюють дні з 19 січ. 2025\u202fр. по 20 січ. "
+        "2025\u202fр. включно."),
+    "no invoice": ("No invoice was issued, paid or open in this period.",
+                   "У цьому періоді не було виставлених, оплачених чи відкритих рахунків."),
+    "no ticket": ("No ticket was opened in this period.", "У цьому періоді не відкрито жодного звернення."),
+}
+
+
+def efficiency_on(url: str, monkeypatch, start: str, end: str, language: str):
+    """The efficiency page of a link to this period, in this language."""
+    from tests.dashboard.test_periods import open_with
+
+    at = open_with(url, monkeypatch, {"start": start, "end": end, "lang": language})
+    at.switch_page("views/efficiency.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+@pytest.mark.parametrize("start, end, said, cards", [
+    # 6 Jan: O1 delivered, PO1 received; stock is counted from the 19th, the first invoice issued on the 7th
+    ("2025-01-06", "2025-01-06", ["no stock count", "no invoice", "no ticket"],
+     {"Median cycle time", "Average lead time"}),
+    # 9-14 Jan: no order, no purchase order, no stock count; invoices open, a ticket
+    ("2025-01-09", "2025-01-14", ["no order", "no purchase order", "no stock count"],
+     {"Days sales outstanding", "Tickets"}),
+    # 15 Jan: PO3 ordered, still open; O4 is a return
+    ("2025-01-15", "2025-01-15", ["no order", "none received yet", "no stock count"],
+     {"Average lead time", "Open receivables"}),
+    # 20 Jan: O5 not delivered yet; the last stock count; INV2 open
+    ("2025-01-20", "2025-01-20", ["none delivered yet", "no purchase order", "no ticket"],
+     {"Inventory turnover", "Open receivables"}),
+])
+def test_each_section_says_whether_the_period_or_the_source_has_nothing(full_url, monkeypatch, language, start,
+                                                                       end, said, cards):
+    """A period without orders, deliveries, purchase orders, receipts, stock counts, invoices or tickets says so
+    in one sentence, in both languages, and shows no cards for what it cannot measure."""
+    at = efficiency_on(full_url, monkeypatch, start, end, language)
+    assert [i.value for i in at.info] == [SAYS[s][language == "uk"] for s in said]
+    if language == "en":
+        shown = set(metrics(at))
+        assert cards <= shown
+        for says, card in (("no stock count", "Inventory turnover"), ("no invoice", "Days sales outstanding"),
+                           ("no purchase order", "Average lead time")):
+            assert (says in said) != (card in shown)
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_a_source_without_delivery_or_receipt_dates_says_so(sqlite_url, monkeypatch, language):
+    """Orders and purchase orders whose source records no deliveries: the page says the source has no such dates,
+    not that nothing was delivered in the period."""
+    from etl.pipeline import run_pipeline
+    from etl.sources import FrameSource
+    from tests.fixtures import full_frames
+
+    frames = full_frames()
+    frames["orders"]["delivered_at"] = None
+    frames["purchase_orders"][["received_at", "received_quantity"]] = None
+    run_pipeline(FrameSource("no-deliveries", frames, currency="GBP"), get_engine(sqlite_url))
+    at = efficiency_on(sqlite_url, monkeypatch, "2025-01-06", "2025-01-20", language)
+    assert [i.value for i in at.info][:2] == [SAYS["no deliveries recorded"][language == "uk"],
+                                              SAYS["no receipts recorded"][language == "uk"]]
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_online_retail_says_its_source_records_no_deliveries(matrix_warehouse, app_on, language):
+    """Online Retail's invoices carry no delivery dates at all: that is what the page says, in any period."""
+    at = open_efficiency(app_on, matrix_warehouse("online_retail"), language)
+    assert at.info[0].value == SAYS["no deliveries recorded"][language == "uk"]

@@ -24,7 +24,7 @@ from forecasting.settings import Settings
 from tests.dashboard.conftest import APP, metrics, signed_in
 from tests.etl.test_online_retail import CONFIG, raw_lines
 from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture
-from tests.fixtures import full_frames
+from tests.fixtures import deals_source, full_frames
 
 QUICK = Settings(horizon_days=28, holidays_country=None, levels=("total", "department", "region", "product"),
                  prophet_levels=(), top_products=2, scored_origins=3, selection_origins=2)
@@ -217,6 +217,16 @@ def test_empty_crm_only_and_erp_only_warehouses(tmp_path_factory, monkeypatch):
     expected = demo_daily(erp).reindex(actual.index, fill_value=0.0)
     assert actual.index.max() == pd.Timestamp("2025-01-20") and (actual == 0).any()
     np.testing.assert_allclose(actual.to_numpy(), expected.to_numpy(), atol=0.01)
+
+
+def test_a_warehouse_of_deals_never_forecast_says_there_are_no_sales_not_no_forecast_yet(tmp_path_factory,
+                                                                                          monkeypatch):
+    """A CRM-only load run with --skip-forecast has no forecast run; running one would not help, so the page says
+    there are no sales orders rather than "no forecast yet: run python -m forecasting run"."""
+    url = _warehouse(tmp_path_factory, "deals", deals_source(), forecast=False)
+    at = open_forecast(url, monkeypatch)
+    assert [i.value for i in at.info] == [NO_SALES + ": load order data (the demo company with `make etl`, or an ERP "
+                                          "export such as Online Retail), and the forecast runs after the load."]
 
 
 @pytest.mark.postgres

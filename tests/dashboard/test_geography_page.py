@@ -66,6 +66,11 @@ def test_geography_in_both_languages_equals_pandas_on_online_retail(language, mo
         assert json.loads(chart.proto.spec)["layout"]["title"]["text"] == "Чиста виручка за країнами"
     assert at.caption[0].value.replace("\\", "").startswith(exclusions)
     same_rows(downloads(at, "geo_countries_table"), table.value, labels(table))
+    lateness = {"en": "The loaded orders have no promised and delivery times together (their source does not "
+                      "record them), so lateness cannot be measured.",
+                "uk": "Завантажені замовлення не мають обіцяного часу й часу доставки разом (їхнє джерело їх не "
+                      "фіксує), тож запізнення виміряти неможливо."}
+    assert [i.value for i in at.info][-1] == lateness[language]  # the source has none: not "none in this period"
 
 
 def test_a_click_on_a_country_filters_the_table_and_a_click_on_a_region_every_page(monkeypatch, matrix_warehouse):
@@ -93,3 +98,30 @@ def test_a_click_on_a_regions_late_delivery_bar_filters_every_page(monkeypatch, 
     assert at.dataframe[0].value["net_revenue"].tolist() == pytest.approx(expected.tolist())
     at.switch_page("views/overview.py").run()
     assert at.sidebar.multiselect(key="filter_regions").value == ["North"]  # the click filters the other pages too
+
+
+def test_late_delivery_bars_label_share_and_counts_with_room_beside_them():
+    from dashboard.charts.geography import late_rate_bars
+    from dashboard.i18n import speaking
+
+    rates = pd.DataFrame({"region": ["South", "North"], "delivered": [417, 347], "late": [23, 34],
+                          "rate": [23 / 417, 34 / 347], "latitude": [51.5, 53.8], "longitude": [-0.1, -1.5]})
+    with speaking("uk"):
+        fig = late_rate_bars(rates)
+    bars = fig.data[0]
+    assert list(bars.text) == ["5,5% (23 з 417)", "9,8% (34 з 347)"]  # short beside the bar, in words on hover
+    assert bars.hovertext[1] == "9,8% із запізненням (34 з 347 доставлених замовлень)"
+    assert bars.textposition == "outside" and bars.cliponaxis is False
+    assert fig.layout.xaxis.range == pytest.approx((0, 34 / 347 * (1.2 + 0.035 * 15)))  # room for 15 characters
+    assert fig.layout.title.text == "Частка запізнень за регіонами"
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "The loaded mentions carry no coordinates (their source does not record where they were posted), so none "
+           "can be placed on a map."),
+    ("uk", "Завантажені згадки не мають координат (їхнє джерело не фіксує, звідки їх опубліковано), тож жодну не "
+           "можна показати на карті.")])
+def test_mentions_without_any_coordinates_say_the_source_has_none(monkeypatch, full_url, language, said):
+    """The fixture's one mention has no coordinates: the source records none, which is not 'none in this period'."""
+    at = open_page(monkeypatch, full_url, "geography", lang=language)
+    assert at.info[-1].value == said

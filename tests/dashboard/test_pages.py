@@ -1,5 +1,6 @@
 """Retention, efficiency, pipeline and operations pages on the full fixture: the figures of tests/fixtures.py."""
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -33,6 +34,20 @@ def test_retention_page(app_on, full_url):
     assert events["amount"].tolist()[0] == 40.0
     assert "**RFM** recency 2 · frequency 2 · monetary 2 — *Hibernating*; 2 orders, £140 in the period" in \
         at.markdown[0].value
+
+
+def test_the_customer_timeline_words_order_statuses_in_ukrainian(app_on, full_url):
+    """An order's status is a code of the warehouse (shipped, delivered, ...): the timeline says it in the reader's
+    language, like the states of invoices and tickets, in the table and in the chart's hover."""
+    at = app_on(full_url, language="uk")
+    at.switch_page("views/retention.py").run()
+    at.text_input(key="customer_search").input("beta").run()
+    events = at.dataframe[-1].value
+    assert events["detail"].tolist() == ["O5 · відвантажено", "Late delivery · вирішено", "INV2 · відкрито",
+                                         "O2 · доставлено"]
+    timeline = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-retention_timeline"))
+    hovers = [t for trace in json.loads(timeline.proto.spec)["data"] for t in trace["text"]]
+    assert any("O5 · відвантажено" in h for h in hovers) and not any("shipped" in h for h in hovers)
 
 
 def test_efficiency_page(app_on, full_url):
@@ -133,12 +148,9 @@ def test_pages_say_plainly_what_the_loaded_data_lacks(app_on, five_orders_url):
 def test_a_crm_only_warehouse_gets_the_pipeline_and_a_plain_sentence_elsewhere(app_on, sqlite_url):
     from etl.db import get_engine
     from etl.pipeline import run_pipeline
-    from etl.sources import FrameSource
-    from tests.fixtures import full_frames
+    from tests.fixtures import deals_source
 
-    crm = {k: v for k, v in full_frames().items()
-           if k in ("departments", "employees", "customers", "products", "opportunities")}
-    run_pipeline(FrameSource("crm", crm, currency="USD"), get_engine(sqlite_url))
+    run_pipeline(deals_source(), get_engine(sqlite_url))
     at = app_on(sqlite_url)  # a warehouse of deals opens on the pipeline
     assert metrics(at)["Deals created"] == ("4", "") and metrics(at)["Weighted pipeline"] == ("$235", "")
     at.switch_page("views/overview.py").run()

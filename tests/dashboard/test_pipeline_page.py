@@ -156,3 +156,29 @@ def test_clicking_a_department_filters_the_page(matrix_warehouse, app_on):
     assert metrics(at)["Open pipeline"][0] == money(expected["value"].sum(), "GBP")
     table = deals_table(at)
     assert sorted(table["opportunity_id"]) == sorted(expected["opportunity_id"])
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_missing_values_are_empty_cells_and_empty_in_the_csv(app_on, sqlite_url, monkeypatch, language):
+    """Deals without a customer or an amount (as in the CRM sample) show empty cells, never Streamlit's grey
+    "None", and the CSV keeps them empty."""
+    from etl.pipeline import run_pipeline
+    from tests.dashboard.page_tools import cells, record_downloads
+    from tests.fixtures import deals_frames, deals_source
+
+    crm = deals_frames()
+    crm["opportunities"].loc[crm["opportunities"]["opportunity_id"] == "OP4", "customer_id"] = None
+    run_pipeline(deals_source(crm), get_engine(sqlite_url))
+    downloads = record_downloads(monkeypatch)
+    at = app_on(sqlite_url, language=language)  # deals only: the pipeline is the first page
+    deals = next(t for t in at.dataframe if "opportunity_id" in t.value.columns)
+    assert all(d.proto.HasField("placeholder") and d.proto.placeholder == "" for d in at.dataframe)
+    shown = cells(deals).set_index(deals.value["opportunity_id"])
+    columns = WORDS[language]["columns"]
+    assert sorted(shown.index) == ["OP3", "OP4"]  # open on the data's last day, 16 Jan 2025
+    assert shown.loc["OP3", "amount"] == "" and shown.loc["OP4", "customer"] == ""
+    assert shown.loc["OP3", "customer"] == "Acme Ltd" and shown.loc["OP4", "amount"] == {"en": "$300",
+                                                                                    "uk": "300\u00a0$"}[language]
+    offered = downloads(at, "pipeline_deals").set_index(columns[0])
+    assert offered.loc["OP3", columns[5]] == "" and offered.loc["OP4", columns[1]] == ""
+    assert offered.loc["OP3", columns[1]] == "Acme Ltd" and offered.loc["OP4", columns[5]] == "300.0"
