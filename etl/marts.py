@@ -100,6 +100,7 @@ def daily_product_sales_select():
         select(*keys, func.sum(case((f.c.kind == "sale", order_lines.c.quantity), else_=0.0)),
                func.sum(line_value(order_lines)))
         .select_from(order_lines.join(f, f.c.order_id == order_lines.c.order_id))
+        .where(f.c.kind != CANCELLED)
         .group_by(*keys)
     )
 

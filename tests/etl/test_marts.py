@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from etl.db import get_engine
-from etl.schema import mart_customer_month, mart_daily_sales, mart_order_fulfilment
+from etl.schema import mart_customer_month, mart_daily_product_sales, mart_daily_sales, mart_order_fulfilment
 
 
 def _frame(url, table) -> pd.DataFrame:
@@ -86,11 +86,12 @@ def test_a_cancelled_order_counts_in_no_revenue_delivery_or_on_time_kpi(sqlite_u
     assert len(sale) == 3 and sale["is_delivered"].sum() == 2 and sale["is_on_time"].sum() == 2
     months = _frame(sqlite_url, mart_customer_month).set_index("customer_id")
     assert months.loc["C2", "orders"] == 1 and months.loc["C2", "net_revenue"] == pytest.approx(40.0)  # O5 only
+    products = _frame(sqlite_url, mart_daily_product_sales)  # the forecasts' grain: O2's product and day are gone
+    assert products["net_revenue"].sum() == pytest.approx(195.0) and products["units"].sum() == 21 - 2
+    assert "2025-01-07" not in set(products["sales_date"].astype(str))
 
 
 def test_product_mart_has_units_sold_and_net_revenue_per_day_product_and_region(five_orders_url):
-    from etl.schema import mart_daily_product_sales
-
     with get_engine(five_orders_url).connect() as conn:
         rows = conn.execute(select(mart_daily_product_sales)).all()
     found = {(str(r.sales_date)[:10], r.product_id, r.region): (r.units, r.net_revenue) for r in rows}
