@@ -74,10 +74,10 @@ def daily_sales_select():
     f = mart_order_fulfilment
     value, cost = line_value(order_lines), line_cost(order_lines, products)
     is_sale = f.c.kind == "sale"
-    keys = (f.c.order_date, f.c.department_id, products.c.category, f.c.region, f.c.month_start)
+    keys = (f.c.order_date, f.c.department_id, products.c.category, f.c.region)
     return (
         select(
-            *keys,
+            *keys, func.min(f.c.month_start),  # one per day: an aggregate, not one more sort key
             func.sum(case((is_sale, value), else_=0.0)), func.sum(case((is_sale, 0.0), else_=value)),
             func.sum(value), func.sum(cost), func.sum(value) - func.sum(cost),
             func.count(func.distinct(case((is_sale, f.c.order_id)))),
@@ -111,12 +111,12 @@ def customer_month_select():
     is_sale = f.c.kind == "sale"
     activity = (
         select(
-            f.c.customer_id, f.c.month_start, f.c.month_index,
+            f.c.customer_id, f.c.month_start, func.min(f.c.month_index).label("month_index"),  # one per month
             func.count(case((is_sale, f.c.order_id))).label("orders"),
             func.sum(f.c.net_revenue).label("net_revenue"), func.sum(f.c.gross_margin).label("gross_margin"),
         )
         .where(f.c.customer_id.is_not(None), f.c.kind != CANCELLED)
-        .group_by(f.c.customer_id, f.c.month_start, f.c.month_index)
+        .group_by(f.c.customer_id, f.c.month_start)
         .cte("activity")
     )
     first = (

@@ -170,7 +170,7 @@ class ConfigSource:
         keep = values.isna() | (values >= pd.Timestamp(previous)) if previous else pd.Series(True, index=frame.index)
         if values[keep].notna().any():
             self.new_cursors[name] = values[keep].max().isoformat()
-        return frame[keep.to_numpy()]
+        return frame if keep.all() else frame[keep.to_numpy()]
 
 
 def _format(path: str, spec: FileInput) -> str:

@@ -164,6 +164,16 @@ def _number_text(values: pd.Series, decimal: str) -> pd.Series:
     return pd.Series(pd.array(text, dtype="str"), index=values.index)
 
 
+def _kept(frame: pd.DataFrame, spec: TableSpec) -> pd.Series:
+    """Rows that pass ``where`` and come first among those of their ``distinct_on`` key: one mask, so the wide
+    frame is filtered once (only the key columns are taken to find the repeats)."""
+    keep = all_hold(frame, spec.where) if spec.where else pd.Series(True, index=frame.index)
+    if spec.distinct_on:
+        first = ~frame.loc[keep, spec.distinct_on].duplicated(keep="first")
+        keep = first.reindex(frame.index, fill_value=False)
+    return keep
+
+
 def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimals: dict[str, str],
               where: str) -> tuple[pd.DataFrame, pd.Series]:
     """The input rows (after ``where`` and ``distinct_on``) as the table's columns, the index kept; and the
@@ -178,10 +188,7 @@ def map_table(frame: pd.DataFrame, spec: TableSpec, table: Table, decimals: dict
     if unknown:
         raise EtlError(f"{where}: key 'columns.{unknown[0]}' is not a column of the warehouse table {table.name} "
                        f"(it has: {', '.join(c.name for c in table.columns)}).")
-    if spec.where:
-        frame = frame[all_hold(frame, spec.where)]
-    if spec.distinct_on:
-        frame = frame[~frame.duplicated(subset=spec.distinct_on, keep="first")]
+    frame = frame[_kept(frame, spec)]
     out, problems = pd.DataFrame(index=frame.index), []
     for name, column in spec.columns.items():
         column = ColumnSpec(column=column) if isinstance(column, str) else column
