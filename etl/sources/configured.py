@@ -285,7 +285,7 @@ def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
     rejected = pd.DataFrame({"source_ref": [rows.locate(i) for i in turned_away.index],
                              "reason": turned_away.to_numpy(),
                              "payload": payloads(rows.frame.loc[turned_away.index])})
-    return InputRows(rows.frame.drop(index=turned_away.index), rows.files, rows.lines, rejected, rows.decimals)
+    return InputRows(rows.frame[reasons.isna().to_numpy()], rows.files, rows.lines, rejected, rows.decimals)
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
