@@ -16,6 +16,7 @@ from forecasting.settings import load_settings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SCALE = 12.0  # about 1.1 million order lines
+RETAIL_RAW_WHEN_SET = 1.9  # seconds of Online Retail's raw insert when its 5 s target was set (issue 10)
 MODEL_NAMES = {"prophet": "Prophet", "seasonal_naive": "Seasonal naive", "moving_average_28": "28-day average",
                "ets": "ETS(A,Ad,A)", "prophet_ets": "Prophet + ETS mean", "nested": "**as deployed**"}
 
@@ -61,7 +62,9 @@ def retail_section(result: etl_load.LoadResult) -> str:
 
 The full load from the gzipped CSV (read, map, validate, load, marts) against a raw insert of the same
 mapped rows into an empty SQLite warehouse, in the same run. Target: the full load under 5 s:
-**{result.etl_seconds:.1f} s** ({'met' if result.etl_seconds < 5 else 'NOT MET'}).
+**{result.etl_seconds:.1f} s** ({'met' if result.etl_seconds < 5 else 'NOT MET'}). The target was set when the
+raw insert took 1.9 s (5 s = {5 / RETAIL_RAW_WHEN_SET:.1f} x raw); in this run the full load takes
+**{result.etl_seconds / result.raw_seconds:.1f} x** its raw insert of {result.raw_seconds:.1f} s.
 
 {_load_table([result], lambda r: "under 5 s")}
 """
