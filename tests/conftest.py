@@ -138,13 +138,10 @@ TWITTER_CONFIG = Path(__file__).resolve().parents[1] / "etl" / "sources" / "twit
 
 
 @pytest.fixture(scope="session")
-def twitter_url(datasets, tmp_path_factory) -> str:
-    """A SQLite warehouse with the 14,640 airline tweets, loaded once per session (for the page matrix too)."""
-    from etl.sources.configured import ConfigSource
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('twitter') / 'warehouse.db'}"
-    run_pipeline(ConfigSource(TWITTER_CONFIG, datasets / "twitter_airline_sentiment"), get_engine(url))
-    return url
+def twitter_url(datasets, matrix_warehouse) -> str:
+    """A SQLite warehouse with the 14,640 airline tweets, loaded by the pipeline once per session for every worker
+    (tests/warehouses.py)."""
+    return matrix_warehouse("twitter_loaded")
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def retail_app_url(tmp_path_factory, datasets, matrix_warehouse):
     """The app on the Online Retail warehouse (built once per session; this module serves a copy)."""
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    url = private_copy(matrix_warehouse("browser_online_retail"), tmp_path_factory.mktemp("retail"))
+    url = private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail"))
     add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
@@ -131,6 +131,8 @@ CLIPPED = """() => {
     return out;
 }"""
 
+TO_TOP = """() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"""
+
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("width", [800, 1440])
@@ -164,6 +166,7 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
         if language == "uk" and name == "overview":  # month names on the date axis come from the Plotly locale
             ticks = " ".join(page.locator("[data-testid=stPlotlyChart] .xtick text").all_text_contents())
             assert any(month in ticks for month in UKRAINIAN_MONTHS), f"no Ukrainian month on the axis: {ticks}"
+        page.evaluate(TO_TOP)  # as a page opened afresh: the hover above, or the previous page, scrolled it
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()
     assert not problems, f"at {width} px in {language}: {problems}"

@@ -50,7 +50,7 @@ def twitter_app(twitter_url):
 @pytest.fixture(scope="module")
 def retail_geo_app(tmp_path_factory, datasets, matrix_warehouse):
     """The app on Online Retail (built once per session; this module serves a copy)."""
-    yield from _served(private_copy(matrix_warehouse("browser_online_retail"), tmp_path_factory.mktemp("retail_geo")))
+    yield from _served(private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail_geo")))
 
 
 def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  # noqa: F811

@@ -164,7 +164,8 @@ def build_browser_demo(url: str, root: Path) -> None:
 
 
 def build_online_retail_loaded(url: str, root: Path) -> None:
-    """UCI Online Retail through its shipped config by the pipeline itself (no forecast), for the browser tests."""
+    """UCI Online Retail through its shipped config by the pipeline itself (no forecast): what the browser tests and
+    the Geography page test read, each from a private copy."""
     from etl.sources.configured import ConfigSource
 
     engine = get_engine(url)
@@ -173,8 +174,19 @@ def build_online_retail_loaded(url: str, root: Path) -> None:
 
 
 BUILDERS["browser_demo"] = (build_browser_demo, "sqlite")
-BUILDERS["browser_online_retail"] = (build_online_retail_loaded, "sqlite")
-NEEDS_DATASETS.add("browser_online_retail")
+def build_twitter_loaded(url: str, root: Path) -> None:
+    """Twitter US Airline Sentiment through its shipped config by the pipeline itself (conftest's twitter_url)."""
+    from etl.sources.configured import ConfigSource
+
+    engine = get_engine(url)
+    run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "twitter_airline_sentiment.yaml",
+                              DATASETS / "twitter_airline_sentiment"), engine)
+    engine.dispose()
+
+
+BUILDERS["online_retail_loaded"] = (build_online_retail_loaded, "sqlite")
+BUILDERS["twitter_loaded"] = (build_twitter_loaded, "sqlite")
+NEEDS_DATASETS.update({"online_retail_loaded", "twitter_loaded"})
 
 
 def private_copy(url: str, folder: Path) -> str:
