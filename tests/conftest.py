@@ -88,7 +88,8 @@ def postgres_url():
 
 @pytest.fixture(scope="session")
 def matrix_warehouse(tmp_path_factory):
-    """The page matrix's warehouses by name (tests/warehouses.py), built once per session across workers."""
+    """The page matrix's warehouses, and the other shared ones, by name (tests/warehouses.py), built once per
+    session across workers."""
     from tests import warehouses
 
     root = warehouses.shared_root(tmp_path_factory.getbasetemp())
@@ -96,7 +97,7 @@ def matrix_warehouse(tmp_path_factory):
     def get(name: str) -> str:
         if name in warehouses.NEEDS_DATASETS and not warehouses.DATASETS.is_dir():
             skip_or_fail(f"the datasets folder {warehouses.DATASETS} is not there")
-        if warehouses.BUILDERS[name][1] == "postgres":
+        if (warehouses.BUILDERS | warehouses.SHARED)[name][1] == "postgres":
             _require_postgres()
         return warehouses.warehouse(name, root)
 

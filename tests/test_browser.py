@@ -233,6 +233,7 @@ def test_a_link_opens_its_page_on_a_warehouse_of_deals_only(deals_only_app_url, 
 def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):
     page = browser.new_page(viewport={"width": 1440, "height": 1800})  # Streamlit scrolls inside: a tall window
     console_errors, outside = [], []
+    quiet = network_quiet(page)
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
         (app_url, "data:", "blob:")) else None)
@@ -243,8 +244,7 @@ def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False)
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)
     ready = "[data-testid=stDataFrame]" if link in CHARTLESS else "[data-testid=stPlotlyChart] .js-plotly-plot"
     page.wait_for_selector(ready, timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)  # let Plotly finish its transitions before the screenshot
+    settle(page, quiet)  # the script done (the cards too, not only the first chart), then Plotly's drawing
     assert page.locator("[data-testid=stException]").count() == 0
     assert console_errors == [] and outside == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
