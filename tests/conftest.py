@@ -88,7 +88,8 @@ def postgres_url():
 
 @pytest.fixture(scope="session")
 def matrix_warehouse(tmp_path_factory):
-    """The page matrix's warehouses by name (tests/warehouses.py), built once per session across workers."""
+    """The page matrix's warehouses, and the other shared ones, by name (tests/warehouses.py), built once per
+    session across workers."""
     from tests import warehouses
 
     root = warehouses.shared_root(tmp_path_factory.getbasetemp())
@@ -96,7 +97,7 @@ def matrix_warehouse(tmp_path_factory):
     def get(name: str) -> str:
         if name in warehouses.NEEDS_DATASETS and not warehouses.DATASETS.is_dir():
             skip_or_fail(f"the datasets folder {warehouses.DATASETS} is not there")
-        if warehouses.BUILDERS[name][1] == "postgres":
+        if (warehouses.BUILDERS | warehouses.SHARED)[name][1] == "postgres":
             _require_postgres()
         return warehouses.warehouse(name, root)
 
@@ -138,13 +139,10 @@ TWITTER_CONFIG = Path(__file__).resolve().parents[1] / "etl" / "sources" / "twit
 
 
 @pytest.fixture(scope="session")
-def twitter_url(datasets, tmp_path_factory) -> str:
-    """A SQLite warehouse with the 14,640 airline tweets, loaded once per session (for the page matrix too)."""
-    from etl.sources.configured import ConfigSource
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('twitter') / 'warehouse.db'}"
-    run_pipeline(ConfigSource(TWITTER_CONFIG, datasets / "twitter_airline_sentiment"), get_engine(url))
-    return url
+def twitter_url(datasets, matrix_warehouse) -> str:
+    """A SQLite warehouse with the 14,640 airline tweets, loaded by the pipeline once per session for every worker
+    (tests/warehouses.py)."""
+    return matrix_warehouse("twitter_loaded")
 
 
 @pytest.fixture

@@ -4,24 +4,20 @@ Saves a screenshot of every page into docs/screenshots/ (the README shows them).
 through Playwright; never downloads a browser.
 """
 
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from access.users import add_user
-from alerts.config import load_config
-from alerts.engine import evaluate
 from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
-from etl.sources.configured import ConfigSource
-from etl.sources.demo import DemoSource
-from forecasting.runner import run_forecasts
-from forecasting.settings import load_settings
 from tests.conftest import skip_or_fail
 from tests.fixtures import deals_source
 from tests.served import streamlit_app
+from tests.warehouses import private_copy
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,26 +41,22 @@ def sign_in(page, language: str = "en") -> None:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """The app on a demo warehouse, started with `streamlit run dashboard/app.py` like `make run` does."""
+def app_url(tmp_path_factory, matrix_warehouse):
+    """The app on the demo warehouse with forecasts and alerts, started with `streamlit run dashboard/app.py` like
+    `make run` does. The warehouse is built once per session (tests/warehouses.py); this module serves a copy."""
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'warehouse.db'}"
-    run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
-    run_forecasts(get_engine(url), load_settings().with_overrides(levels=("total", "department")))
-    evaluate(get_engine(url), load_config())
+    url = private_copy(matrix_warehouse("browser_demo"), tmp_path_factory.mktemp("browser"))
     add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
 
 @pytest.fixture(scope="module")
-def retail_app_url(tmp_path_factory, datasets):
-    """The app on the Online Retail warehouse."""
+def retail_app_url(tmp_path_factory, datasets, matrix_warehouse):
+    """The app on the Online Retail warehouse (built once per session; this module serves a copy)."""
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
-    run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "online_retail.yaml", datasets / "online_retail"),
-                 get_engine(url))
+    url = private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail"))
     add_user(get_engine(url), USER, "admin", (), PASSWORD, "tests")
     yield from _serve(url)
 
@@ -139,6 +131,8 @@ CLIPPED = """() => {
     return out;
 }"""
 
+TO_TOP = """() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"""
+
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("width", [800, 1440])
@@ -146,16 +140,19 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
     """From 800 px to a wide screen, in both languages: every KPI card shows its whole value and label, and no
     bar or axis label or chart title is cut off; a screenshot of each page at each width goes to docs/screenshots/."""
     page = browser.new_page(viewport={"width": width, "height": 1600})
+    quiet = network_quiet(page)
     problems = {}
-    for name in LAYOUT_PAGES:
-        page.goto(f"{app_url}/{name}?lang={language}")  # a link to the page: it opens once signed in
-        sign_in(page, language)
+    page.goto(f"{app_url}/overview?lang={language}")  # a link to the first page: it opens once signed in
+    sign_in(page, language)
+    for name in LAYOUT_PAGES:  # then from page to page through the sidebar, in the one session, as a person does
         with speaking(language):
             title = _(LAYOUT_PAGES[name])
-        page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)  # that page, not the default one
+        if name != "overview":
+            page.locator(f"[data-testid=stSidebarNav] a[href$='/{name}']").click()
+        page.mouse.move(width - 1, 1)  # the pointer off the link and the charts: no hover in the screenshot
+        page.wait_for_selector(f"h1:has-text('{title}')", timeout=30_000)  # that page, not the previous one
         page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(700)
+        settle(page, quiet)
         truncated, clipped = page.evaluate(TRUNCATED), page.evaluate(CLIPPED)
         if truncated or clipped:
             problems[name] = {"truncated": truncated[:5], "clipped": clipped[:5]}
@@ -164,12 +161,45 @@ def test_cards_never_truncate_and_labels_never_clip(app_url, browser, width, lan
             page.wait_for_timeout(300)
             assert page.locator('button[aria-label="Download as CSV"]:visible').count() == 0, (
                 f"{name}: the table toolbar offers a raw CSV download beside the formula-safe one")
+            page.mouse.move(width - 1, 1)
+            page.wait_for_timeout(300)  # the toolbar fades out before the screenshot
         if language == "uk" and name == "overview":  # month names on the date axis come from the Plotly locale
             ticks = " ".join(page.locator("[data-testid=stPlotlyChart] .xtick text").all_text_contents())
             assert any(month in ticks for month in UKRAINIAN_MONTHS), f"no Ukrainian month on the axis: {ticks}"
+        page.evaluate(TO_TOP)  # as a page opened afresh: the hover above, or the previous page, scrolled it
         page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-{language}-{name}.png"), full_page=True)
     page.close()
     assert not problems, f"at {width} px in {language}: {problems}"
+
+
+def network_quiet(page) -> dict:
+    """Follow the page's requests: how many are in flight, and when the last one started or ended."""
+    state = {"open": 0, "last": time.monotonic()}
+
+    def started(request) -> None:
+        state["open"] += 1
+        state["last"] = time.monotonic()
+
+    def ended(request) -> None:
+        state["open"] -= 1
+        state["last"] = time.monotonic()
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    return state
+
+
+def settle(page, quiet: dict, seconds: float = 0.5) -> None:
+    """Wait until the app's script has finished, no element is left over from the previous page and no request
+    has been in flight for ``seconds`` (Playwright's "networkidle", which a page switch inside one session does not
+    reset; the maps fetch their geometry), then two animation frames, so Plotly has drawn what arrived."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')", timeout=30_000)
+    deadline = time.monotonic() + 60
+    while (quiet["open"] > 0 or time.monotonic() - quiet["last"] < seconds) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 ADDRESSES = {  # a link's address -> the page it opens, and the address the browser shows then
@@ -203,6 +233,7 @@ def test_a_link_opens_its_page_on_a_warehouse_of_deals_only(deals_only_app_url, 
 def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False):
     page = browser.new_page(viewport={"width": 1440, "height": 1800})  # Streamlit scrolls inside: a tall window
     console_errors, outside = [], []
+    quiet = network_quiet(page)
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
         (app_url, "data:", "blob:")) else None)
@@ -213,8 +244,7 @@ def _visit(browser, app_url: str, link: str, name: str, keep_open: bool = False)
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)
     ready = "[data-testid=stDataFrame]" if link in CHARTLESS else "[data-testid=stPlotlyChart] .js-plotly-plot"
     page.wait_for_selector(ready, timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)  # let Plotly finish its transitions before the screenshot
+    settle(page, quiet)  # the script done (the cards too, not only the first chart), then Plotly's drawing
     assert page.locator("[data-testid=stException]").count() == 0
     assert console_errors == [] and outside == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

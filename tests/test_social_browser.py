@@ -10,21 +10,17 @@ from sqlalchemy.exc import IntegrityError
 
 from access.users import AccessError, add_user
 from etl.db import get_engine
-from etl.pipeline import run_pipeline
-from etl.sources.configured import ConfigSource
-from etl.sources.demo import DemoSource
 from tests.conftest import skip_or_fail
 from tests.test_browser import (  # noqa: F401
     CHROMIUM,
     PASSWORD,
-    ROOT,
-    SCREENSHOT_END_DATE,
     SCREENSHOTS,
     USER,
     _serve,
     browser,
     sign_in,
 )
+from tests.warehouses import private_copy
 
 pytestmark = pytest.mark.browser
 GEOMETRY = {"/app/static/countries.geojson", "/app/static/world_50m.json"}
@@ -39,11 +35,10 @@ def _served(url: str):
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """The app on a demo warehouse (no forecasts needed for these pages)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('social_demo') / 'warehouse.db'}"
-    run_pipeline(DemoSource(seed=42, end_date=SCREENSHOT_END_DATE), get_engine(url))
-    yield from _served(url)
+def demo_app(tmp_path_factory, matrix_warehouse):
+    """The app on the demo warehouse the other browser tests see (built once per session; this module serves a
+    copy). Its forecasts and alerts are not on these pages."""
+    yield from _served(private_copy(matrix_warehouse("browser_demo"), tmp_path_factory.mktemp("social_demo")))
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +48,9 @@ def twitter_app(twitter_url):
 
 
 @pytest.fixture(scope="module")
-def retail_geo_app(tmp_path_factory, datasets):
-    """The app on Online Retail."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('retail_geo') / 'warehouse.db'}"
-    run_pipeline(ConfigSource(ROOT / "etl" / "sources" / "online_retail.yaml", datasets / "online_retail"),
-                 get_engine(url))
-    yield from _served(url)
+def retail_geo_app(tmp_path_factory, datasets, matrix_warehouse):
+    """The app on Online Retail (built once per session; this module serves a copy)."""
+    yield from _served(private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail_geo")))
 
 
 def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  # noqa: F811

@@ -12,13 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
-from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from tests.dashboard.conftest import APP, metrics, signed_in
 from tests.dashboard.page_tools import click, labels, record_downloads
-from tests.etl.test_online_retail import CONFIG as RETAIL_CONFIG
 from tests.etl.test_online_retail import expected_monthly_revenue, raw_lines
 from tests.etl.test_social import raw_tweets
+from tests.warehouses import private_copy
 
 
 def open_page(monkeypatch, url: str, page: str, **params) -> AppTest:
@@ -112,10 +111,9 @@ def test_geography_on_the_airline_tweets(monkeypatch, twitter_url, datasets):
 
 
 @pytest.fixture(scope="module")
-def retail_url(datasets, tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('retail') / 'warehouse.db'}"
-    run_pipeline(ConfigSource(RETAIL_CONFIG, datasets / "online_retail"), get_engine(url))
-    return url
+def retail_url(datasets, tmp_path_factory, matrix_warehouse) -> str:
+    """Online Retail loaded by the pipeline (built once per session), a private copy for this module."""
+    return private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail"))
 
 
 @pytest.mark.datasets
