@@ -9,6 +9,8 @@ a single day. Each page must draw without an exception or an error box and witho
 on a card or in a table cell; tests/dashboard/test_invariants.py checks the figures themselves.
 """
 
+import re
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,6 +22,7 @@ from tests.dashboard.hostile import markup_leaks
 from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters
 
 BAD_TEXT = ("nan", "None", "inf", "NaT")
+CYRILLIC = re.compile("[а-яіїєґ]", re.IGNORECASE)
 
 
 def _bad_cells(frame: pd.DataFrame) -> list[str]:
@@ -52,6 +55,8 @@ def _failures(url: str, page: str, principal, states) -> dict[str, list[str]]:
             at.session_state[key] = value
         at.switch_page(f"views/{page}.py").run()
         problems = _problems(at)
+        if state.get(LANGUAGE_KEY) == "uk" and not any(CYRILLIC.search(t.value) for t in at.title):
+            problems.append(f"title not translated: {[t.value for t in at.title]}")
         if problems:
             failures[label] = problems[:3]
     return failures
@@ -82,7 +87,7 @@ def test_page_draws_for_a_manager_of_one_department(name, page, matrix_warehouse
 @pytest.mark.parametrize("name", WAREHOUSES)
 def test_page_draws_in_ukrainian(name, page, matrix_warehouse, monkeypatch):
     """Every page in Ukrainian, in the default view and the edge filters (a period without data, a single day):
-    the same checks as in English, and the page's title translated."""
+    the same checks as in English, and the page's title translated (written in Cyrillic letters)."""
     url = matrix_warehouse(name)
     monkeypatch.setenv("DATABASE_URL", url)
     edges = [(label, state) for label, state in matrix_filters(url) if label.startswith(("default", "no data",
@@ -90,16 +95,3 @@ def test_page_draws_in_ukrainian(name, page, matrix_warehouse, monkeypatch):
     ukrainian = [(label, {LANGUAGE_KEY: "uk", **state}) for label, state in edges]
     failures = _failures(url, page, signed_in(url), ukrainian)
     assert not failures, f"{name}/{page} in Ukrainian: {failures}"
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["principal"] = signed_in(url)
-    at.session_state[LANGUAGE_KEY] = "uk"
-    at.switch_page(f"views/{page}.py").run()
-    english = {t.value for t in _english_titles(url, page)}
-    assert not {t.value for t in at.title} & english, f"{name}/{page}: the title is not translated"
-
-
-def _english_titles(url: str, page: str):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["principal"] = signed_in(url)
-    at.switch_page(f"views/{page}.py").run()
-    return at.title
