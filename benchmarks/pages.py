@@ -3,6 +3,7 @@
 import contextlib
 import os
 import statistics
+import sys
 import time
 
 import streamlit as st
@@ -53,26 +54,32 @@ def measure(url: str, repeats: int = 3) -> list[dict]:
     os.environ["DATABASE_URL"] = url
     engine = get_engine(url)
     principal = _admin_session(engine)
-    results = []
-    for page in PAGES:
-        colds, warms = [], []
-        for _ in range(repeats):
-            st.cache_data.clear()
-            at = AppTest.from_file(APP, default_timeout=120)
-            at.session_state["principal"] = principal  # signed in as an admin: every page opens
-            at.run()  # the entry page with the sidebar, as a browser's first request does
-            statements, stop = _recorder(engine)
-            _read_cached.clear()
-            started = time.perf_counter()
-            at.switch_page(f"views/{page}.py").run()
-            colds.append(time.perf_counter() - started)
-            stop()
-            assert not at.exception, [e.message for e in at.exception]
-            started = time.perf_counter()
-            at.run()
-            warms.append(time.perf_counter() - started)
-        results.append({"page": page, "cold": statistics.median(colds), "warm": statistics.median(warms),
-                        "queries": len(statements), "sql": _sql_alone(engine, statements)})
-        print(f"page {page}: cold {results[-1]['cold']:.2f} s, warm {results[-1]['warm']:.2f} s (medians of "
-              f"{repeats}), {len(statements)} queries taking {results[-1]['sql']:.2f} s alone", flush=True)
-    return results
+    main = sys.modules["__main__"]  # AppTest leaves the app there; a process pool started later would re-run it
+    try:
+        return [_measure_page(engine, principal, page, repeats) for page in PAGES]
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _measure_page(engine, principal, page: str, repeats: int) -> dict:
+    colds, warms = [], []
+    for _ in range(repeats):
+        st.cache_data.clear()
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state["principal"] = principal  # signed in as an admin: every page opens
+        at.run()  # the entry page with the sidebar, as a browser's first request does
+        statements, stop = _recorder(engine)
+        _read_cached.clear()
+        started = time.perf_counter()
+        at.switch_page(f"views/{page}.py").run()
+        colds.append(time.perf_counter() - started)
+        stop()
+        assert not at.exception, [e.message for e in at.exception]
+        started = time.perf_counter()
+        at.run()
+        warms.append(time.perf_counter() - started)
+    result = {"page": page, "cold": statistics.median(colds), "warm": statistics.median(warms),
+              "queries": len(statements), "sql": _sql_alone(engine, statements)}
+    print(f"page {page}: cold {result['cold']:.2f} s, warm {result['warm']:.2f} s (medians of {repeats}), "
+          f"{len(statements)} queries taking {result['sql']:.2f} s alone", flush=True)
+    return result
