@@ -63,7 +63,7 @@ def retail_section(result: etl_load.LoadResult) -> str:
 The full load from the gzipped CSV (read, map, validate, load, marts) against a raw insert of the same
 mapped rows into an empty SQLite warehouse, in the same run. Target: the full load under 5 s:
 **{result.etl_seconds:.1f} s** ({'met' if result.etl_seconds < 5 else 'NOT MET'}). The target was set when the
-raw insert took 1.9 s (5 s = {5 / RETAIL_RAW_WHEN_SET:.1f} x raw); in this run the full load takes
+raw insert took {RETAIL_RAW_WHEN_SET} s (5 s = {5 / RETAIL_RAW_WHEN_SET:.1f} x raw); in this run the full load takes
 **{result.etl_seconds / result.raw_seconds:.1f} x** its raw insert of {result.raw_seconds:.1f} s.
 
 {_load_table([result], lambda r: "under 5 s")}

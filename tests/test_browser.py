@@ -5,7 +5,6 @@ through Playwright; never downloads a browser.
 """
 
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,6 @@ PAGES = {  # sidebar link -> screenshot name
     "CRM pipeline": "pipeline", "Sales forecast": "forecast", "Alerts": "alerts", "Data operations": "operations",
 }
 CHARTLESS = {"Data operations"}  # a page of tables
-SCREENSHOT_END_DATE = date(2025, 6, 30)
 USER, PASSWORD = "browser", "a password for the browser test"
 
 

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 DEMO_END = date(2026, 6, 30)  # fixed, so the small demo is the same whatever day the suite runs
 DEMO_SCALE = 0.25
+BROWSER_DEMO_END = date(2025, 6, 30)  # the browser tests' and the README screenshots' demo (seed 42)
 CRM_TABLES = ("interactions", "opportunities", "tickets", "social_mentions")
 ERP_TABLES = ("orders", "order_lines", "invoices", "inventory", "purchase_orders")
 
@@ -157,7 +158,7 @@ def build_browser_demo(url: str, root: Path) -> None:
     from forecasting.settings import load_settings
 
     engine = get_engine(url)
-    run_pipeline(DemoSource(seed=42, end_date=date(2025, 6, 30)), engine)
+    run_pipeline(DemoSource(seed=42, end_date=BROWSER_DEMO_END), engine)
     run_forecasts(engine, load_settings().with_overrides(levels=("total", "department")))
     evaluate(engine, load_config())
     engine.dispose()
