@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, delete, func, insert, or_, select, update
 
 from access import audit
 from access.roles import MANAGER, ROLES, Principal
@@ -145,37 +145,62 @@ def has_users(engine: Engine) -> bool:
 
 
 def authenticate(engine: Engine, username: str, password: str, now: datetime | None = None) -> Principal:
-    """The principal for a correct username and password; AccessError (and an audit event) otherwise."""
+    """The principal for a correct username and password; AccessError (and an audit event) otherwise.
+
+    Each attempt is counted before its password is checked, in one atomic statement committed first, so parallel
+    guesses cannot all pass the lock: at most MAX_FAILURES of them are ever checked. A locked account and an
+    unknown name spend the time of a password check too, so the answer's timing tells nothing."""
     now = now or datetime.now()
-    with engine.begin() as conn:  # the failure count and the audit event are committed before refusing
-        refusal = _check_sign_in(conn, username, password, now)
-        signed_in = None if refusal else principal(conn, username)
+    with engine.begin() as conn:
+        row, refusal = _reserve_attempt(conn, username, password, now)
+    if refusal is None:
+        correct = _verify(row["password_hash"], password)
+        with engine.begin() as conn:  # the outcome and its audit event are committed before answering
+            refusal = _settle_attempt(conn, row, correct, password, now)
+            signed_in = None if refusal else principal(conn, username)
     if refusal:
-        raise AccessError(refusal)  # in the session's language (see _check_sign_in)
+        raise AccessError(refusal)  # in the session's language (see _reserve_attempt and _settle_attempt)
     return signed_in
 
 
-def _check_sign_in(conn: Connection, username: str, password: str, now: datetime) -> str | None:
-    """Why this sign-in is refused (counting a failure), or None after recording the success on the user."""
-    row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+def _reserve_attempt(conn: Connection, username: str, password: str, now: datetime) -> tuple[dict | None, str | None]:
+    """Count this attempt as a failure until it proves otherwise, locking the account when it is the last one
+    allowed; the user's row, and why the attempt is refused before any check (unknown name, locked account)."""
+    mine = users.c.username == username
+    last = users.c.failed_attempts + 1 >= MAX_FAILURES
+    reserved = conn.execute(update(users).where(mine, or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+                            .values(failed_attempts=case((last, 0), else_=users.c.failed_attempts + 1),
+                                    locked_until=case((last, now + LOCKOUT), else_=users.c.locked_until)))
+    row = conn.execute(select(users).where(mine)).mappings().first()
+    if row is not None and reserved.rowcount == 1:
+        return dict(row), None
+    _verify(_DUMMY_HASH, password)  # the time a check takes, so neither case answers faster than a wrong password
     if row is None:
-        _verify(_DUMMY_HASH, password)
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "unknown username", now)
+        return None, _(REFUSED)
+    audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account locked", now)
+    return None, _("Too many failed sign-ins: this account is locked until {time}. Try again then, or ask an "
+                   "administrator.").format(time=f"{row['locked_until']:%H:%M}")
+
+
+def _settle_attempt(conn: Connection, row: dict, correct: bool, password: str, now: datetime) -> str | None:
+    """Record a checked attempt: a wrong password stays counted (and says so if it locked the account); a right one
+    clears the count and any lock it set. Why it is refused, or None."""
+    username, mine = row["username"], users.c.username == row["username"]
+    if not correct:
+        audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "wrong password", now)
+        if row["locked_until"] == now + LOCKOUT:  # this attempt was the last one allowed
+            audit.record(conn, username, "account_locked", username, audit.REFUSED,
+                         f"{MAX_FAILURES} failed sign-ins: locked for {LOCKOUT.seconds // 60} minutes", now)
         return _(REFUSED)
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account locked", now)
-        return _("Too many failed sign-ins: this account is locked until {time}. Try again then, or ask an "
-                 "administrator.").format(time=f"{row['locked_until']:%H:%M}")
-    if not _verify(row["password_hash"], password):
-        _count_failure(conn, username, now)
-        return _(REFUSED)
+    values = {"failed_attempts": 0, "locked_until": None}
     if row["is_disabled"]:
+        conn.execute(update(users).where(mine).values(**values))
         audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "account disabled", now)
         return _("This account is disabled: ask an administrator.")
-    values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": now}
     if _hasher.check_needs_rehash(row["password_hash"]):
         values["password_hash"] = _hasher.hash(password)
-    conn.execute(update(users).where(users.c.username == username).values(**values))
+    conn.execute(update(users).where(mine).values(**values, last_sign_in_at=now))
     return None
 
 
@@ -198,17 +223,6 @@ def end_sessions(conn: Connection, username: str, reason: str, now: datetime) ->
     """End every open session of a user."""
     conn.execute(update(user_sessions).where(user_sessions.c.username == username, user_sessions.c.ended_at.is_(None))
                  .values(ended_at=now, end_reason=reason))
-
-
-def _count_failure(conn: Connection, username: str, now: datetime) -> None:
-    """Count a failed sign-in (an atomic increment: parallel guesses are all counted); lock at the limit."""
-    mine = users.c.username == username
-    conn.execute(update(users).where(mine).values(failed_attempts=users.c.failed_attempts + 1))
-    audit.record(conn, username, "sign_in_failed", username, audit.REFUSED, "wrong password", now)
-    if conn.execute(select(users.c.failed_attempts).where(mine)).scalar() >= MAX_FAILURES:
-        conn.execute(update(users).where(mine).values(failed_attempts=0, locked_until=now + LOCKOUT))
-        audit.record(conn, username, "account_locked", username, audit.REFUSED,
-                     f"{MAX_FAILURES} failed sign-ins: locked for {LOCKOUT.seconds // 60} minutes", now)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
