@@ -16,6 +16,9 @@ from etl.db import ensure_schema
 from etl.schema import ACCESS_TABLES, FORECAST_TABLES, metadata
 
 APP_ROLE = "cockpit_app"
+WHOLE_WAREHOUSE = "warehouse"
+"""The cockpit.role of the app's few reads of facts about the warehouse as a whole (which tables hold rows, what
+the loaded data leaves out and why): dashboard.queries.read_shape, never a user's role."""
 SEES_ALL = "cockpit_sees_all() OR "
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION cockpit_sees_all() RETURNS boolean LANGUAGE sql STABLE AS
@@ -37,9 +40,12 @@ SPECIAL = {  # tables whose rows belong to a department through another column o
     "alerts": "alert_id IN (SELECT cockpit_visible_alerts())",
     "alert_impacts": "alert_id IN (SELECT cockpit_visible_alerts())",
     "alert_events": "alert_id IN (SELECT cockpit_visible_alerts())",
-    "rejected_rows": "coalesce(current_setting('cockpit.role', true), '') IN ('admin', 'analyst')",
+    "rejected_rows": "coalesce(current_setting('cockpit.role', true), '') "
+                     f"IN ('admin', 'analyst', '{WHOLE_WAREHOUSE}')",
     "inventory": "false",  # stock belongs to no department: only roles that see every department see it
     "mart_inventory": "false",
+    "mart_daily_product_sales": "false",  # product sales of every department together, like stock
+    "mart_mention_terms": "mention_id IN (SELECT mention_id FROM mart_mentions)",
 } | {t.name: "series_id IN (SELECT 'department:' || d FROM unnest(cockpit_departments()) AS d)"
      for t in FORECAST_TABLES if "series_id" in t.c}
 WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (append only), alert actions
@@ -49,8 +55,10 @@ WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (ap
 
 
 def policies() -> dict[str, str]:
-    """Each protected table and the condition (besides 'sees all') under which the app role sees a row."""
-    skipped = {t.name for t in ACCESS_TABLES}
+    """Each protected table and the condition (besides 'sees all') under which the app role sees a row. Department
+    names are not protected: every signed-in user may read who owns what (the pages say which department records a
+    section's rows)."""
+    skipped = {t.name for t in ACCESS_TABLES} | {"departments"}
     found = {t.name: IN_SCOPE for t in metadata.sorted_tables if "department_id" in t.c and t.name not in skipped}
     return found | SPECIAL
 

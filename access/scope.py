@@ -7,7 +7,7 @@ chosen in the sidebar or the URL that the principal may not see is dropped.
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, false
+from sqlalchemy import ColumnElement, Select, false, true
 
 from access.roles import Principal
 
@@ -29,13 +29,16 @@ def narrow(allowed: Scope, chosen: Iterable[str] = ()) -> Scope:
     return tuple(d for d in picked if d in allowed)
 
 
+def within(column: ColumnElement, scope: Scope) -> ColumnElement:
+    """Whether a row's department column lies in the scope: always (None), never (()), or a bound IN."""
+    if scope is None:
+        return true()
+    return column.in_(scope) if scope else false()
+
+
 def restrict(statement: Select, column: ColumnElement, scope: Scope) -> Select:
     """The statement limited to rows whose department column lies in the scope (a bound IN, or no row)."""
-    if scope is None:
-        return statement
-    if not scope:
-        return statement.where(false())
-    return statement.where(column.in_(scope))
+    return statement if scope is None else statement.where(within(column, scope))
 
 
 def restrict_table(statement: Select, table, scope: Scope) -> Select:

@@ -15,7 +15,7 @@ from dashboard import queries as q
 from dashboard.i18n import N_, _
 
 ROLE_NAMES = {"admin": N_("admin"), "analyst": N_("analyst"), "executive": N_("executive"), "manager": N_("manager")}
-PRINCIPAL = "principal"
+PRINCIPAL = q.PRINCIPAL
 NOTICE = "auth_notice"
 
 
@@ -107,7 +107,7 @@ def require(permission: str) -> Principal:
 
 def current() -> Principal | None:
     """The principal signed in on this run (None before sign-in)."""
-    return st.session_state.get(PRINCIPAL)
+    return q.principal()
 
 
 def visible(chosen: tuple[str, ...] = ()) -> Scope:

@@ -23,16 +23,21 @@ PASSWORD_IN_URL = re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@")
 
 def database_url(explicit: str | None = None) -> str:
     """The warehouse URL from the argument, the environment, Streamlit secrets or the default."""
-    if explicit:
-        return explicit
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
+    return explicit or _setting("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def app_database_url() -> str:
+    """The URL the app reads and writes the warehouse through: COCKPIT_APP_DATABASE_URL (on PostgreSQL, the
+    application role that row-level security limits; see docs/security.md), else the warehouse's own URL."""
+    return _setting("COCKPIT_APP_DATABASE_URL") or database_url()
+
+
+def _setting(name: str) -> str | None:
+    """A setting from the environment, else from .streamlit/secrets.toml (None when neither has it)."""
+    if os.environ.get(name):
+        return os.environ[name]
     secrets = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    if secrets.exists():
-        url = tomllib.loads(secrets.read_text()).get("DATABASE_URL")
-        if url:
-            return url
-    return DEFAULT_DATABASE_URL
+    return tomllib.loads(secrets.read_text()).get(name) if secrets.exists() else None
 
 
 @functools.cache

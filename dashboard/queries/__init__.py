@@ -1,10 +1,15 @@
 """Every query the app runs: functions with bound parameters that return DataFrames, read from the marts.
 
-This module holds what all of them share; the queries themselves live in one module per subject
-(``sales``, ``forecast``, ...). All of them go through ``read``, which caches results with
-``st.cache_data`` keyed by the SQL, its parameters and the latest successful ETL run, so a new load is
-seen at once and nothing reruns SQL needlessly. Date and timestamp columns come back parsed (SQLite
-returns them as text).
+This module is the app's one gateway to the warehouse. The queries themselves live in one module per subject
+(``sales``, ``forecast``, ...) and scope themselves to the sidebar's departments (``where_scope``); all of them
+go through ``read``, which runs them as the signed-in principal: on PostgreSQL inside a transaction whose
+row-level security settings are the principal's departments and role (``access.rls.scoped``), so a query that
+forgot its scope still sees only the principal's rows, and keyed in the cache by them, so one user's result is
+never another's. ``read_shape`` is the one exception: the few facts about the warehouse as a whole that every
+page needs (which tables and columns hold values, the date range, regions, which departments own a mart), none of
+which is a row of any department. Results are cached with ``st.cache_data`` keyed by the SQL, its parameters, the
+principal's scope and the latest ETL run, so a new load is seen at once. Date and timestamp columns come back
+parsed (SQLite returns them as text).
 """
 
 import calendar
@@ -34,9 +39,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from access import rls
+from access.roles import Principal
 from access.scope import Scope, narrow, restrict
 from etl import schema
-from etl.db import database_url, ensure_schema, get_engine
+from etl.db import app_database_url, ensure_schema, get_engine
 from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, departments, etl_runs, mart_opportunities, mart_order_fulfilment
 
@@ -110,9 +117,19 @@ def months_before(day: date, months: int, month_end: bool = False) -> date:
     return date(year, month + 1, days if at_end else min(day.day, days))
 
 
+PRINCIPAL = "principal"
+"""The session-state key of the signed-in principal (see dashboard/auth.py)."""
+
+
 def engine() -> Engine:
-    """The warehouse engine (DATABASE_URL, .streamlit/secrets.toml or the default SQLite file)."""
-    return _prepared(database_url())
+    """The app's engine on the warehouse: COCKPIT_APP_DATABASE_URL (the application role of PostgreSQL's row-level
+    security) when set, else DATABASE_URL, .streamlit/secrets.toml or the default SQLite file."""
+    return _prepared(app_database_url())
+
+
+def principal() -> Principal | None:
+    """The principal signed in to this session (None before sign-in and outside the app)."""
+    return st.session_state.get(PRINCIPAL)
 
 
 @functools.cache
@@ -146,9 +163,24 @@ def cache_key() -> tuple[int, int, int]:
 
 
 def read(statement: Select) -> pd.DataFrame:
-    """Run a statement (cached per data version) and return a frame with its date columns parsed."""
-    sql, params = _compiled(statement, engine().dialect)
-    return _read_cached(database_url(), cache_key(), sql, params, statement)
+    """Run a statement as the signed-in principal (cached per data version and scope) and return a frame with its
+    date columns parsed. Without a principal, PostgreSQL's application role reads nothing its policies protect."""
+    signed_in = principal()
+    return _run(statement, ((), None) if signed_in is None else (signed_in.allowed(), signed_in.role))
+
+
+def read_shape(statement: Select) -> pd.DataFrame:
+    """Run a statement that states a fact about the warehouse as a whole, over every department's rows: whether a
+    table or column holds values, the date range, the regions, which departments own a mart. Only the functions of
+    this module and operations.rejected_summary use it, and none returns a row of any department."""
+    return _run(statement, (None, rls.WHOLE_WAREHOUSE))
+
+
+def _run(statement: Select, reader: tuple[Scope, str | None]) -> pd.DataFrame:
+    warehouse = engine()
+    sql, params = _compiled(statement, warehouse.dialect)
+    rls_key = (rls.setting(reader[0]), reader[1] or "") if warehouse.dialect.name == "postgresql" else None
+    return _read_cached(app_database_url(), cache_key(), sql, params, rls_key, statement, reader)
 
 
 @functools.lru_cache(maxsize=256)
@@ -160,12 +192,18 @@ def _compiled(statement: Select, dialect) -> tuple[str, tuple]:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _read_cached(url: str, version: tuple, sql: str, params: tuple, _statement: Select) -> pd.DataFrame:
-    """Cached on (url, version, sql, params); the statement itself is not hashed."""
-    with _prepared(url).connect() as conn:
-        frame = pd.DataFrame(conn.execute(_statement).mappings().all(),
-                             columns=[c.name for c in _statement.selected_columns])
-    for column in _statement.selected_columns:
+def _read_cached(url: str, version: tuple, sql: str, params: tuple, rls_key: tuple | None, _statement: Select,
+                 _reader: tuple[Scope, str | None]) -> pd.DataFrame:
+    """Cached on (url, version, sql, params, the reader's row-level security settings on PostgreSQL)."""
+    return _execute(_prepared(url), _statement, *_reader)
+
+
+def _execute(warehouse: Engine, statement: Select, scope: Scope, role: str | None) -> pd.DataFrame:
+    """The statement's rows as a frame, read in a transaction limited to the scope on PostgreSQL."""
+    with rls.scoped(warehouse, scope, role) as conn:
+        frame = pd.DataFrame(conn.execute(statement).mappings().all(),
+                             columns=[c.name for c in statement.selected_columns])
+    for column in statement.selected_columns:
         if column.name not in frame:
             continue
         if isinstance(column.type, (Date, DateTime)):
@@ -181,7 +219,7 @@ def table_rows() -> dict[str, int]:
         return {}
     counts = [select(literal(t.name).label("table"), func.count().label("rows")).select_from(t)
               for t in CANONICAL_TABLES + MART_TABLES]
-    frame = read(union_all(*counts))
+    frame = read_shape(union_all(*counts))
     return dict(zip(frame["table"], frame["rows"].astype(int)))
 
 
@@ -189,7 +227,7 @@ def tables_with_rows() -> set[str]:
     """The warehouse tables that hold at least one row (each probe stops at its first row, unlike a count)."""
     if data_version() == 0:
         return set()
-    frame = read(_probes())
+    frame = read_shape(_probes())
     return {table for table, filled in zip(frame["table"], frame["filled"]) if filled}
 
 
@@ -210,7 +248,7 @@ def has_values(table_name: str, column: str) -> bool:
     records it at all (delivery dates, for instance)."""
     table = schema.metadata.tables[table_name]
     found = exists(select(literal(1)).select_from(table).where(table.c[column].is_not(None)))
-    return bool(read(select(found.label("found"))).iloc[0, 0])
+    return bool(read_shape(select(found.label("found"))).iloc[0, 0])
 
 
 def has_data() -> bool:
@@ -234,9 +272,9 @@ def department_options() -> pd.DataFrame:
 def owning_departments(table_name: str) -> dict[str, str]:
     """The departments that own rows of a mart: department_id -> name."""
     table = schema.metadata.tables[table_name]
-    frame = read(select(table.c.department_id, func.coalesce(departments.c.name, table.c.department_id).label("name"))
-                 .select_from(table.outerjoin(departments, departments.c.department_id == table.c.department_id))
-                 .distinct())
+    name = func.coalesce(departments.c.name, table.c.department_id).label("name")
+    frame = read_shape(select(table.c.department_id, name).distinct()
+                       .select_from(table.outerjoin(departments, departments.c.department_id == table.c.department_id)))
     return dict(zip(frame["department_id"], frame["name"]))
 
 
@@ -244,7 +282,7 @@ def region_options() -> list[str]:
     """Regions of orders, customers and deals, sorted."""
     statement = union(select(mart_order_fulfilment.c.region), select(mart_opportunities.c.region),
                       select(schema.customers.c.region).where(schema.customers.c.region.is_not(None)))
-    return sorted(read(statement).iloc[:, 0].dropna().tolist())
+    return sorted(read_shape(statement).iloc[:, 0].dropna().tolist())
 
 
 def date_bounds() -> tuple[date, date] | None:
@@ -254,7 +292,7 @@ def date_bounds() -> tuple[date, date] | None:
     # one min() or max() per subquery: each reads one end of its column's index instead of the whole table
     ends = [select(func.min(c)).scalar_subquery().label(f"first_{i}") for i, c in enumerate(columns)] + [
         select(func.max(c)).scalar_subquery().label(f"last_{i}") for i, c in enumerate(columns)]
-    found = pd.to_datetime(read(select(*ends)).iloc[0], format="ISO8601").dropna()
+    found = pd.to_datetime(read_shape(select(*ends)).iloc[0], format="ISO8601").dropna()
     if found.empty:
         return None
     return found.min().date(), found.max().date()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy import Float, String, and_, case, cast, desc, func, literal, null, or_, select, union_all
 
+from access.scope import restrict
 from dashboard.queries import Filters, read, where_scope
 from etl.kpi import CHURN_DAYS, ratio, retention_summary
 from etl.schema import (
@@ -133,26 +134,26 @@ def customer_options(filters: Filters, search: str, limit: int = 50) -> pd.DataF
     return read(where_scope(statement, c, filters).order_by(c.c.name).limit(limit))
 
 
-def timeline(customer_id: str) -> pd.DataFrame:
-    """Everything that happened with one customer, newest first: date, event (Order, Return, Invoice, Ticket,
-    Interaction, Mention), detail (the source's words: ids, category, channel, text; NULL where there are none),
-    state (an order's status; paid, overdue or open for invoices; open or resolved for tickets; else NULL: the page
-    words it) and amount (NULL where there is none)."""
+def timeline(customer_id: str, filters: Filters) -> pd.DataFrame:
+    """Everything that happened with one customer in the departments of the filters' scope, newest first: date,
+    event (Order, Return, Invoice, Ticket, Interaction, Mention), detail (the source's words: ids, category, channel,
+    text; NULL where there are none), state (an order's status; paid, overdue or open for invoices; open or resolved
+    for tickets; else NULL: the page words it) and amount (NULL where there is none). Rows other departments own
+    are not read at all (docs/security.md)."""
     f, v, t, i, s = mart_order_fulfilment, mart_invoices, mart_tickets, interactions, social_mentions
     no_amount, no_state = cast(null(), Float), cast(null(), String)
-    statement = union_all(
-        select(f.c.order_date.label("date"), case((f.c.kind == "return", "Return"), else_="Order").label("event"),
-               f.c.order_id.label("detail"), f.c.status.label("state"),
-               f.c.net_revenue.label("amount")).where(f.c.customer_id == customer_id),
-        select(v.c.issued_date, literal("Invoice"), v.c.invoice_id,
-               case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"), v.c.amount)
-        .where(v.c.customer_id == customer_id),
-        select(t.c.opened_date, literal("Ticket"), t.c.category, case((t.c.is_resolved, "resolved"), else_="open"),
-               no_amount).where(t.c.customer_id == customer_id),
-        select(day_of(i.c.occurred_at), literal("Interaction"),
-               i.c.channel + func.coalesce(" · " + i.c.outcome, ""), no_state, no_amount)
-        .where(i.c.customer_id == customer_id),
-        select(day_of(s.c.posted_at), literal("Mention"), s.c.platform + ": " + func.coalesce(s.c.text, ""),
-               no_state, no_amount).where(s.c.customer_id == customer_id),
-    )
+    parts = [
+        (f, select(f.c.order_date.label("date"), case((f.c.kind == "return", "Return"), else_="Order").label("event"),
+                   f.c.order_id.label("detail"), f.c.status.label("state"), f.c.net_revenue.label("amount"))),
+        (v, select(v.c.issued_date, literal("Invoice"), v.c.invoice_id,
+                   case((v.c.is_paid, "paid"), (v.c.is_overdue, "overdue"), else_="open"), v.c.amount)),
+        (t, select(t.c.opened_date, literal("Ticket"), t.c.category, case((t.c.is_resolved, "resolved"), else_="open"),
+                   no_amount)),
+        (i, select(day_of(i.c.occurred_at), literal("Interaction"),
+                   i.c.channel + func.coalesce(" · " + i.c.outcome, ""), no_state, no_amount)),
+        (s, select(day_of(s.c.posted_at), literal("Mention"), s.c.platform + ": " + func.coalesce(s.c.text, ""),
+                   no_state, no_amount)),
+    ]
+    statement = union_all(*[restrict(part.where(table.c.customer_id == customer_id), table.c.department_id,
+                                     filters.scope) for table, part in parts])
     return read(statement.order_by(desc("date")))

@@ -3,7 +3,7 @@
 import pandas as pd
 from sqlalchemy import DateTime, cast, desc, func, null, select
 
-from dashboard.queries import read
+from dashboard.queries import read, read_shape
 from etl.runs import LOADED
 from etl.schema import CANONICAL_TABLES, MART_TABLES, etl_run_tables, etl_runs, event_time_column, rejected_rows
 
@@ -56,11 +56,12 @@ def rejected_by_table(run_id: int) -> pd.DataFrame:
 def rejected_summary(run_id: int | None = None) -> pd.DataFrame:
     """What the loaded data excludes and why: rejected rows of a run (default: the latest run whose rows are
     loaded) per table and rule, most first: table_name, rule, rows. The rule is the reason without the row's own
-    values ("exact duplicate", a source rule's reason, "customer_id must be a known customers key")."""
+    values ("exact duplicate", a source rule's reason, "customer_id must be a known customers key"). Counts only, so
+    every business page may say what the data leaves out whoever reads it (``read_shape``)."""
     r, runs_ = rejected_rows, etl_runs
     latest = select(func.max(runs_.c.run_id)).where(runs_.c.status.in_(LOADED)).scalar_subquery()
     rule = func.coalesce(r.c.rule, r.c.reason).label("rule")
-    return read(select(r.c.table_name, rule, func.count().label("rows"))
+    return read_shape(select(r.c.table_name, rule, func.count().label("rows"))
                 .where(r.c.run_id == (latest if run_id is None else run_id))
                 .group_by(r.c.table_name, rule).order_by(desc("rows"), r.c.table_name, rule))
 

@@ -71,7 +71,7 @@ def narrowed(options, level: str, chosen, names: dict):
     return within, None
 
 
-def headline_windows(predicted: pd.DataFrame, series) -> tuple[pd.DataFrame, dict]:
+def headline_windows(predicted: pd.DataFrame, series, allowed) -> tuple[pd.DataFrame, dict]:
     """The forecast's first days (at most 28), and the actual totals of as many days before them and of the same
     days a year before: recent, year_before (None when the data does not reach back that far) and the windows'
     first and last days."""
@@ -81,7 +81,7 @@ def headline_windows(predicted: pd.DataFrame, series) -> tuple[pd.DataFrame, dic
     first_ahead = ahead["ds"].iloc[0].date()
     year_start = (pd.Timestamp(first_ahead) - pd.DateOffset(years=1)).date()
     recent, year_before = (last - span, last), (year_start, year_start + span)
-    totals = forecast.window_totals(series["level"], series["member"], series["region"], recent, year_before)
+    totals = forecast.window_totals(series["level"], series["member"], series["region"], recent, year_before, allowed)
     row = totals.iloc[0]
     reaches_back = pd.notna(row["first_day"]) and row["first_day"].date() <= year_start
     return ahead, {"recent": float(row["recent"]), "year_before": float(row["year_before"]) if reaches_back else None,
@@ -141,12 +141,12 @@ if run.empty:
               "`python -m etl run`), then reload this page."))
     st.stop()
 run_id, horizon = int(run.iloc[0]["run_id"]), int(run.iloc[0]["horizon_days"])
-options = forecast.series_options(run_id)
-if options["model"].isna().all():
+options = forecast.series_options(run_id, chosen.allowed)  # a manager's: their departments' series only
+if chosen.allowed is None and options["model"].isna().all():
     st.info(_(NO_SALES))
     st.stop()
-if chosen.allowed is not None:  # a manager sees their departments' series; company-wide series are not theirs
-    options = options[(options["level"] == "department") & options["member"].isin(chosen.scope or ())]
+if chosen.allowed is not None:
+    options = options[options["member"].isin(chosen.scope or ())]
     if options["model"].isna().all():
         st.info(_("This forecast run has no series for your departments (`python -m forecasting run --by "
                   "total,department` adds department series)."))
@@ -176,9 +176,9 @@ def value_text(value: float) -> str:
     return _("{value} units").format(value=number(value)) if units else money(value, currency)
 
 
-predicted = forecast.points(run_id, series_id)
+predicted = forecast.points(run_id, series_id, chosen.allowed)
 last = series["history_end"].date()
-ahead, totals = headline_windows(predicted, series)
+ahead, totals = headline_windows(predicted, series, chosen.allowed)
 show_headline(ahead, totals, value_text, currency, units)
 if chosen.end < last:
     st.caption(_("The sidebar's period ends on {end}, before the data's last complete day ({last}); the figures "
@@ -187,7 +187,8 @@ if chosen.end < last:
                                    first=day(ahead["ds"].iloc[0])))
 
 start, end = min(chosen.start, last), last
-actual = charts.actual_days(forecast.history(level, series["member"], series["region"], start, end), start, end)
+days_shown = forecast.history(level, series["member"], series["region"], start, end, chosen.allowed)
+actual = charts.actual_days(days_shown, start, end)
 title = (_("{series}: units, forecast for {days}") if units else _("{series}: net revenue, forecast for {days}")
          ).format(series=safe.plot(labels[series_id]), days=days_count(horizon))
 drawn = pd.concat([actual.rename("actual").rename_axis("ds").reset_index(), predicted], ignore_index=True)
@@ -202,7 +203,7 @@ if chosen.end < last or chosen.start > last:
 elif chosen.end > last:
     st.caption(_("The data's last day ({day}) is partial (its orders stop early in the day), so it is left out of "
                  "the actuals and forecast instead.").format(day=day(chosen.end)))
-backtests = forecast.backtest_summary(run_id, series_id)
+backtests = forecast.backtest_summary(run_id, series_id, chosen.allowed)
 st.markdown(forecast_sentence(backtests, series["model"], horizon))
 gap = series["reconciliation_gap"]
 said = [_("Model used: {model} ({reason}). Forecast run {run}, {finished}.").format(

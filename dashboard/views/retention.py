@@ -129,7 +129,7 @@ if options.empty:
     st.stop()
 names = dict(zip(options["customer_id"], options["name"]))
 picked = st.selectbox(_("Customer"), list(names), format_func=lambda c: f"{names[c]} ({c})", key="customer_360")
-events = charts.describe_events(customers.timeline(picked))
+events = charts.describe_events(customers.timeline(picked, chosen))
 scores = rfm[rfm["customer_id"] == picked]
 if not scores.empty:
     s = scores.iloc[0]
@@ -141,6 +141,9 @@ if not scores.empty:
         r=int(s["r_score"]), f=int(s["f_score"]), m=int(s["m_score"]), segment=safe.md(s["segment_name"]),
         orders=count(s["frequency"]), revenue=safe.md(money(s["monetary"], currency)),
         clv=safe.md(money(s["clv"], currency))))
+if chosen.scope is not None:  # a manager's view, or departments chosen in the sidebar
+    st.caption(_("Only what the departments in the filter record is shown: orders, invoices, tickets, interactions "
+                 "and mentions of other departments are left out."))
 if events.empty:
     st.info(_("Nothing is recorded for this customer."))
 else:
