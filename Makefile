@@ -25,7 +25,7 @@ setup: $(RUNTIME)  ## create .venv and install the pinned requirements
 run: $(RUNTIME)  ## load the demo into data/warehouse.db when it is empty, create admin when no user exists, start the app
 	$(BIN)/python -m etl run --source demo --if-empty
 	$(BIN)/python -m access ensure-admin
-	$(BIN)/streamlit run dashboard/app.py
+	$(BIN)/streamlit run dashboard/server.py
 
 etl: $(RUNTIME)  ## run the ETL: make etl ARGS="--source demo --scale 2"
 	$(BIN)/python -m etl run $(ARGS)
@@ -61,7 +61,7 @@ DATASETS ?= ../shared/datasets
 define dataset_app
 	$(BIN)/python -m etl run --db sqlite:///data/$(1).db --source etl/sources/$(1).yaml --accept-rejects $(2)
 	$(BIN)/python -m access ensure-admin --db sqlite:///data/$(1).db
-	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/app.py
+	DATABASE_URL=sqlite:///data/$(1).db $(BIN)/streamlit run dashboard/server.py
 endef
 
 demo-online-retail: $(RUNTIME)  ## the app on Online Retail (UCI), 541,909 real invoice lines

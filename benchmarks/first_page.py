@@ -69,7 +69,7 @@ def section(result: dict) -> str:
     rows = "\n".join(f"| {i + 1} | {form:.2f} | {chart:.2f} |" for i, (form, chart) in enumerate(zip(forms, charts)))
     return f"""## First page after a server start: demo company, in the browser
 
-`streamlit run dashboard/app.py` started afresh {len(charts)} times on the demo warehouse (as `make run` loads it);
+`streamlit run dashboard/server.py` started afresh {len(charts)} times on the demo warehouse (as `make run` loads it);
 each time Chromium opens the address, signs in through the form, and waits for the executive overview's
 {CHARTS} charts to be drawn. Nothing is cached between starts. While the form waits, the server warms its modules
 and Plotly's template in a background thread and the browser loads Plotly's code through an empty chart it never

@@ -6,7 +6,8 @@ Where data goes, and how it stays text:
 - titles, captions, messages, metric and widget labels render markdown: pass data through ``md`` first;
 - Plotly reads ``<b>``, ``<a href>``, ``<br>`` in labels, hover texts and names: pass data through ``plot``
   (or ``plot_columns`` for a frame) before it reaches a figure;
-- every CSV download goes through ``csv_bytes`` (or ``download_csv``, which also records it in the trail).
+- every CSV download goes through ``csv_bytes`` (or ``download_csv``, which makes the file only when a signed-in
+  session clicks, records it in the trail then, and serves it once: dashboard/server.py).
 """
 
 import html
@@ -16,7 +17,9 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from access import audit
+from access import audit, sessions
+from access.roles import Principal
+from dashboard import downloads
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet treats a cell that begins with one of these as a formula (OWASP: CSV injection)."""
@@ -59,9 +62,23 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8")
 
 
-def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, actor: str, engine, where=st,
-                 help: str | None = None) -> None:
-    """A download button for the frame as neutralised CSV; each download is recorded in the audit trail."""
-    where.download_button(label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, help=help,
-                          icon=":material/download:", type="tertiary", on_click=audit.record,
-                          args=(engine, actor, "download", file_name), kwargs={"detail": f"{len(frame):,} rows"})
+class DownloadRefusedError(Exception):
+    """A download asked for after the session that offered it ended."""
+
+
+def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, principal: Principal | None, engine,
+                 where=st, help: str | None = None) -> None:
+    """A download button for the frame as neutralised CSV. The file is made only when the button is clicked, and
+    only while the principal's session is live; each file made is one ``download`` event in the audit trail, and its
+    address gives it only to the browser that clicked, for a minute (dashboard/downloads.py)."""
+
+    browser = downloads.browser_token(st.context.cookies.get(downloads.XSRF_COOKIE_NAME))
+
+    def content() -> bytes:
+        if principal is None or sessions.resume(engine, principal.session_id or "") is None:
+            raise DownloadRefusedError(f"{file_name}: the session that offered it has ended")
+        audit.record(engine, principal.username, "download", file_name, detail=f"{len(frame):,} rows")
+        return downloads.issue(csv_bytes(frame), browser)
+
+    where.download_button(label, content, file_name=file_name, mime="text/csv", key=key, help=help,
+                          icon=":material/download:", type="tertiary", on_click="ignore")

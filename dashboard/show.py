@@ -70,6 +70,5 @@ def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, 
 
 def download(data: pd.DataFrame, name: str, key: str, where=st) -> None:
     """A small "CSV" button for the data (formula-safe, recorded in the audit trail)."""
-    principal = auth.current()
-    safe.download_csv(_("CSV"), data, f"{name}.csv", f"{key}_csv", principal.username if principal else "",
-                      q.engine(), where=where, help=_("Download the data behind this as CSV"))
+    safe.download_csv(_("CSV"), data, f"{name}.csv", f"{key}_csv", auth.current(), q.engine(), where=where,
+                      help=_("Download the data behind this as CSV"))

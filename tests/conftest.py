@@ -70,6 +70,20 @@ def full_url(sqlite_url: str) -> str:
 @pytest.fixture
 def postgres_url():
     """A URL for a fresh, empty PostgreSQL database, dropped after the test."""
+    with fresh_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url():
+    """A fresh, empty PostgreSQL database that one module's tests share, dropped after them."""
+    with fresh_postgres() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_postgres():
+    """A fresh, empty PostgreSQL database's URL while the block runs (skipped outside CI without a server)."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"bi_test_{uuid.uuid4().hex[:12]}"
     try:

@@ -1,4 +1,4 @@
-"""The app served as `make run` serves it (`streamlit run dashboard/app.py`), for the browser tests and the
+"""The app served as `make run` serves it (`streamlit run dashboard/server.py`), for the browser tests and the
 first-page benchmark, and a free local port for any test server."""
 
 import contextlib
@@ -28,7 +28,7 @@ def streamlit_app(url: str, seconds: float = 60) -> Iterator[str]:
     stops the server afterwards. A server that does not answer within ``seconds`` raises RuntimeError."""
     port = free_port()
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen([streamlit, "run", "dashboard/app.py", "--server.port", str(port)], cwd=ROOT,
+    process = subprocess.Popen([streamlit, "run", "dashboard/server.py", "--server.port", str(port)], cwd=ROOT,
                                env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

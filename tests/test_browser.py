@@ -70,9 +70,17 @@ def deals_only_app_url(tmp_path_factory):
     yield from _serve(url)
 
 
+class Served(str):
+    """The app's address, which also knows the warehouse it serves (``warehouse``)."""
+
+    warehouse: str
+
+
 def _serve(url: str):
     with streamlit_app(url) as base:
-        yield base
+        served = Served(base)
+        served.warehouse = url
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +99,32 @@ def browser():
 def test_page_draws_its_charts_without_errors(app_url, browser, link):
     """Open the app, go to the page through the sidebar as a user does, and wait for its charts."""
     _visit(browser, app_url, link, PAGES[link])
+
+
+def test_a_download_needs_the_session_and_is_one_audit_event_per_click(app_url, browser):
+    """A CSV is made when a signed-in user clicks, once per click, each an audit event; its address, fetched again
+    without the session (a copied link), gives nothing."""
+    import urllib.error
+    import urllib.request
+
+    from access import audit
+
+    warehouse = get_engine(app_url.warehouse)
+    before = len(audit.trail(warehouse, action="download"))
+    page = _visit(browser, app_url, "Executive overview", "overview", keep_open=True)
+    button = page.locator("[data-testid=stDownloadButton] button").first
+    files = []
+    for _click in range(2):
+        with page.expect_download(timeout=30_000) as started:
+            button.click()
+        files.append((started.value.url, Path(started.value.path()).read_text()))
+    page.close()
+    assert all(text.count("\n") > 1 for _url, text in files) and files[0][1] == files[1][1]
+    for address, _text in files:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(address, timeout=10)
+        assert refused.value.code == 404
+    assert len(audit.trail(warehouse, action="download")) == before + 2
 
 
 @pytest.mark.datasets

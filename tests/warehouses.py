@@ -246,3 +246,26 @@ def warehouse(name: str, root: Path) -> str:
         builder(url, root)
         done.write_text(url)
         return url
+
+
+def copy_to_postgres(url: str, target: str) -> None:
+    """Every row of the warehouse at ``url`` into the empty PostgreSQL warehouse at ``target`` (same schema), with its
+    id sequences moved past the copied ids: a PostgreSQL twin of a SQLite warehouse built once per session."""
+    from sqlalchemy import select
+
+    from etl.load import copy_rows
+    from etl.schema import metadata
+
+    source, copy = get_engine(url), get_engine(target)
+    ensure_schema(copy)
+    with source.connect() as reader, copy.begin() as writer:
+        for table in metadata.sorted_tables:
+            names = ", ".join(c.name for c in table.columns)
+            copy_rows(writer, table.name, names, reader.execute(select(table)))
+            for column in table.primary_key.columns:
+                if column.autoincrement is True or (column.autoincrement == "auto" and len(table.primary_key.columns)
+                                                    == 1 and column.type.python_type is int):
+                    writer.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                        f"coalesce(max({column.name}), 0) + 1, false) FROM {table.name}"))
+    with copy.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))  # the planner's statistics, as after a load

@@ -5,9 +5,9 @@ download button offers, find a chart or a table by its key or columns.
   each point with its customdata), so Streamlit runs the page's ``on_select`` callback and reruns the page;
 - ``cells(table)`` is a dataframe's cells as its Styler formatted them (the text on screen), ``labels(table)`` its
   column labels;
-- ``record_downloads(monkeypatch)`` (before the app starts) keeps AppTest's in-memory media files and returns
+- ``record_downloads(monkeypatch)`` (before the app starts) keeps AppTest's media file managers and returns
   ``get(at, key, **read_csv)``: the CSV offered under the chart or table drawn with ``key`` (show names the button
-  ``{key}_csv``), read with pandas.
+  ``{key}_csv``), made as a click makes it and read with pandas.
 """
 
 import base64
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit.testing.v1.app_test as app_test
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 
@@ -75,20 +75,32 @@ def labels(table) -> dict[str, str]:
 
 
 def record_downloads(monkeypatch) -> Callable[..., pd.DataFrame]:
-    """Keep the media files of the AppTest runs from now on in this test; returns ``get(at, key, **read_csv)``: the
-    CSV offered under the chart or table drawn with ``key`` in the app's last run (text cells unless told)."""
-    stores = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    """Keep the media file managers of the AppTest runs from now on in this test; returns ``get(at, key, **read_csv)``:
+    the CSV under the chart or table drawn with ``key`` in the app's last run (text cells unless told), made as a
+    click makes it (safe.download_csv defers it to the click, which records the download)."""
+    managers = media_managers(monkeypatch)
 
     def get(at: AppTest, key: str, **read_csv) -> pd.DataFrame:
-        button = _element(at.get("download_button"), f"{key}_csv")
-        content = stores[-1].get_file(button.proto.url.rsplit("/", 1)[1]).content
-        return pd.read_csv(io.BytesIO(content), **({"dtype": str, "keep_default_na": False} | read_csv))
+        return pd.read_csv(io.BytesIO(clicked(managers[-1], _element(at.get("download_button"), f"{key}_csv"))),
+                           **({"dtype": str, "keep_default_na": False} | read_csv))
 
     return get
+
+
+def media_managers(monkeypatch) -> list[MediaFileManager]:
+    """The media file managers of the AppTest runs from now on in this test (the last is the latest app's)."""
+    managers = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    return managers
+
+
+def clicked(manager: MediaFileManager, button) -> bytes:
+    """The file a click on a download button makes (the browser's request for its deferred file)."""
+    address = manager.execute_deferred(button.proto.deferred_file_id)
+    return manager._storage.get_file(address.rsplit("/", 1)[1]).content
