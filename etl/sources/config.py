@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from etl.errors import EtlError
+from etl.yamlfile import load_yaml
 
 
 class Strict(BaseModel):
@@ -163,13 +163,7 @@ def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
     """Parse and check a config file; placeholders like {data_dir} are filled from ``variables``."""
     if not path.exists():
         raise EtlError(f"The source config {path} does not exist: check the path given to --source.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise EtlError(f"{path}{where} is not valid YAML ({getattr(error, 'problem', error)}): fix the syntax.") \
-            from None
+    raw = load_yaml(path)
     try:
         config = SourceConfig.model_validate(raw)
     except ValidationError as error:
