@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from etl.errors import EtlError
+from etl.sources.readonly import check_sql_input
 from etl.yamlfile import load_yaml
 
 
@@ -89,7 +90,7 @@ class FileInput(Strict):
 
 
 class SqlInput(Strict):
-    """Rows from a query against any SQLAlchemy URL (PostgreSQL, MySQL/MariaDB, SQLite)."""
+    """Rows from one SELECT against PostgreSQL, MySQL/MariaDB or SQLite, read-only (etl/sources/readonly.py)."""
 
     url: str
     query: str
@@ -171,7 +172,11 @@ def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
         raise EtlError(f"{path}: key '{_location(first)}': {first['msg']} "
                        f"({len(error.errors())} problem(s) in all): see docs/sources.md.") from None
     known = {**config.variables, **variables}
-    return SourceConfig.model_validate(_fill(raw, known, path))
+    config = SourceConfig.model_validate(_fill(raw, known, path))
+    for name, spec in config.inputs.items():
+        if spec.sql is not None:
+            check_sql_input(f"{path}: inputs.{name}", spec.sql.url, spec.sql.query)
+    return config
 
 
 def _fill(value: Any, variables: dict[str, str], path: Path) -> Any:
