@@ -3,6 +3,7 @@
 See docs/sources.md for the full reference with a complete example.
 """
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from etl.errors import EtlError
 from etl.sources.readonly import check_sql_input
 from etl.yamlfile import load_yaml
+
+PLACEHOLDER = re.compile(r"\$\{(env:)?(\w+)\}")  # ${NAME}: a variable; ${env:NAME}: the environment's
 
 
 class Strict(BaseModel):
@@ -161,7 +164,8 @@ def _location(error: dict) -> str:
 
 
 def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
-    """Parse and check a config file; placeholders like {data_dir} are filled from ``variables``."""
+    """Parse and check a config file; placeholders like ${data_dir} are filled from ``variables`` (over the
+    file's own) and ${env:NAME} from the environment."""
     if not path.exists():
         raise EtlError(f"The source config {path} does not exist: check the path given to --source.")
     raw = load_yaml(path)
@@ -180,17 +184,34 @@ def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
 
 
 def _fill(value: Any, variables: dict[str, str], path: Path) -> Any:
+    """The value with every ${NAME} placeholder (a variable) and ${env:NAME} (an environment variable) filled."""
     if isinstance(value, dict):
         return {k: _fill(v, variables, path) for k, v in value.items()}
     if isinstance(value, list):
         return [_fill(v, variables, path) for v in value]
-    if isinstance(value, str) and "${" in value:
-        def replace(match):
-            name = match.group(1)
-            if name not in variables:
-                raise EtlError(f"{path}: the placeholder ${{{name}}} has no value: define it under 'variables' "
-                               f"or pass --var {name}=...")
-            return variables[name]
-
-        return re.sub(r"\$\{(\w+)\}", replace, value)
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda match: _placeholder(match, variables, path), value)
     return value
+
+
+def _placeholder(match: re.Match, variables: dict[str, str], path: Path) -> str:
+    """One placeholder's value; a variable's own value may hold placeholders too (never itself)."""
+    from_environment, name = match.groups()
+    if from_environment:
+        if name not in os.environ:
+            raise EtlError(f"{_line_of(path, match.group())}: the environment variable {name} is not set: set it in "
+                           f"the environment the ETL runs in ({name}=... before the command, or the service's "
+                           "settings).")
+        return os.environ[name]  # from the environment, so a password never stands on the command line
+    if name not in variables:
+        raise EtlError(f"{_line_of(path, match.group())}: the placeholder ${{{name}}} has no value: define it under "
+                       f"'variables' or pass --var {name}=...")
+    return _fill(variables[name], {k: v for k, v in variables.items() if k != name}, path)
+
+
+def _line_of(path: Path, placeholder: str) -> str:
+    """'PATH at line N' for the first line that holds the placeholder; PATH alone when none does (a --var)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if placeholder in line:
+            return f"{path} at line {number}"
+    return str(path)
