@@ -8,9 +8,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+import access.cli
 import forecasting.cli
 from access import users
-from access.cli import app as access_app
 from etl.db import get_engine
 from etl.terminal import printable, text
 from refresh.cli import app as etl_app
@@ -80,12 +80,13 @@ def test_a_forecast_series_named_in_markup_shows_in_the_progress_bar(monkeypatch
     assert f"category:[/red]{SHOWN}" in screen.getvalue() and ESCAPES not in screen.getvalue()
 
 
-def test_access_audit_shows_a_typed_username_escaped(sqlite_url):
+def test_access_audit_shows_a_typed_username_escaped(sqlite_url, monkeypatch):
+    monkeypatch.setattr(access.cli, "console", Console(highlight=False, width=400))  # wide, whatever it was made with
     engine = get_engine(sqlite_url)
     users.add_user(engine, "admin", "admin", (), "a long enough secret", "cli:root")
     with pytest.raises(users.AccessError):
         users.authenticate(engine, f"[/red]{ESCAPES}", "whatever it is")  # typed at the sign-in form
-    trail = invoke(access_app, "audit", "--db", sqlite_url)
+    trail = invoke(access.cli.app, "audit", "--db", sqlite_url)
     assert trail.exit_code == 0, trail.output
     row = next(line for line in trail.output.splitlines() if "sign_in_failed" in line)
     assert f"[/red]{SHOWN}" in row and "unknown username" in row
