@@ -9,13 +9,13 @@ from datetime import datetime
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from access import audit, rls, users
 from access.roles import ROLES
 from access.users import AccessError
 from etl.db import database_url, get_engine
 from etl.errors import EtlError
+from etl.terminal import text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Users, roles and the audit trail of the cockpit.")
 console = Console(highlight=False)
@@ -30,7 +30,7 @@ def _one_sentence(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except (AccessError, EtlError) as error:
-            Console(stderr=True).print(Text(str(error), style="red"))
+            Console(stderr=True).print(text((error, "red")))
             raise typer.Exit(1) from None
 
     return run
@@ -53,8 +53,8 @@ def add_user(name: str, role: str = typer.Option(None, "--role", help=f"One of {
              db: str | None = DB) -> None:
     """Add a user; the password comes from COCKPIT_PASSWORD or a prompt."""
     users.add_user(get_engine(database_url(db)), name, role, tuple(department), _password(), _actor())
-    console.print(f"Added {name} ({role or 'no role: sees nothing until given one'}"
-                  f"{', departments ' + ', '.join(department) if department else ''}).")
+    console.print(text(f"Added {name} ({role or 'no role: sees nothing until given one'}"
+                       f"{', departments ' + ', '.join(department) if department else ''})."))
 
 
 @app.command("change-user")
@@ -64,7 +64,8 @@ def change_user(name: str, role: str = typer.Option(None, "--role", help=f"One o
                 db: str | None = DB) -> None:
     """Give a user another role or other departments (their open sessions follow at the next click)."""
     users.change_user(get_engine(database_url(db)), name, role, tuple(department), _actor())
-    console.print(f"{name} is now {role or 'without a role'}{': ' + ', '.join(department) if department else ''}.")
+    console.print(text(f"{name} is now {role or 'without a role'}"
+                       f"{': ' + ', '.join(department) if department else ''}."))
 
 
 @app.command("list-users")
@@ -75,7 +76,7 @@ def list_users(db: str | None = DB) -> None:
     for a in users.accounts(get_engine(database_url(db))):
         locked = a.locked_until is not None and a.locked_until > datetime.now()
         state = "disabled" if a.is_disabled else f"locked until {a.locked_until:%H:%M}" if locked else "active"
-        table.add_row(Text(a.username), a.role or "—", Text(", ".join(a.departments) or "—"), state,
+        table.add_row(text(a.username), text(a.role or "—"), text(", ".join(a.departments) or "—"), state,
                       f"{a.last_sign_in_at:%Y-%m-%d %H:%M}" if a.last_sign_in_at else "never")
     console.print(table)
 
@@ -85,7 +86,7 @@ def list_users(db: str | None = DB) -> None:
 def disable_user(name: str, db: str | None = DB) -> None:
     """Disable a user: their sessions end and they can no longer sign in."""
     users.set_disabled(get_engine(database_url(db)), name, True, _actor())
-    console.print(f"Disabled {name}; their open sessions have ended.")
+    console.print(text(f"Disabled {name}; their open sessions have ended."))
 
 
 @app.command("enable-user")
@@ -93,7 +94,7 @@ def disable_user(name: str, db: str | None = DB) -> None:
 def enable_user(name: str, db: str | None = DB) -> None:
     """Enable a disabled user again."""
     users.set_disabled(get_engine(database_url(db)), name, False, _actor())
-    console.print(f"Enabled {name}.")
+    console.print(text(f"Enabled {name}."))
 
 
 @app.command("reset-password")
@@ -101,7 +102,7 @@ def enable_user(name: str, db: str | None = DB) -> None:
 def reset_password(name: str, db: str | None = DB) -> None:
     """Set a new password (COCKPIT_PASSWORD or a prompt); lifts a lockout and ends the user's sessions."""
     users.reset_password(get_engine(database_url(db)), name, _password(), _actor())
-    console.print(f"New password set for {name}; their open sessions have ended.")
+    console.print(text(f"New password set for {name}; their open sessions have ended."))
 
 
 @app.command("ensure-admin")
@@ -125,7 +126,7 @@ def show_audit(limit: int = typer.Option(50, help="How many events, newest first
     """The newest events of the audit trail."""
     table = Table("When", "Who", "What", "Target", "Outcome", "Detail")
     for e in audit.trail(get_engine(database_url(db)), limit, user).itertuples():
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", Text(e.actor), e.action, Text(e.target), e.outcome, Text(e.detail))
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", *map(text, (e.actor, e.action, e.target, e.outcome, e.detail)))
     console.print(table)
 
 
@@ -139,8 +140,8 @@ def setup_postgres_rls(db: str | None = DB, role: str = typer.Option(rls.APP_ROL
         raise AccessError(f"Row-level security needs PostgreSQL; {engine.dialect.name} has none: the query layer's "
                           "scope is the only layer there.")
     tables = rls.setup(engine, role, os.environ.get("COCKPIT_APP_PASSWORD"))
-    console.print(f"Role {role}: row-level security on {len(tables)} tables ({', '.join(tables)}). Point the app's "
-                  f"DATABASE_URL at this role; keep the owner for the ETL.")
+    console.print(text(f"Role {role}: row-level security on {len(tables)} tables ({', '.join(tables)}). Point the "
+                       "app's DATABASE_URL at this role; keep the owner for the ETL."))
 
 
 def main() -> None:

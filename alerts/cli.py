@@ -10,6 +10,7 @@ from alerts.config import RULES_FILE, load_config
 from alerts.engine import Evaluation, evaluate
 from etl.db import get_engine
 from etl.errors import EtlError
+from etl.terminal import text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cross-department alerts.")
 console = Console()
@@ -26,11 +27,11 @@ def alerts() -> None:
 def print_summary(result: Evaluation) -> None:
     """One line: what the evaluation opened, updated and resolved."""
     if result.as_of is None:
-        console.print(f"Alerts: {no_rule_applies(result.held)}")
+        console.print(text(f"Alerts: {no_rule_applies(result.held)}"))
         return
-    console.print(f"Alerts as of {result.as_of}: {len(result.opened)} opened, {result.updated} updated, "
-                  f"{result.resolved} resolved" + (f"; {result.notified} notifications sent, {result.failed} failed"
-                                                   if result.notified or result.failed else "") + ".")
+    console.print(text(f"Alerts as of {result.as_of}: {len(result.opened)} opened, {result.updated} updated, "
+                       f"{result.resolved} resolved" + (f"; {result.notified} notifications sent, {result.failed} "
+                                                        "failed" if result.notified or result.failed else "") + "."))
 
 
 def no_rule_applies(held: dict[str, int]) -> str:
@@ -52,7 +53,7 @@ def evaluate_command(
     try:
         print_summary(evaluate(get_engine(db), load_config(rules)))
     except EtlError as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        console.print(text(("Error: ", "bold red"), error))
         raise typer.Exit(1) from None
 
 

@@ -3,10 +3,10 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from etl.errors import EtlError
+from etl.yamlfile import load_yaml
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 Severity = Literal["low", "medium", "high"]
@@ -151,7 +151,7 @@ class AlertConfig(BaseModel):
 def load_config(path: Path = RULES_FILE) -> AlertConfig:
     """Read and check the rules file; a mistake is one sentence naming the key."""
     try:
-        return AlertConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return AlertConfig.model_validate(load_yaml(path))
     except FileNotFoundError:
         raise EtlError(f"The alert rules file {path} does not exist: pass --rules PATH or restore it.") from None
     except ValidationError as error:

@@ -6,6 +6,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from etl.db import get_engine
 from etl.errors import EtlError
+from etl.terminal import printable, text
 from forecasting.backends import BACKENDS
 from forecasting.runner import ForecastSummary, run_forecasts
 from forecasting.settings import LEVELS, Settings, load_settings
@@ -29,22 +30,22 @@ def parse_levels(by: str | None) -> tuple[str, ...] | None:
 def forecast_with_progress(engine, settings: Settings, workers: int | None = None, backend: str = "local",
                            scheduler: str | None = None) -> ForecastSummary:
     """Run the forecasts with a progress bar on the console."""
-    with Progress(TextColumn("forecast {task.description:<32}"), BarColumn(),
+    with Progress(TextColumn("forecast {task.description:<32}", markup=False), BarColumn(),
                   TextColumn("{task.completed}/{task.total} series"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("", total=None)
         return run_forecasts(engine, settings, workers, lambda label, done, total: progress.update(
-            task, description=label, completed=done, total=total), backend, scheduler)
+            task, description=printable(label), completed=done, total=total), backend, scheduler)
 
 
 def print_summary(summary: ForecastSummary) -> None:
     """One line per fact a planner needs: how many series, which models, how far the parts were off."""
     models = ", ".join(f"{name} {count}" for name, count in sorted(summary.models.items()))
-    console.print(f"Forecast run {summary.run_id}: {summary.series} series ({models}"
-                  f"{f', {summary.skipped} skipped' if summary.skipped else ''}"
-                  f"{f', {summary.resumed} kept from the interrupted run it resumed' if summary.resumed else ''}).")
+    resumed = f", {summary.resumed} kept from the interrupted run it resumed" if summary.resumed else ""
+    console.print(text(f"Forecast run {summary.run_id}: {summary.series} series ({models}"
+                       f"{f', {summary.skipped} skipped' if summary.skipped else ''}{resumed})."))
     for level, gap in summary.gaps.items():
-        console.print(f"  {level}: parts were {gap:.1%} off the total before reconciliation (now equal).")
+        console.print(text(f"  {level}: parts were {gap:.1%} off the total before reconciliation (now equal)."))
 
 
 @app.callback()
@@ -72,7 +73,7 @@ def run(
         settings = load_settings().with_overrides(horizon_days=horizon, levels=parse_levels(by))
         summary = forecast_with_progress(get_engine(db), settings, workers, backend, scheduler)
     except EtlError as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        console.print(text(("Error: ", "bold red"), error))
         raise typer.Exit(1) from None
     print_summary(summary)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
+from etl.yamlfile import load_yaml
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
 LEVELS = ("total", "department", "category", "region", "product")
@@ -35,7 +35,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     """The settings file, or the defaults when it is missing."""
     if not path.exists():
         return Settings()
-    raw = yaml.safe_load(path.read_text()) or {}
+    raw = load_yaml(path) or {}
     for key in ("levels", "changepoint_prior_scales", "prophet_levels"):
         if key in raw:
             raw[key] = tuple(raw[key])

@@ -18,6 +18,7 @@ from etl.errors import EtlError
 from etl.pipeline import RunSummary, held
 from etl.reference import reference_markdown
 from etl.reference import write as write_reference
+from etl.terminal import printable, text
 from forecasting.cli import print_summary as print_forecast_summary
 from refresh.orchestrator import Request, run_refresh
 
@@ -59,15 +60,15 @@ def run(
         engine = get_engine(db)
         last_run = warehouse_status.last_successful_run(engine) if if_empty else None
         if last_run is not None:
-            console.print(f"The warehouse at {masked(database_url(db))} already holds data (run {last_run}): "
-                          "nothing loaded. Run without --if-empty to load again.")
+            console.print(text(f"The warehouse at {masked(database_url(db))} already holds data (run {last_run}): "
+                               "nothing loaded. Run without --if-empty to load again."))
             return
         with _progress() as progress:
             task = progress.add_task("extract", total=None)
             outcome = run_refresh(request, lambda label, done, total: progress.update(
-                task, description=label, completed=done, total=total))
+                task, description=printable(label), completed=done, total=total))
     except EtlError as error:
-        console.print(f"[bold red]Error:[/] {masked(str(error))}", highlight=False)
+        console.print(text(("Error: ", "bold red"), masked(str(error))))
         raise typer.Exit(1) from None
     _print_summary(outcome.load, database_url(db))
     if outcome.forecast is not None:
@@ -75,7 +76,7 @@ def run(
     if outcome.alerts is not None:
         print_alert_summary(outcome.alerts)
     for failure in outcome.failures:
-        console.print(f"[bold red]Error:[/] {failure}", highlight=False)
+        console.print(text(("Error: ", "bold red"), failure))
     if outcome.failures:
         raise typer.Exit(1)
     if outcome.load.warning and not accept_rejects:
@@ -84,29 +85,29 @@ def run(
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), console=console, transient=True)
+    return Progress(TextColumn("{task.description:<28}", markup=False), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console, transient=True)
 
 
 def _print_summary(summary: RunSummary, url: str) -> None:
-    table = Table(title=f"ETL run {summary.run_id}: {summary.source}", title_justify="left")
+    table = Table(title=text(f"ETL run {summary.run_id}: {summary.source}"), title_justify="left")
     for name in ["table", "read", "new or changed", "unchanged", "rejected", "seconds"]:
         table.add_column(name, justify="left" if name == "table" else "right")
     for s in summary.tables:
         rejected = f"[yellow]{s.rejected:,}[/]" if s.rejected else "0"
-        table.add_row(s.table, f"{s.read:,}", f"{s.loaded:,}", f"{s.unchanged:,}", rejected, f"{s.seconds:.2f}")
+        table.add_row(text(s.table), f"{s.read:,}", f"{s.loaded:,}", f"{s.unchanged:,}", rejected, f"{s.seconds:.2f}")
     totals = [summary.rows_read, summary.rows_loaded, summary.rows_unchanged, summary.rows_rejected]
     table.add_row("[bold]total", *(f"[bold]{n:,}" for n in totals), f"[bold]{summary.seconds:.2f}")
     console.print(table)
-    console.print(f"Loaded: {held(summary)}.")
+    console.print(text(f"Loaded: {held(summary)}."))
     marts = ", ".join(f"{name} {rows:,}" for name, rows in summary.marts.items())
-    console.print(f"Marts rebuilt: {marts}")
-    console.print(f"Warehouse: {masked(url)}")
+    console.print(text(f"Marts rebuilt: {marts}"))
+    console.print(text(f"Warehouse: {masked(url)}"))
     if summary.rows_rejected:
         console.print(f"[yellow]{summary.rows_rejected:,} rows were rejected:[/] see `python -m etl status` "
                       "and the rejected_rows table for the reasons.")
     if summary.warning:
-        console.print(f"[bold yellow]Warning:[/] {summary.warning}", highlight=False)
+        console.print(text(("Warning: ", "bold yellow"), summary.warning))
 
 
 @app.command()
@@ -117,11 +118,11 @@ def status(db: str | None = typer.Option(None, help="Warehouse URL (as for run).
         runs = warehouse_status.recent_runs(engine)
         tables = warehouse_status.table_overview(engine)
     except EtlError as error:
-        console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        console.print(text(("Error: ", "bold red"), error))
         raise typer.Exit(1) from None
     except Exception as error:  # an empty or unreachable warehouse
-        console.print(f"[bold red]Error:[/] cannot read the warehouse at {masked(database_url(db))} "
-                      f"({type(error).__name__}): run `python -m etl run` first or check --db.", highlight=False)
+        console.print(text(("Error: ", "bold red"), f"cannot read the warehouse at {masked(database_url(db))} "
+                           f"({type(error).__name__}): run `python -m etl run` first or check --db."))
         raise typer.Exit(1) from None
     console.print(_runs_table(runs))
     console.print(_tables_table(tables))
@@ -135,9 +136,9 @@ def _runs_table(runs) -> Table:
     for r in runs.itertuples():
         seconds = (r.finished_at - r.started_at).total_seconds() if r.finished_at is not None else None
         colour = {"success": "green", "failed": "red", "aborted": "red"}.get(r.status, "yellow")
-        source = r.source if r.status == "success" else f"{r.source}\n[{colour}]{masked(r.message or '')}[/]"
+        source = text(r.source) if r.status == "success" else text(r.source, "\n", (masked(r.message or ""), colour))
         table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", f"{seconds:.1f}" if seconds else "",
-                      f"[{colour}]{r.status}[/]", f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
+                      text((r.status, colour)), f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
                       f"{r.rows_rejected or 0:,}", source)
     return table
 
@@ -150,7 +151,8 @@ def _tables_table(tables) -> Table:
     for t in tables.itertuples():
         latest = "" if pd.isna(t.latest) else f"{t.latest:%Y-%m-%d %H:%M}"
         age = "" if not latest else f"{(now - t.latest).days:,}"
-        table.add_row(t.table, f"{t.rows:,}", f"{t.rejected_last_run:,}", f"{t.rejected_all_runs:,}", latest, age)
+        table.add_row(text(t.table), f"{t.rows:,}", f"{t.rejected_last_run:,}", f"{t.rejected_all_runs:,}", latest,
+                      age)
     return table
 
 
@@ -160,7 +162,7 @@ def reference(write: bool = typer.Option(False, "--write", help="Rewrite the ref
     """Print the warehouse reference (every table and column) generated from etl/schema.py, or write it."""
     if write:
         changed = write_reference(DOCS_SOURCES)
-        console.print(f"{DOCS_SOURCES}: {'reference updated' if changed else 'already up to date'}.")
+        console.print(text(f"{DOCS_SOURCES}: {'reference updated' if changed else 'already up to date'}."))
         return
     print(reference_markdown())
 

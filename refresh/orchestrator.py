@@ -117,7 +117,7 @@ def run_refresh(request: Request, progress: Progress | None = None) -> Outcome:
         file.finish("failed", str(error))
         with contextlib.suppress(SQLAlchemyError):  # a warehouse that cannot be reached cannot keep the record
             audit.record(engine, request.actor, "etl_run", file.state.get("source", request.source), "failed",
-                         str(error)[:500])
+                         masked(str(error))[:500])
         raise
     file.finish("finished", outcome_line(outcome), **outcome_fields(outcome))
     audit.record(engine, request.actor, "etl_run", source.name, outcome.load.status, outcome_line(outcome)[:500])

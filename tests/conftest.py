@@ -19,6 +19,7 @@ from tests.fixtures import five_orders_source, full_source
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MYSQL_ADMIN_URL = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
 def skip_or_fail(reason: str) -> None:
@@ -97,6 +98,23 @@ def fresh_postgres():
     get_engine(url).dispose()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def mariadb_url():
+    """A URL for a fresh, empty MariaDB/MySQL database (as the server's admin), dropped after the test."""
+    admin = create_engine(MYSQL_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"bi_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE `{name}`"))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        skip_or_fail(f"MariaDB/MySQL is not reachable at {MYSQL_ADMIN_URL} ({type(error).__name__})")
+    yield MYSQL_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
     admin.dispose()
 
 

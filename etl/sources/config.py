@@ -3,14 +3,18 @@
 See docs/sources.md for the full reference with a complete example.
 """
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from etl.errors import EtlError
+from etl.sources.readonly import check_sql_input
+from etl.yamlfile import load_yaml
+
+PLACEHOLDER = re.compile(r"\$\{(env:)?(\w+)\}")  # ${NAME}: a variable; ${env:NAME}: the environment's
 
 
 class Strict(BaseModel):
@@ -89,7 +93,7 @@ class FileInput(Strict):
 
 
 class SqlInput(Strict):
-    """Rows from a query against any SQLAlchemy URL (PostgreSQL, MySQL/MariaDB, SQLite)."""
+    """Rows from one SELECT against PostgreSQL, MySQL/MariaDB or SQLite, read-only (etl/sources/readonly.py)."""
 
     url: str
     query: str
@@ -160,16 +164,11 @@ def _location(error: dict) -> str:
 
 
 def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
-    """Parse and check a config file; placeholders like {data_dir} are filled from ``variables``."""
+    """Parse and check a config file; placeholders like ${data_dir} are filled from ``variables`` (over the
+    file's own) and ${env:NAME} from the environment."""
     if not path.exists():
         raise EtlError(f"The source config {path} does not exist: check the path given to --source.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise EtlError(f"{path}{where} is not valid YAML ({getattr(error, 'problem', error)}): fix the syntax.") \
-            from None
+    raw = load_yaml(path)
     try:
         config = SourceConfig.model_validate(raw)
     except ValidationError as error:
@@ -177,21 +176,42 @@ def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
         raise EtlError(f"{path}: key '{_location(first)}': {first['msg']} "
                        f"({len(error.errors())} problem(s) in all): see docs/sources.md.") from None
     known = {**config.variables, **variables}
-    return SourceConfig.model_validate(_fill(raw, known, path))
+    config = SourceConfig.model_validate(_fill(raw, known, path))
+    for name, spec in config.inputs.items():
+        if spec.sql is not None:
+            check_sql_input(f"{path}: inputs.{name}", spec.sql.url, spec.sql.query)
+    return config
 
 
 def _fill(value: Any, variables: dict[str, str], path: Path) -> Any:
+    """The value with every ${NAME} placeholder (a variable) and ${env:NAME} (an environment variable) filled."""
     if isinstance(value, dict):
         return {k: _fill(v, variables, path) for k, v in value.items()}
     if isinstance(value, list):
         return [_fill(v, variables, path) for v in value]
-    if isinstance(value, str) and "${" in value:
-        def replace(match):
-            name = match.group(1)
-            if name not in variables:
-                raise EtlError(f"{path}: the placeholder ${{{name}}} has no value: define it under 'variables' "
-                               f"or pass --var {name}=...")
-            return variables[name]
-
-        return re.sub(r"\$\{(\w+)\}", replace, value)
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda match: _placeholder(match, variables, path), value)
     return value
+
+
+def _placeholder(match: re.Match, variables: dict[str, str], path: Path) -> str:
+    """One placeholder's value; a variable's own value may hold placeholders too (never itself)."""
+    from_environment, name = match.groups()
+    if from_environment:
+        if name not in os.environ:
+            raise EtlError(f"{_line_of(path, match.group())}: the environment variable {name} is not set: set it in "
+                           f"the environment the ETL runs in ({name}=... before the command, or the service's "
+                           "settings).")
+        return os.environ[name]  # from the environment, so a password never stands on the command line
+    if name not in variables:
+        raise EtlError(f"{_line_of(path, match.group())}: the placeholder ${{{name}}} has no value: define it under "
+                       f"'variables' or pass --var {name}=...")
+    return _fill(variables[name], {k: v for k, v in variables.items() if k != name}, path)
+
+
+def _line_of(path: Path, placeholder: str) -> str:
+    """'PATH at line N' for the first line that holds the placeholder; PATH alone when none does (a --var)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if placeholder in line:
+            return f"{path} at line {number}"
+    return str(path)

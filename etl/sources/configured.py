@@ -12,15 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from etl.db import masked
 from etl.errors import EtlError
 from etl.schema import metadata
 from etl.sources import REJECTED_COLUMNS, RawTable, payloads
-from etl.sources.config import FileInput, Input, SqlInput, read_config
+from etl.sources.config import FileInput, Input, read_config
 from etl.sources.mapping import FORMAT_SAMPLE, all_hold, map_table
+from etl.sources.readonly import read_query
 
 
 @dataclass
@@ -124,7 +122,7 @@ class ConfigSource:
             frame, files, lines = self._read_files(where, spec.files)
             decimals = {c: spec.files.decimal for c in frame.columns} if spec.files.decimal != "." else {}
         else:
-            frame = _read_sql(where, spec.sql)
+            frame = read_query(where, spec.sql.url, spec.sql.query)
             files, lines = np.full(len(frame), f"{name} (query)", dtype=object), np.arange(1, len(frame) + 1)
         frame = self._after_cursor(where, name, spec, frame)
         files, lines = files[frame.index], lines[frame.index]
@@ -213,28 +211,6 @@ def _brief(error: Exception) -> str:
     """The first line of an error, cut short: a parser's message may quote the file, and no more of it is kept."""
     lines = str(error).strip().splitlines()
     return (lines[0] if lines else type(error).__name__)[:160]
-
-
-def _read_sql(where: str, spec: SqlInput) -> pd.DataFrame:
-    try:
-        engine = create_engine(spec.url)
-    except ImportError as error:
-        raise EtlError(f"{where}.sql.url: the database driver for '{masked(spec.url)}' is not installed ({error}): "
-                       "install requirements.txt (psycopg for PostgreSQL, PyMySQL for MySQL and MariaDB).") from None
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise EtlError(f"{where}.sql.url: '{masked(spec.url)}' is not a usable database URL ({masked(str(error))}): "
-                       "use a SQLAlchemy URL such as postgresql+psycopg://user@host/db.") from None
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(text(spec.query))
-            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    except SQLAlchemyError as error:
-        raise EtlError(f"{where}.sql: the query failed on {engine.url.render_as_string(hide_password=True)} "
-                       f"({str(error.orig if hasattr(error, 'orig') else error).splitlines()[0]}): check the "
-                       "URL and the query.") from None
-    finally:
-        engine.dispose()
-    return frame.astype(object).where(frame.notna(), None)
 
 
 def _join(where: str, left: pd.DataFrame, right: pd.DataFrame, join) -> pd.DataFrame:

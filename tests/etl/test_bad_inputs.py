@@ -261,11 +261,12 @@ def test_the_same_rows_are_rejected_with_the_same_reasons_on_both_backends(tmp_p
         ("order_lines", "lines.csv:6"), ("orders", "orders.csv:3")]
 
 
-def test_a_missing_database_driver_is_one_sentence_naming_what_to_install(warehouse, tmp_path):
+def test_a_driver_that_cannot_read_only_is_one_sentence_naming_those_that_can(warehouse, tmp_path):
     config = write_data(tmp_path / "data")
     config.write_text(config.read_text().replace('customers: {files: {path: "customers.csv"}}', (
         'customers: {sql: {url: "mysql+mysqldb://reader:topsecret@127.0.0.1/crm", query: "SELECT 1"}}')))
-    with pytest.raises(EtlError) as error:
+    with pytest.raises(EtlError) as error:  # mysqlclient always allows several statements per call
         run_pipeline(ConfigSource(config), get_engine(warehouse))
-    assert "inputs.customers.sql.url: the database driver for 'mysql+mysqldb://reader:***@127.0.0.1/crm' is not " \
-           "installed (No module named 'MySQLdb'): install requirements.txt" in str(error.value)
+    assert "inputs.customers.sql.url: 'mysql+mysqldb://reader:***@127.0.0.1/crm' uses mysql+mysqldb, which the ETL " \
+           "cannot open read-only: use postgresql+psycopg://, mysql+pymysql:// (MySQL and MariaDB) or sqlite:///." \
+           in str(error.value)

@@ -177,12 +177,13 @@ tables:
         ConfigSource(tmp_path / "t.yaml")
 
 
-def test_the_documented_example_is_a_valid_config(tmp_path):
+def test_the_documented_example_is_a_valid_config(tmp_path, monkeypatch):
     from etl.sources.config import read_config
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "sources.md").read_text()
     example = doc.split("## A complete example\n\n```yaml\n", 1)[1].split("```", 1)[0]
     write(tmp_path, "example.yaml", example)
+    monkeypatch.setenv("ERP_PASSWORD", "s3cret")
     config = read_config(tmp_path / "example.yaml", {"data_dir": str(tmp_path)})
-    assert config.inputs["teams"].sql.url == "postgresql+psycopg://reader@erp.internal/erp"
+    assert config.inputs["teams"].sql.url == "postgresql+psycopg://reader:s3cret@erp.internal/erp"
     assert list(config.tables) == ["departments", "customers", "orders", "order_lines"]
