@@ -38,7 +38,6 @@ SPECIAL = {  # tables whose rows belong to a department through another column o
                  "OR customer_id IN (SELECT customer_id FROM tickets)",
     "order_lines": "order_id IN (SELECT order_id FROM orders)",
     "alerts": "alert_id IN (SELECT cockpit_visible_alerts())",
-    "alert_impacts": "alert_id IN (SELECT cockpit_visible_alerts())",
     "alert_events": "alert_id IN (SELECT cockpit_visible_alerts())",
     "rejected_rows": "coalesce(current_setting('cockpit.role', true), '') "
                      f"IN ('admin', 'analyst', '{WHOLE_WAREHOUSE}')",
@@ -48,6 +47,9 @@ SPECIAL = {  # tables whose rows belong to a department through another column o
     "mart_mention_terms": "mention_id IN (SELECT mention_id FROM mart_mentions)",
 } | {t.name: "series_id IN (SELECT 'department:' || d FROM unnest(cockpit_departments()) AS d)"
      for t in FORECAST_TABLES if "series_id" in t.c}
+CHECKS = {  # what a row the app role writes must satisfy, besides being visible
+    "alerts": "status <> 'resolved' OR origin_department_id = ANY (cockpit_departments())",  # Principal.may_resolve
+}
 WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (append only), alert actions
     "users": "INSERT, UPDATE", "user_departments": "INSERT, DELETE", "user_sessions": "INSERT, UPDATE",
     "audit_log": "INSERT", "alerts": "UPDATE", "alert_events": "INSERT",
@@ -86,10 +88,12 @@ def setup(engine: Engine, role: str = APP_ROLE, password: str | None = None) -> 
 
 
 def _policy(conn: Connection, table: str, role: str, condition: str) -> None:
-    using = condition if table.strip('"') == "rejected_rows" else SEES_ALL + "(" + condition + ")"
+    name = table.strip('"')
+    using = condition if name == "rejected_rows" else SEES_ALL + "(" + condition + ")"
+    check = f" WITH CHECK (({using}) AND ({SEES_ALL}({CHECKS[name]})))" if name in CHECKS else ""
     conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     conn.execute(text(f"DROP POLICY IF EXISTS cockpit_scope ON {table}"))
-    conn.execute(text(f"CREATE POLICY cockpit_scope ON {table} TO {role} USING ({using})"))
+    conn.execute(text(f"CREATE POLICY cockpit_scope ON {table} TO {role} USING ({using}){check}"))
 
 
 def setting(scope: Scope) -> str:

@@ -15,7 +15,7 @@ ALL_DATA = frozenset({ADMIN, ANALYST, EXECUTIVE})
 PERMISSIONS = {
     "manage_users": frozenset({ADMIN}),  # the admin page: users and the audit trail
     "operate_etl": frozenset({ADMIN, ANALYST}),  # Run ETL, sources, rejected rows, ETL messages
-    "act_on_alerts": frozenset({ADMIN, EXECUTIVE, MANAGER}),  # acknowledge, resolve, comment (managers: in scope)
+    "act_on_alerts": frozenset({ADMIN, EXECUTIVE, MANAGER}),  # acknowledge, comment; resolve: see may_resolve
     "read_data": frozenset(ROLES),
 }
 ALL = None
@@ -42,6 +42,13 @@ class Principal:
     def may(self, permission: str) -> bool:
         """Whether the role grants the permission (see PERMISSIONS); an unknown permission is refused."""
         return self.role in PERMISSIONS.get(permission, frozenset())
+
+    def may_resolve(self, origin_department_id: str | None) -> bool:
+        """Whether this user may resolve an alert that starts in this department: a role that acts on alerts and sees
+        every department, or a manager of that department (reaching a manager's departments is not enough: the
+        cause is the origin's to clear)."""
+        allowed = self.allowed()
+        return self.may("act_on_alerts") and (allowed is None or origin_department_id in allowed)
 
     def denial(self) -> str | None:
         """Why this user sees no data, in one sentence of the session's language; None when they see some."""

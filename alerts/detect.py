@@ -39,9 +39,16 @@ class Impact:
     unit: str | None = None
 
 
+ONE_OFF, EXPECTED_LOSS, YEARLY_REVENUE = "one_off", "expected_loss", "yearly_revenue"
+MONEY_KINDS = (ONE_OFF, EXPECTED_LOSS, YEARLY_REVENUE)
+"""What an alert's money is, never added across kinds: sales lost or held up once (a stock-out, a revenue gap), the
+loss expected from customers who may not come back (their yearly revenue x the rule's back-tested chance that a
+flagged customer does not buy again), and the yearly revenue of customers a problem touches (exposure, not loss)."""
+
+
 @dataclass
 class Finding:
-    """A condition that holds now, on one entity."""
+    """A condition that holds now, on one entity; its impacts' money is of one kind (``money_kind``)."""
 
     rule: rules.Rule
     kind: str
@@ -53,6 +60,7 @@ class Finding:
     metric_value: float | None = None
     threshold: float | None = None
     impacts: list[Impact] = field(default_factory=list)
+    money_kind: str = ONE_OFF
 
     @property
     def fingerprint(self) -> str:
@@ -338,31 +346,79 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
     return found
 
 
+COMEBACK_DAYS = 90  # a flagged customer who buys again within this many days came back
+BACKTEST_ORIGINS = 12  # earlier dates the flag is checked at, a month apart
+
+
 def customers_at_risk(ctx: Context, rule: rules.CustomerAtRisk) -> list[Finding]:
-    """Customers in the top share by net revenue over the last year without a sale for a while."""
-    f = mart_order_fulfilment
-    year_start = ctx.as_of - timedelta(days=364)
-    rows = ctx.conn.execute(
-        select(f.c.customer_id, func.sum(f.c.net_revenue), func.max(f.c.order_date).filter(f.c.kind == "sale"),
-               customers.c.department_id)
-        .select_from(f.join(customers, customers.c.customer_id == f.c.customer_id))
-        .where(f.c.order_date >= year_start, f.c.order_date <= ctx.as_of)
-        .group_by(f.c.customer_id, customers.c.department_id)).all()
-    frame = pd.DataFrame(rows, columns=["customer_id", "revenue", "last_sale", "department_id"])
-    if frame.empty:
+    """Customers in the top share by net revenue over the last year without a sale for a while; the money at risk is
+    the loss expected from each: its yearly revenue x the share of customers the rule flagged at earlier dates who
+    did not buy again within COMEBACK_DAYS (None when no earlier date can be checked)."""
+    silent = _quiet_customers(_customer_year(ctx.conn, ctx.as_of), rule, ctx.as_of)
+    if silent.empty:
         return []
+    flagged, back, origins = _comeback_backtest(ctx.conn, rule, ctx.as_of)
+    gone = 1 - back / flagged if flagged else None
+    history = {"flagged": flagged, "back": back, "origins": origins, "days": COMEBACK_DAYS}
+    findings = []
+    for c in silent.itertuples():
+        loss = None if gone is None else round(c.revenue * gone, 2)
+        name = ctx.name("customer", c.customer_id)
+        title = (Text("quiet_customer_title", {"customer": name, "money": c.revenue}) if loss is None else
+                 Text("quiet_customer_loss_title", {"customer": name, "loss": loss, "money": c.revenue}))
+        message = [Text("quiet_customer_message", {"money": c.revenue, "day": pd.Timestamp(c.last_sale)}),
+                   Text("quiet_customer_backtest", history) if flagged else Text("quiet_customer_no_backtest")]
+        findings.append(Finding(
+            rule, rule.kind, "customer", c.customer_id, c.department_id, title, message,
+            float((pd.Timestamp(ctx.as_of) - pd.Timestamp(c.last_sale)).days), rule.silent_days,
+            [Impact("sales", c.department_id, "customer", c.customer_id,
+                    Text("quiet_revenue", {"money": c.revenue}) if loss is None else
+                    Text("quiet_loss", {"money": c.revenue, "loss": loss}), loss, None if loss is None else "currency"),
+             Impact("support", ctx.departments["support"], "customer", c.customer_id, Text("check_in"), None, None)],
+            EXPECTED_LOSS))
+    return findings
+
+
+def _customer_year(conn: Connection, day: date, ahead: int = 0) -> pd.DataFrame:
+    """Per customer with orders in the year up to ``day``: customer_id, revenue (net, that year), last_sale (on or
+    before ``day``), department_id; with ``ahead``, next_sale: their first sale in the ``ahead`` days after it."""
+    f, start = mart_order_fulfilment, day - timedelta(days=364)
+    within = f.c.order_date <= day
+    columns = [f.c.customer_id, func.sum(f.c.net_revenue).filter(within).label("revenue"),
+               func.max(f.c.order_date).filter(within, f.c.kind == "sale").label("last_sale"),
+               customers.c.department_id]
+    if ahead:
+        columns.append(func.min(f.c.order_date).filter(f.c.order_date > day, f.c.kind == "sale").label("next_sale"))
+    rows = conn.execute(select(*columns).select_from(f.join(customers, customers.c.customer_id == f.c.customer_id))
+                        .where(f.c.order_date >= start, f.c.order_date <= day + timedelta(days=ahead))
+                        .group_by(f.c.customer_id, customers.c.department_id)
+                        .having(func.count().filter(within) > 0)).all()
+    return pd.DataFrame(rows, columns=[c.name for c in columns])
+
+
+def _quiet_customers(frame: pd.DataFrame, rule: rules.CustomerAtRisk, day: date) -> pd.DataFrame:
+    """The rule's flag on a day: customers in the top share by the year's revenue whose last sale is over
+    ``silent_days`` old."""
+    if frame.empty:
+        return frame
     top = frame.nlargest(max(1, int(len(frame) * rule.top_share)), "revenue")
-    silent = top[pd.to_datetime(top["last_sale"]) < pd.Timestamp(ctx.as_of - timedelta(days=rule.silent_days))]
-    return [Finding(rule, rule.kind, "customer", c.customer_id, c.department_id,
-                    Text("quiet_customer_title", {"customer": ctx.name("customer", c.customer_id),
-                                                  "money": c.revenue}),
-                    Text("quiet_customer_message", {"money": c.revenue, "day": pd.Timestamp(c.last_sale)}),
-                    float((pd.Timestamp(ctx.as_of) - pd.Timestamp(c.last_sale)).days), rule.silent_days,
-                    [Impact("sales", c.department_id, "customer", c.customer_id,
-                            Text("quiet_revenue", {"money": c.revenue}), round(c.revenue, 2), "currency"),
-                     Impact("support", ctx.departments["support"], "customer", c.customer_id,
-                            Text("check_in"), None, None)])
-            for c in silent.itertuples()]
+    return top[pd.to_datetime(top["last_sale"]) < pd.Timestamp(day - timedelta(days=rule.silent_days))]
+
+
+def _comeback_backtest(conn: Connection, rule: rules.CustomerAtRisk, as_of: date) -> tuple[int, int, int]:
+    """The flag checked at up to BACKTEST_ORIGINS earlier dates, a month apart, each at least COMEBACK_DAYS before
+    the data's last day and with a year of data before it: (customers flagged, of them bought again within
+    COMEBACK_DAYS, dates checked)."""
+    first = conn.execute(select(func.min(mart_order_fulfilment.c.order_date))).scalar()
+    first = pd.Timestamp(first).date() if first is not None else as_of
+    flagged = back = checked = 0
+    for k in range(BACKTEST_ORIGINS):
+        day = as_of - timedelta(days=COMEBACK_DAYS + 30 * k)
+        if day - timedelta(days=364) < first:
+            break
+        quiet = _quiet_customers(_customer_year(conn, day, COMEBACK_DAYS), rule, day)
+        flagged, back, checked = flagged + len(quiet), back + int(quiet["next_sale"].notna().sum()), checked + 1
+    return flagged, back, checked
 
 
 DETECTORS = {

@@ -90,7 +90,7 @@ def _open(conn: Connection, stored: Stored, as_of, now: datetime) -> int:
         status="open", origin_department_id=finding.origin_department_id, entity_type=finding.entity_type,
         entity_id=finding.entity_id, title=stored.title, message=stored.message,
         metric_value=finding.metric_value, threshold=finding.threshold, impact_amount=finding.impact_amount,
-        as_of=as_of, opened_at=now, updated_at=now)).inserted_primary_key[0]
+        money_kind=finding.money_kind, as_of=as_of, opened_at=now, updated_at=now)).inserted_primary_key[0]
     _write_impacts(conn, alert_id, stored)
     _event(conn, alert_id, ENGINE_ACTOR, "opened", texts.comment(finding.message), now)
     return alert_id
@@ -111,7 +111,7 @@ def _refresh(conn: Connection, row, stored: Stored, as_of, now: datetime) -> int
     changed = (row.message, row.impact_amount) != (message, finding.impact_amount)
     conn.execute(update(alerts).where(alerts.c.alert_id == row.alert_id).values(
         title=stored.title, message=message, metric_value=finding.metric_value,
-        impact_amount=finding.impact_amount, as_of=as_of, updated_at=now))
+        impact_amount=finding.impact_amount, money_kind=finding.money_kind, as_of=as_of, updated_at=now))
     if changed:
         conn.execute(alert_impacts.delete().where(alert_impacts.c.alert_id == row.alert_id))
         _write_impacts(conn, row.alert_id, stored)

@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from alerts import config as rules
-from alerts.detect import Context, Finding, Impact
+from alerts.detect import YEARLY_REVENUE, Context, Finding, Impact
 from alerts.texts import Text
 from etl.schema import customers, mart_mentions, mart_order_fulfilment, mart_tickets
 
@@ -90,7 +90,7 @@ def negative_mentions(ctx: Context, rule: rules.NegativeMentions) -> list[Findin
                               round(float(group["revenue"].sum()), 2), "currency"))
     return [Finding(rule, rule.kind, "mentions", "negative", ctx.departments["marketing"],
                     Text("mentions_title", {"count": now, "days": rule.window_days}), message, now,
-                    rule.factor * usual, impacts)]
+                    rule.factor * usual, impacts, YEARLY_REVENUE)]
 
 
 SOCIAL_DETECTORS = {"negative_mentions": negative_mentions}

@@ -36,8 +36,9 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "backlog_title": (N_("Support backlog: {tickets} tickets open over {hours} hours"),
                       {"tickets": "int", "hours": "g"}),
     "resolution_title": (N_("Tickets take {hours} hours to resolve"), {"hours": "int"}),
-    "quiet_customer_title": (N_("Valuable customer quiet: {customer}, {money} a year at risk"),
-                             {"money": "money_short"}),
+    "quiet_customer_title": (N_("Valuable customer quiet: {customer}, {money} a year"), {"money": "money_short"}),
+    "quiet_customer_loss_title": (N_("Valuable customer quiet: {customer}, expected loss {loss} of {money} a year"),
+                                  {"loss": "money_short", "money": "money_short"}),
     "mentions_title": (N_("Negative mentions spike: {count} in {days} days"), {"count": "int", "days": "int"}),
     "all_sales": (N_("all sales"), {}),
     # messages
@@ -61,6 +62,12 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
                            {"tickets": "int", "days": "int", "hours": "dec1", "target": "g"}),
     "quiet_customer_message": (N_("{money} net revenue in the last year, no sale since {day}."),
                                {"money": "money", "day": "day"}),
+    "quiet_customer_backtest": (N_("Of {flagged} customers this rule flagged at {origins} earlier dates, {back} bought "
+                                   "again within {days} days: the expected loss is the yearly revenue times the share "
+                                   "that did not."),
+                                {"flagged": "int", "origins": "int", "back": "int", "days": "int"}),
+    "quiet_customer_no_backtest": (N_("The data does not reach back far enough to check how often such customers "
+                                      "come back, so no loss is estimated."), {}),
     "mentions_message": (N_("{count} negative mentions against {usual} usually."), {"count": "int", "usual": "dec1"}),
     "mentions_why_one": (N_("Of the {customers} customers who posted, {late} had a late delivery in the {days} days "
                             "before and {ticketed} has an open ticket."),
@@ -89,7 +96,8 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "forecast_impact": (N_("{gap} against the forecast over {days} days"), {"gap": "signed_money", "days": "int"}),
     "backlog_impact": (N_("{customers} customers wait on {tickets} tickets open over {hours} hours"),
                        {"customers": "int", "tickets": "int", "hours": "g"}),
-    "quiet_revenue": (N_("{money} of yearly revenue at risk"), {"money": "money"}),
+    "quiet_revenue": (N_("{money} of yearly revenue, loss not estimated"), {"money": "money"}),
+    "quiet_loss": (N_("expected loss {loss} of {money} yearly revenue"), {"loss": "money", "money": "money"}),
     "check_in": (N_("check in with the customer"), {}),
     "mentions_support": (N_("{customers} customers complained in public: {late} late deliveries, {tickets} open "
                             "tickets among them"), {"customers": "int", "late": "int", "tickets": "int"}),

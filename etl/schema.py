@@ -557,6 +557,7 @@ alerts = Table(
     Column("metric_value", Float),
     Column("threshold", Float),
     Column("impact_amount", Float),  # money at risk over all impacts, where it can be computed
+    Column("money_kind", String(20)),  # what that money is: one_off, expected_loss, yearly_revenue (alerts.detect)
     Column("as_of", Date, nullable=False),  # the data day the condition was last seen on
     Column("opened_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),

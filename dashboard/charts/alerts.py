@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import count_axis, layout, money_ticks
-from dashboard.formatting import count, money, percent
+from dashboard.formatting import count, money
 from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
 
@@ -43,22 +43,36 @@ def by_severity(counts: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def money_by_severity(split: pd.DataFrame, currency: str | None) -> go.Figure:
-    """Money at risk of the open alerts per severity, one bar each, labelled with the amount and its share."""
-    total = split["money"].sum()
-    fig = go.Figure()
-    for row in split.itertuples():
-        share = row.money / total if total else 0.0
-        label = _("{money} · {share}").format(money=money(row.money, currency), share=percent(share, 0))
-        hover = _("{severity}: {money} at risk; open alerts: {alerts}").format(
-            severity=severity_label(row.severity), money=money(row.money, currency), alerts=count(row.alerts))
-        fig.add_bar(x=[row.money], y=[severity_name(row.severity)], orientation="h", showlegend=False,
-                    marker_color=SEVERITY_COLOURS[row.severity], text=[label], textposition="outside",
-                    cliponaxis=False, hovertemplate=plot(hover) + "<extra></extra>")
-    right = total * 1.3 if total else 1  # room for the labels outside the bars
-    fig.update_layout(xaxis={"range": [0, right], **money_ticks(pd.Series([0.0, right]), currency)},
-                      yaxis={"autorange": "reversed"})
-    fig = layout(fig, _("Money at risk by severity"), height=210)
+MONEY_KIND_NAMES = {"one_off": N_("Sales lost or held up (once)"),
+                    "expected_loss": N_("Expected loss from quiet customers (a year)"),
+                    "yearly_revenue": N_("Yearly revenue of customers affected")}
+
+
+def money_kind_name(kind: str) -> str:
+    """What a kind of money at risk is, in the session's language (alerts.detect.MONEY_KINDS)."""
+    return _(MONEY_KIND_NAMES[kind]) if kind in MONEY_KIND_NAMES else kind
+
+
+def money_by_kind(split: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Money at risk of the open alerts, one bar per kind (kinds are never added), each split by severity and
+    labelled with its total."""
+    fig, kinds = go.Figure(), [k for k in MONEY_KIND_NAMES if k in set(split["money_kind"])]
+    names = [money_kind_name(k) for k in kinds]
+    for severity in SEVERITIES:
+        part = split[split["severity"] == severity].set_index("money_kind").reindex(kinds)
+        hover = [_("{severity}: {money}; open alerts: {alerts}").format(
+            severity=severity_label(severity), money=money(m, currency), alerts=count(a))
+            for m, a in zip(part["money"].fillna(0.0), part["alerts"].fillna(0))]
+        fig.add_bar(x=part["money"].fillna(0.0), y=[plot(n) for n in names], orientation="h",
+                    name=severity_name(severity), marker_color=SEVERITY_COLOURS[severity],
+                    customdata=[plot(h) for h in hover], hovertemplate="%{customdata}<extra></extra>")
+    totals = split.groupby("money_kind")["money"].sum().reindex(kinds)
+    fig.add_scatter(x=totals, y=[plot(n) for n in names], mode="text", text=[money(t, currency) for t in totals],
+                    textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False)
+    right = float(totals.max()) * 1.35 if len(totals) else 1.0  # room for the totals beside the bars
+    fig.update_layout(barmode="stack", xaxis={"range": [0, right], **money_ticks(pd.Series([0.0, right]), currency)},
+                      yaxis={"autorange": "reversed", "automargin": True})
+    fig = layout(fig, _("Money at risk by kind, split by severity"), height=150 + 50 * len(kinds))
     fig.update_layout(hovermode="closest")
     return fig
 

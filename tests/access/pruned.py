@@ -18,7 +18,7 @@ SPECIAL = {  # the policies of access.rls.SPECIAL, in SQLite, in an order where 
     "customers": f"{IN_SCOPE} OR customer_id IN (SELECT customer_id FROM orders) OR customer_id IN (SELECT "
                  "customer_id FROM opportunities) OR customer_id IN (SELECT customer_id FROM tickets)",
     "order_lines": "order_id IN (SELECT order_id FROM orders)",
-    "alerts": VISIBLE_ALERTS, "alert_impacts": VISIBLE_ALERTS, "alert_events": VISIBLE_ALERTS,
+    "alerts": VISIBLE_ALERTS, "alert_events": VISIBLE_ALERTS,
     "inventory": "0", "mart_inventory": "0", "mart_daily_product_sales": "0",
     "mart_mention_terms": "mention_id IN (SELECT mention_id FROM mart_mentions)",
 }

@@ -108,7 +108,9 @@ def test_alerts_forecasts_and_rejected_rows_follow_the_scope(postgres_url, app_r
         assert rows(reader, alert_ids, scope) == [(1,)]
     assert rows(reader, alert_ids, ("D9",)) == []
     chain = text("SELECT count(*) FROM alert_impacts")
-    assert rows(reader, chain, ("SUP",)) == rows(reader, chain, None) == [(6,)]  # the whole chain of a visible alert
+    assert rows(reader, chain, None) == [(6,)]  # the whole chain, for a role that sees every department
+    assert rows(reader, chain, ("SUP",)) == [(1,)]  # a manager: only the steps in their departments
+    assert rows(reader, chain, ("D1", "D2")) == [(2,)]
     series = select(forecast_series.c.series_id)
     assert rows(reader, series, None) == [("department:D1",), ("department:D2",), ("total",)]
     assert rows(reader, series, ("D1",)) == [("department:D1",)]
@@ -121,6 +123,8 @@ def test_alerts_forecasts_and_rejected_rows_follow_the_scope(postgres_url, app_r
         act(conn, 1, "acknowledge", "mia", "on it")
     with rls.scoped(reader, ("D9",), "manager") as conn:  # out of scope: the row is not there to update
         assert conn.execute(text("UPDATE alerts SET status = 'resolved' WHERE alert_id = 1")).rowcount == 0
+    with pytest.raises(ProgrammingError, match="row-level security"), rls.scoped(reader, ("D2",), "manager") as conn:
+        act(conn, 1, "resolve", "mia", "not mine to clear")  # reached, not where it starts: acknowledge only
     with pytest.raises(ProgrammingError, match="row-level security"), rls.scoped(reader, ("D9",), "manager") as conn:
         act(conn, 1, "comment", "mia", "not mine")
     with engine.connect() as conn:

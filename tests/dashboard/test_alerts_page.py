@@ -11,13 +11,15 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from access import audit
 from alerts.config import load_config
 from alerts.engine import evaluate
-from dashboard.formatting import money, percent
+from dashboard.charts import alerts as alert_charts
+from dashboard.formatting import money
 from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_events, alert_impacts, alerts, customers, departments
 from etl.sources import FrameSource
 from tests.dashboard.conftest import metrics
+from tests.dashboard.page_tools import plotted
 from tests.fixtures import calm_frames, incident_frames
 
 NBSP = "\u00a0"
@@ -57,7 +59,7 @@ def test_alerts_page_shows_the_chain_and_keeps_who_acted(app_on, sqlite_url):
     at.switch_page("views/alerts.py").run()
     assert not at.exception
     assert metrics(at) == {"High severity": ("1", ""), "Medium severity": ("0", ""), "Low severity": ("0", ""),
-                           "Money at risk": ("£75", "")}
+                           "Sales lost or held up (once)": ("£75", "")}  # the only kind of money at risk here
     assert at.dataframe[0].value["title"].tolist() == [
         "Late purchase order PO4 from Slow Parts: Widget at risk of a stock-out, £75 of sales at risk"]
     chain = at.dataframe[1].value
@@ -88,7 +90,7 @@ def test_in_ukrainian_the_alert_reads_in_ukrainian_with_its_names_and_money(app_
     at_risk = uk(money, 75.0, "GBP")
     assert at_risk == f"75{NBSP}£"
     assert metrics(at) == {"Висока серйозність": ("1", ""), "Середня серйозність": ("0", ""),
-                           "Низька серйозність": ("0", ""), "Гроші під загрозою": (at_risk, "")}
+                           "Низька серйозність": ("0", ""), "Втрачені або затримані продажі (разово)": (at_risk, "")}
     title = ("Прострочене замовлення на закупівлю PO4 від Slow Parts: ризик дефіциту товару Widget, під загрозою "
              f"продажі на {at_risk}")
     assert at.dataframe[0].value["title"].tolist() == [title]
@@ -132,13 +134,16 @@ def demo_alerts(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("language", ["en", "uk"])
-def test_the_sankey_and_the_split_carry_the_money_at_risk_of_the_tables(app_on, matrix_warehouse, language):
+def test_the_sankey_and_the_cards_carry_each_kind_of_money_at_risk_apart(app_on, matrix_warehouse, language):
     url = matrix_warehouse("demo")
     found, chain = demo_alerts(url)
-    money_flows = chain[chain["unit"] == "currency"].groupby(["origin", "affected"])["amount"].sum()
+    kinds = found.set_index("alert_id")["money_kind"]
+    chain = chain.assign(kind=chain["alert_id"].map(kinds))
+    once = chain[chain["kind"] == "one_off"]  # the Sankey's first kind: sales lost or held up once
+    money_flows = once[once["unit"] == "currency"].groupby(["origin", "affected"])["amount"].sum()
     money_flows = money_flows[money_flows > 0].round(2).to_dict()
-    without_money = set(chain.groupby(["origin", "affected"]).groups) - set(money_flows)
-    assert len(money_flows) > 5 and without_money  # the demo has both kinds of link
+    without_money = set(once.groupby(["origin", "affected"]).groups) - set(money_flows)
+    assert len(money_flows) > 3 and without_money  # the demo has both kinds of link
     at = app_on(url, language=language)
     at.switch_page("views/alerts.py").run()
     assert not at.exception
@@ -152,31 +157,46 @@ def test_the_sankey_and_the_split_carry_the_money_at_risk_of_the_tables(app_on, 
     assert set(drawn[said_none].groupby(["origin", "affected"]).groups) == without_money
     assert (drawn.loc[said_none, "value"] > 0).all()  # drawn, thin but visible
 
-    total = found["impact_amount"].sum()
-    split = found.groupby("severity")["impact_amount"].sum().reindex(["high", "medium", "low"]).fillna(0.0)
-    assert split["low"] / total > 0.9  # the demo's quiet customers: most of the money, least severe
+    per_kind = chain[chain["unit"] == "currency"].groupby("kind")["amount"].sum()
+    assert set(per_kind.index) >= {"one_off", "expected_loss"}
+    assert per_kind.sum() == pytest.approx(found["impact_amount"].sum())  # each alert's money is of one kind
     shown = metrics(at)
     with speaking(language):
-        assert shown["Money at risk" if language == "en" else "Гроші під загрозою"] == (money(total, "GBP"), "")
+        for kind, total in per_kind.items():  # a card per kind, never one total across kinds
+            assert shown[alert_charts.money_kind_name(kind)] == (money(total, "GBP"), "")
+        assert not any(label in shown for label in ("Money at risk", "Гроші під загрозою"))
         bars = chart(at, "alerts_money_chart")["data"]
-        assert [b["x"][0] for b in bars] == pytest.approx(split.tolist())
-        assert money(sum(b["x"][0] for b in bars), "GBP") == money(total, "GBP")  # the split sums to the card
-        assert bars[2]["text"] == [f"{money(split['low'], 'GBP')} · {percent(split['low'] / total, 0)}"]
+        names = [alert_charts.money_kind_name(k) for k in alert_charts.MONEY_KIND_NAMES if k in per_kind]
+        by_severity = chain[chain["unit"] == "currency"].merge(found[["alert_id"]]).groupby(["severity", "kind"])[
+            "amount"].sum()
+        for trace, severity in zip(bars[:3], ("high", "medium", "low")):
+            assert trace["y"] == names
+            assert plotted(trace, "x") == pytest.approx([by_severity.get((severity, k), 0.0)
+                                                for k in alert_charts.MONEY_KIND_NAMES if k in per_kind])
+        assert bars[3]["text"] == [money(per_kind[k], "GBP") for k in alert_charts.MONEY_KIND_NAMES if k in per_kind]
 
 
-def test_ukrainian_titles_name_the_customer_and_the_money_at_risk(app_on, matrix_warehouse):
+def test_a_quiet_customers_loss_is_their_yearly_revenue_times_the_back_tested_share_gone(app_on, matrix_warehouse):
     url = matrix_warehouse("demo")
     found, _ = demo_alerts(url)
     with get_engine(url).connect() as conn:
         names = dict(conn.execute(select(customers.c.customer_id, customers.c.name)).all())
     quiet = found[found["rule_id"] == "valuable_customer_at_risk"]
-    expected = {f"Цінний клієнт затих: {names[c]}, під загрозою {uk(money, amount, 'GBP')} на рік"
-                for c, amount in zip(quiet["entity_id"], quiet["impact_amount"])}
+    facts = [json.loads(m) for m in quiet["message"]]
+    backtest = facts[0]["message"][1]["params"]
+    gone = 1 - backtest["back"] / backtest["flagged"]
+    assert backtest["origins"] >= 6 and 0 < gone < 1
+    for (_, alert), fact in zip(quiet.iterrows(), facts):
+        yearly = fact["title"]["params"]["money"]
+        assert alert["impact_amount"] == pytest.approx(round(yearly * gone, 2))  # the expected loss, not a year
+        assert alert["money_kind"] == "expected_loss"
+    expected = {f"Цінний клієнт затих: {names[c]}, очікувана втрата {uk(money, loss, 'GBP')} з "
+                f"{uk(money, f['title']['params']['money'], 'GBP')} на рік"
+                for c, loss, f in zip(quiet["entity_id"], quiet["impact_amount"], facts)}
     at = app_on(url, language="uk")
     at.switch_page("views/alerts.py").run()
     listing = at.dataframe[0].value
     assert set(listing.loc[listing["alert_id"].isin(quiet["alert_id"]), "title"]) == expected
-    assert all(t.endswith(f"{NBSP}£ на рік") for t in expected)
 
 
 def test_a_click_on_a_department_filters_the_page_to_the_alerts_that_touch_it(app_on, matrix_warehouse):
@@ -191,10 +211,15 @@ def test_a_click_on_a_department_filters_the_page_to_the_alerts_that_touch_it(ap
     assert not at.exception
     assert at.sidebar.multiselect(key="filter_departments").value == [north]
     counted = touching["severity"].value_counts()
-    assert metrics(at) == {"High severity": (str(counted.get("high", 0)), ""),
-                           "Medium severity": (str(counted.get("medium", 0)), ""),
-                           "Low severity": (str(counted.get("low", 0)), ""),
-                           "Money at risk": (money(touching["impact_amount"].sum(), "GBP"), "")}
+    mine = chain[(chain["department_id"] == north) & (chain["unit"] == "currency")].merge(
+        found[["alert_id", "money_kind"]])  # the money of the department's own steps, per kind
+    shown = metrics(at)
+    assert {k: v for k, v in shown.items() if "severity" in k} == {
+        "High severity": (str(counted.get("high", 0)), ""), "Medium severity": (str(counted.get("medium", 0)), ""),
+        "Low severity": (str(counted.get("low", 0)), "")}
+    assert {k: v for k, v in shown.items() if "severity" not in k} == {
+        alert_charts.money_kind_name(kind): (money(total, "GBP"), "")
+        for kind, total in mine.groupby("money_kind")["amount"].sum().items()}
 
 
 def test_department_filter_shows_alerts_that_start_in_or_reach_it(app_on, sqlite_url):
@@ -215,3 +240,23 @@ def test_a_calm_company_shows_no_alert(app_on, sqlite_url, language, said):
     assert not at.get("page_link")
     at.switch_page("views/alerts.py").run()
     assert at.success[0].value == said
+
+
+def test_a_manager_sees_only_their_departments_steps_and_resolves_only_what_starts_with_them(app_on, sqlite_url):
+    """docs/security.md: a manager of Sales North (reached) sees the alert, their own step and its £67, not Sales
+    South's £8; may acknowledge but not resolve; the manager of Procurement, where it starts, may resolve."""
+    _load(sqlite_url, incident_frames())
+    at = app_on(sqlite_url, "manager", ("D1",))
+    at.switch_page("views/alerts.py").run()
+    assert not at.exception
+    assert metrics(at)["Sales lost or held up (once)"] == ("£67", "")  # 67.05 of the 75: their step alone
+    chain = at.dataframe[1].value
+    assert chain["department"].tolist() == ["Sales North"] and chain["amount"].tolist() == ["£67"]
+    resolve = next(b for b in at.button if b.label == "Resolve")
+    assert resolve.disabled and not next(b for b in at.button if b.label == "Acknowledge").disabled
+    origin = app_on(sqlite_url, "manager", ("PRC",))
+    origin.switch_page("views/alerts.py").run()
+    assert origin.dataframe[1].value["area"].tolist() == ["Starts here", "Procurement"]
+    next(b for b in origin.button if b.label == "Resolve").click().run()
+    with get_engine(sqlite_url).connect() as conn:
+        assert conn.execute(select(alerts.c.status)).scalars().all() == ["resolved"]

@@ -31,11 +31,14 @@ def test_lifetime_value_axis_reads_like_the_cards(language):
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 def test_money_at_risk_axis_reads_like_the_cards(language):
-    split = pd.DataFrame({"severity": ["high", "low"], "money": [30_000.0, 10_000.0], "alerts": [2, 1]})
+    split = pd.DataFrame({"money_kind": ["one_off", "one_off", "expected_loss"], "severity": ["high", "low", "low"],
+                          "money": [30_000.0, 10_000.0, 12_000.0], "alerts": [2, 1, 4]})
     with speaking(language):
-        fig = alerts.money_by_severity(split, "GBP")
-    assert fig.layout.xaxis.range == (0, 52_000)  # 1.3 x the total leaves room for the labels
+        fig = alerts.money_by_kind(split, "GBP")
+    assert fig.layout.xaxis.range == (0, 54_000)  # 1.35 x the largest kind leaves room for its total
     assert axis(fig, "xaxis") == ([0, 20_000, 40_000, 60_000], TICKS[language])
+    totals = fig.data[-1]  # one total per kind, never one across kinds
+    assert list(totals.x) == [40_000.0, 12_000.0] and len(totals.y) == 2
 
 
 @pytest.mark.parametrize("language", ["en", "uk"])
