@@ -46,7 +46,8 @@ def listing(scope: Scope, statuses: tuple[str, ...]) -> pd.DataFrame:
     statement = (select(alerts.c.alert_id, alerts.c.severity, alerts.c.status, alerts.c.rule_id, alerts.c.title,
                         alerts.c.origin_department_id, origin, money.c.money, alerts.c.money_kind, alerts.c.opened_at,
                         alerts.c.as_of, alerts.c.message)
-                 .select_from(alerts.outerjoin(departments, departments.c.department_id == alerts.c.origin_department_id)
+                 .select_from(alerts.outerjoin(departments,
+                                               departments.c.department_id == alerts.c.origin_department_id)
                               .outerjoin(money, money.c.alert_id == alerts.c.alert_id))
                  .where(alerts.c.status.in_(statuses)))
     return read(_touching(statement, scope).order_by(SEVERITY_ORDER, desc(alerts.c.opened_at), alerts.c.alert_id))
