@@ -149,3 +149,39 @@ def test_status_shows_a_running_run_as_running_and_a_killed_one_as_interrupted(w
     assert statuses(warehouse) == ["success", "running"]  # status only reads; the next run closes it
     run_pipeline(SOURCES["o5"](), get_engine(warehouse))
     assert run_cells(invoke("status", "--db", warehouse).output, 2)[3] == "aborted"
+
+
+def _symlink(tmp_path: Path, monkeypatch) -> str:
+    (tmp_path / "elsewhere" / "link.db").symlink_to(tmp_path / "warehouse.db")
+    return f"sqlite:///{tmp_path / 'elsewhere' / 'link.db'}"
+
+
+def _relative(tmp_path: Path, monkeypatch) -> str:
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    return "sqlite:///../warehouse.db"
+
+
+def _dotdot(tmp_path: Path, monkeypatch) -> str:
+    return f"sqlite:///{tmp_path / 'elsewhere' / '..' / 'warehouse.db'}"
+
+
+OTHER_PATHS = {"symlink": _symlink, "relative": _relative, "dotdot": _dotdot}
+
+
+@pytest.mark.parametrize("name", list(OTHER_PATHS))
+def test_one_writer_per_sqlite_file_whatever_the_path_names_it(tmp_path, monkeypatch, name):
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    (tmp_path / "elsewhere").mkdir()
+    other = OTHER_PATHS[name](tmp_path, monkeypatch)
+    run_pipeline(five_orders_source(), get_engine(url))
+    process = child(url, "doubled", pause_at="load orders")
+    deadline = time.monotonic() + 60
+    while statuses(url) != ["success", "running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with pytest.raises(EtlError) as refused:
+        run_pipeline(SOURCES["o5"](), get_engine(other))
+    assert str(refused.value).startswith("Another ETL run is writing to this warehouse (run 2 of doubled, started ")
+    queued = run_pipeline(SOURCES["o5"](), get_engine(other), wait=120)  # waits for the first, then loads
+    assert process.wait(120) == 0, process.stdout.read()
+    assert (queued.run_id, statuses(url)) == (3, ["success", "success", "success"])
+    assert facts(url) == expected_state(tmp_path, ["doubled", "o5"])  # both runs' rows, one after the other
