@@ -2,9 +2,10 @@
 the process ends, however it ends.
 
 PostgreSQL: a session advisory lock on a connection kept for the run (the server drops it with the session).
-SQLite: an exclusive ``flock`` on a file beside the database (the kernel drops it with the process). SQLite's
-own write lock lasts one transaction, and a run is several (its "running" row must be visible while it loads),
-so it cannot span the run by itself.
+SQLite: an exclusive ``flock`` on a file beside the database's real file (the kernel drops it with the process),
+so every path that names the file (a symlink, a relative or a ``..`` path) shares one lock. SQLite's own write
+lock lasts one transaction, and a run is several (its "running" row must be visible while it loads), so it cannot
+span the run by itself.
 """
 
 import contextlib
@@ -28,7 +29,7 @@ class WarehouseBusyError(EtlError):
 @contextlib.contextmanager
 def warehouse_lock(engine: Engine, wait: float = 0.0, busy: str = "") -> Iterator[None]:
     """Hold the warehouse's writer lock; wait up to ``wait`` seconds for another run, then refuse in one sentence."""
-    key = engine.url.render_as_string(hide_password=False)
+    key = _identity(engine)
     if key in _held:
         _held[key] += 1
         try:
@@ -44,13 +45,28 @@ def warehouse_lock(engine: Engine, wait: float = 0.0, busy: str = "") -> Iterato
             del _held[key]
 
 
+def _lock_file(engine: Engine) -> Path | None:
+    """The lock file of a file database, beside its real file; None for an in-memory one."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return None
+    # Resolved as SQLite resolves symlinks to name its journal: runs through a symlink and through the real path
+    # took two locks, both ran, and the later commit replaced the other's rows.
+    real = Path(database).resolve()
+    return real.with_name(real.name + ".lock")
+
+
+def _identity(engine: Engine) -> str:
+    """What names the warehouse's lock in this process: its lock file, else its URL (PostgreSQL, in-memory)."""
+    lock_file = None if engine.dialect.name == "postgresql" else _lock_file(engine)
+    return str(lock_file) if lock_file else engine.url.render_as_string(hide_password=False)
+
+
 def _acquire(engine: Engine, wait: float, busy: str):
     if engine.dialect.name == "postgresql":
         return _advisory(engine, wait, busy)
-    database = engine.url.database
-    if not database or database == ":memory:":
-        return contextlib.nullcontext()
-    return _file_lock(Path(database).with_name(Path(database).name + ".lock"), wait, busy)
+    lock_file = _lock_file(engine)
+    return _file_lock(lock_file, wait, busy) if lock_file else contextlib.nullcontext()
 
 
 def _refuse(busy: str) -> WarehouseBusyError:

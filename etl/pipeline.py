@@ -8,6 +8,7 @@ failed run is still recorded in etl_runs with its message.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
@@ -29,7 +30,7 @@ from etl.schema import (
     rejected_rows,
 )
 from etl.sources import RawTable, payloads
-from etl.validate import Validated, normal_keys, validate
+from etl.validate import TimeWindow, Validated, normal_keys, validate
 
 Progress = Callable[[str, int, int], None]
 """Called with (step label, steps done, steps in all) as the run advances."""
@@ -122,7 +123,8 @@ def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None,
     replace = full_refresh or getattr(source, "replace", False)
     tables = [t for t in CANONICAL_TABLES if t.name in raw]
     total = 2 * len(tables) + 1
-    checked, found = _validate_all(engine, raw, tables, replace, summary, progress, total)
+    window = getattr(source, "window", None) or TimeWindow(datetime.now())  # the source's, where it sets one
+    checked, found = _validate_all(engine, raw, tables, replace, summary, progress, total, window)
     if replace and not allow_empty:
         _refuse_emptying(engine, tables, checked)
     summary.warning = verdict(found)
@@ -174,7 +176,7 @@ def _refuse_emptying(engine: Engine, tables, checked: dict[str, Validated]) -> N
                        "was changed: check the source, or pass --allow-empty to empty it on purpose.")
 
 
-def _validate_all(engine, raw, tables, replace, summary, progress, total):
+def _validate_all(engine, raw, tables, replace, summary, progress, total, window):
     """Validate every table (parents first); returns the results and what the rejections amount to."""
     keys = {} if replace else _existing_keys(engine)
     checked, found, rejected_keys = {}, [], {}
@@ -182,7 +184,7 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total):
         _report(progress, f"validate {table.name}", i, total)
         started = time.perf_counter()
         parents = {t: keys.get(t, pd.Index([])) for t in _parent_tables(table)}
-        result = validate(raw[table.name].frame, table, parents)
+        result = validate(raw[table.name].frame, table, parents, window)
         checked[table.name] = result
         if len(primary_key(table)) == 1:
             key = primary_key(table)[0]
@@ -191,7 +193,8 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total):
                 rejected_keys[table.name] = set(normal_keys(raw[table.name].frame.loc[result.reasons.index, key])
                                                 .dropna().astype(str))
         by_source = len(raw[table.name].rejected)
-        found.append(split(table.name, raw[table.name].rows_read, by_source, result.reasons, rejected_keys))
+        found.append(split(table.name, raw[table.name].rows_read, by_source, result.reasons, rejected_keys,
+                           raw[table.name].source_ref))
         summary.tables.append(TableStats(table.name, raw[table.name].rows_read, len(result.accepted),
                                          len(result.reasons) + by_source, time.perf_counter() - started))
     return checked, found

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, 
 
 from etl.kpi import CANCELLED
 from etl.schema import CANONICAL_TABLES
-from etl.validate import DEPARTMENT_KINDS, LARGEST_NUMBER, RULES
+from etl.validate import DEPARTMENT_KINDS, LARGEST_NUMBER, RULES, TimeWindow
 
 START, END = "<!-- reference:start (python -m etl reference --write) -->", "<!-- reference:end -->"
 MEANINGS = {
@@ -62,8 +62,17 @@ def _allowed(table: Table, column: Column) -> str:
     parts = [check.error for check in RULES.get((table.name, column.name), []) if check.error]
     if isinstance(column.type, Float):
         parts.append(f"finite, within +-{LARGEST_NUMBER:.0e}")
+    if isinstance(column.type, (DateTime, Date)):
+        parts.append(_time_window(bool(column.info.get("planned"))))
     note = NOTES.get((table.name, column.name))
     return "; ".join(parts + ([note] if note else []))
+
+
+def _time_window(planned: bool) -> str:
+    """The default time window of a column, in words (a source config's `timestamps` moves it)."""
+    days = TimeWindow.planned_days_ahead if planned else TimeWindow.days_ahead
+    ahead = "a day" if days == 1 else f"{days:,g} days"
+    return f"from {TimeWindow.earliest:%Y-%m-%d} to {ahead} after the run" + (" (a planned date)" if planned else "")
 
 
 def table_markdown(table: Table) -> str:

@@ -8,6 +8,7 @@ own rules are intended and never count towards it).
 """
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,8 @@ RULE_PATTERNS = [  # reason -> rule: the reason without the row's own values
     (r"^(\w+): .* is not a finite number .*$", r"\1: not a finite number within +-1e15"),
     (r"^(\w+): .* characters, longer than the (\d+) .*$", r"\1: longer than \2 characters"),
     (r"^(\w+): .* is beyond the largest whole number .*$", r"\1: beyond the largest whole number"),
+    (r"^(\w+): .* lies after .* past the run's clock: .*$", r"\1: later than the time window"),
+    (r"^(\w+): .* lies before .*: correct it .*$", r"\1: earlier than the time window"),
 ]
 
 
@@ -42,15 +45,16 @@ class TableRejections:
     by_source: int
     root: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # reasons of root rejections
     dependent: int = 0
+    locate: Callable[[Hashable], str] = str  # a row's index label -> where it came from ("file:line")
 
 
-def split(table: str, read: int, by_source: int, reasons: pd.Series, rejected_keys: dict[str, set]) -> \
-        TableRejections:
+def split(table: str, read: int, by_source: int, reasons: pd.Series, rejected_keys: dict[str, set],
+          locate: Callable[[Hashable], str] = str) -> TableRejections:
     """Sort a table's validation reasons into root causes and rows lost because their parent was rejected."""
     found = reasons.astype(str).str.extract(UNKNOWN_PARENT)
     dependent = pd.Series([parent in rejected_keys and value in rejected_keys[parent]
                            for parent, value in zip(found[1], found[2])], index=reasons.index, dtype=bool)
-    return TableRejections(table, read, by_source, reasons[~dependent], int(dependent.sum()))
+    return TableRejections(table, read, by_source, reasons[~dependent], int(dependent.sum()), locate)
 
 
 def verdict(tables: list[TableRejections]) -> str | None:
@@ -64,8 +68,10 @@ def verdict(tables: list[TableRejections]) -> str | None:
         return f"{dependent:,} rows rejected because rows they refer to were rejected earlier by the source's rules"
     rules = rules_of(worst.root)
     top = rules.value_counts()
-    example = re.split(r"; (?!the first row)", worst.root[rules == top.index[0]].iloc[0])[0]
-    line = f"{len(worst.root):,} {worst.table} rows rejected ({top.iloc[0]:,} for: {example})"
+    first = worst.root[rules == top.index[0]]
+    example = re.split(r"; (?!the first row)", first.iloc[0])[0]
+    line = (f"{len(worst.root):,} {worst.table} rows rejected ({top.iloc[0]:,} for: {example}, first at "
+            f"{worst.locate(first.index[0])})")
     if dependent:
         cost = ", ".join(f"{t.dependent:,} {t.table}" for t in tables if t.dependent)
         line += f" - {dependent:,} dependent rows rejected ({cost})"

@@ -23,6 +23,8 @@ from sqlalchemy import (
 metadata = MetaData()
 EVENT_TIME = {"event_time": True}
 """Column info marking the column that dates a fact row: freshness is the latest value of it."""
+PLANNED = {"planned": True}
+"""Column info marking a date a plan sets, which may lie ahead of the run (etl.validate.TimeWindow)."""
 
 
 def _key(name: str, *fk: str, primary: bool = False, nullable: bool = True) -> Column:
@@ -172,7 +174,7 @@ orders = Table(
     Column("kind", String(10), nullable=False),
     Column("status", String(20), nullable=False),
     Column("ordered_at", DateTime, nullable=False, info=EVENT_TIME),
-    Column("promised_at", DateTime),
+    Column("promised_at", DateTime, info=PLANNED),
     Column("shipped_at", DateTime),
     Column("delivered_at", DateTime),
     Column("region", String(100)),  # ship-to region; guest sales have no customer to take it from
@@ -201,7 +203,7 @@ invoices = Table(
     _key("customer_id", "customers.customer_id"),
     _dept(),
     Column("issued_at", DateTime, nullable=False, info=EVENT_TIME),
-    Column("due_at", DateTime),
+    Column("due_at", DateTime, info=PLANNED),
     Column("amount", Float, nullable=False),
     Column("paid_at", DateTime),
     Column("paid_amount", Float),
@@ -228,7 +230,7 @@ purchase_orders = Table(
     Column("quantity", Float, nullable=False),
     Column("unit_cost", Float),
     Column("ordered_at", DateTime, nullable=False, info=EVENT_TIME),
-    Column("expected_at", DateTime),
+    Column("expected_at", DateTime, info=PLANNED),
     Column("received_at", DateTime),
     Column("received_quantity", Float),
     Index("ix_purchase_orders_ordered", "ordered_at"),

@@ -5,6 +5,7 @@ The checks come from the schema (types, NOT NULL, primary keys, foreign keys) pl
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ RULES: dict[tuple[str, str], list[pa.Check]] = {
     ("order_lines", "discount"): [pa.Check.in_range(0, 1, error="discount must be between 0 and 1")],
     ("products", "unit_cost"): [pa.Check.ge(0, error="unit_cost must not be negative")],
     ("products", "list_price"): [pa.Check.ge(0, error="list_price must not be negative")],
+    ("opportunities", "amount"): [pa.Check.ge(0, error="amount must not be negative")],
     ("inventory", "on_hand"): [pa.Check.ge(0, error="on_hand must not be negative")],
     ("purchase_orders", "quantity"): [pa.Check.gt(0, error="quantity must be positive")],
     ("tickets", "satisfaction"): [pa.Check.in_range(1, 5, error="satisfaction must be between 1 and 5")],
@@ -44,6 +46,52 @@ RULES: dict[tuple[str, str], list[pa.Check]] = {
 }
 
 
+@dataclass(frozen=True)
+class TimeWindow:
+    """The times a run accepts: from ``earliest`` to its clock plus ``days_ahead``, or plus ``planned_days_ahead``
+    for a date a plan sets (a column marked ``planned`` in the schema: promised_at, due_at, expected_at).
+
+    One mistyped year outside it once moved an incremental cursor to 9999 (every later run read nothing), the
+    freshness and the app's default period; a value outside is rejected with its row and moves no cursor. A source
+    config may move the bounds with its ``timestamps`` key (docs/sources.md).
+    """
+
+    clock: datetime
+    earliest: date = date(1900, 1, 1)
+    days_ahead: float = 1.0
+    planned_days_ahead: float = 1827.0  # five years: invoices due, deliveries promised, purchase orders expected
+
+    def latest(self, planned: bool = False) -> pd.Timestamp:
+        """The latest time accepted, for a planned date when ``planned``."""
+        return pd.Timestamp(self.clock) + pd.Timedelta(days=self.planned_days_ahead if planned else self.days_ahead)
+
+    def holds(self, stamps: pd.Series, planned: bool = False) -> pd.Series:
+        """True where a time lies inside the window or is missing."""
+        wall = _wall_time(stamps)
+        return wall.isna() | ((wall >= pd.Timestamp(self.earliest)) & (wall <= self.latest(planned)))
+
+    def reasons(self, stamps: pd.Series, column) -> pd.Series | None:
+        """Reasons for the column's times outside the window, each saying what to do; None when all hold."""
+        planned = bool(column.info.get("planned"))
+        outside = ~self.holds(stamps, planned)
+        if not outside.any():
+            return None
+        late = _wall_time(stamps) > self.latest(planned)
+        key = "planned_days_ahead" if planned else "days_ahead"
+        days = self.planned_days_ahead if planned else self.days_ahead
+        after = (f"lies after {self.latest(planned):%Y-%m-%d %H:%M}, {'a day' if days == 1 else f'{days:,g} days'} "
+                 f"past the run's clock: correct it in the source, or raise `timestamps.{key}` in the source config")
+        before = (f"lies before {self.earliest:%Y-%m-%d}: correct it in the source, or set an earlier "
+                  "`timestamps.earliest` in the source config")
+        return pd.Series([f"{column.name}: {value} {after if is_late else before} (docs/sources.md)"
+                          for value, is_late in zip(stamps[outside], late[outside])], index=stamps.index[outside])
+
+
+def _wall_time(stamps: pd.Series) -> pd.Series:
+    """Times as naive wall-clock time (a zone-aware column read through SQL keeps its own zone's time)."""
+    return stamps.dt.tz_localize(None) if stamps.dt.tz is not None else stamps
+
+
 @dataclass
 class Validated:
     """A table split into rows to load and rows to reject (index -> reason)."""
@@ -52,8 +100,10 @@ class Validated:
     reasons: pd.Series  # index of the rejected rows -> "reason; reason"
 
 
-def conform(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.Series]:
-    """Cast the columns to the table's types; returns the typed frame and the reasons of values that did not cast."""
+def conform(raw: pd.DataFrame, table: Table, window: TimeWindow | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Cast the columns to the table's types; returns the typed frame and the reasons of values that did not cast
+    or lie beyond what the warehouse holds (times outside ``window``, by default one clocked now)."""
+    window = window or TimeWindow(datetime.now())
     typed, problems = pd.DataFrame(index=raw.index), []
     for column in table.columns:
         values = raw[column.name] if column.name in raw else pd.Series(None, index=raw.index, dtype=object)
@@ -64,7 +114,7 @@ def conform(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.Series]:
         if failed.any():
             label = _type_label(column.type)
             problems.append(values[failed].map(lambda v, n=column.name, t=label: f"{n}: cannot read {v!r} as {t}"))
-        out_of_bounds = _beyond_limits(cast, column)
+        out_of_bounds = _beyond_limits(cast, column, window)
         if out_of_bounds is not None:
             problems.append(out_of_bounds)
         typed[column.name] = cast
@@ -96,9 +146,12 @@ def normal_keys(values: pd.Series) -> pd.Series:
     return text.where(~dotted, text[dotted].str.replace(KEY_FLOAT, r"\1", regex=True))
 
 
-def _beyond_limits(cast: pd.Series, column) -> pd.Series | None:
-    """Reasons for values the warehouse cannot hold faithfully: too long, NUL bytes, infinite or absurd numbers."""
+def _beyond_limits(cast: pd.Series, column, window: TimeWindow) -> pd.Series | None:
+    """Reasons for values the warehouse cannot hold faithfully: too long, NUL bytes, infinite or absurd numbers,
+    times outside the run's window."""
     name, sql_type = column.name, column.type
+    if isinstance(sql_type, (DateTime, Date)):
+        return window.reasons(cast, column)
     if isinstance(sql_type, Float):
         bad = cast.notna() & ~(cast.abs() <= LARGEST_NUMBER)
         reason = f"{name}: {{!r}} is not a finite number within +-1e15: fix the value in the source"
@@ -234,9 +287,10 @@ def _join_reasons(parts: list[pd.Series]) -> pd.Series:
     return combined.groupby(level=0).agg(_unique_join)
 
 
-def validate(raw: pd.DataFrame, table: Table, parent_keys: dict[str, pd.Index]) -> Validated:
+def validate(raw: pd.DataFrame, table: Table, parent_keys: dict[str, pd.Index],
+             window: TimeWindow | None = None) -> Validated:
     """Cast and check a raw table; a row that fails to cast is rejected with that reason and not checked further."""
-    typed, cast_reasons = conform(raw, table)
+    typed, cast_reasons = conform(raw, table, window)
     result = check(typed.drop(index=cast_reasons.index), table, parent_keys)
     reasons = pd.concat([cast_reasons, result.reasons]).sort_index()
     return Validated(result.accepted, reasons)

@@ -18,6 +18,7 @@ from etl.errors import EtlError
 from etl.pipeline import RunSummary, held
 from etl.reference import reference_markdown
 from etl.reference import write as write_reference
+from etl.status import INTERRUPTED
 from etl.terminal import printable, text
 from forecasting.cli import print_summary as print_forecast_summary
 from refresh.orchestrator import Request, run_refresh
@@ -134,10 +135,9 @@ def _runs_table(runs) -> Table:
         numeric = name in {"run", "seconds", "read", "loaded", "rejected"}
         table.add_column(name, justify="right" if numeric else "left", no_wrap=name != "source")
     for r in runs.itertuples():
-        seconds = (r.finished_at - r.started_at).total_seconds() if r.finished_at is not None else None
-        colour = {"success": "green", "failed": "red", "aborted": "red"}.get(r.status, "yellow")
+        colour = {"success": "green", "failed": "red", "aborted": "red", INTERRUPTED: "red"}.get(r.status, "yellow")
         source = text(r.source) if r.status == "success" else text(r.source, "\n", (masked(r.message or ""), colour))
-        table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", f"{seconds:.1f}" if seconds else "",
+        table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", "" if r.seconds is None else f"{r.seconds:.1f}",
                       text((r.status, colour)), f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
                       f"{r.rows_rejected or 0:,}", source)
     return table

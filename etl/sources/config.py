@@ -5,6 +5,7 @@ See docs/sources.md for the full reference with a complete example.
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -147,6 +148,14 @@ class TableSpec(Strict):
         return self
 
 
+class Timestamps(Strict):
+    """The source's plausible times, where it needs other bounds than etl.validate.TimeWindow's defaults."""
+
+    earliest: date | None = None  # default 1900-01-01
+    days_ahead: float | None = Field(None, ge=0)  # past the run's clock; default 1
+    planned_days_ahead: float | None = Field(None, ge=0)  # promised_at, due_at, expected_at; default 1827
+
+
 class SourceConfig(Strict):
     """A whole source config file."""
 
@@ -157,6 +166,7 @@ class SourceConfig(Strict):
     variables: dict[str, str] = Field(default_factory=dict)  # defaults for {placeholders}; --var overrides
     inputs: dict[str, Input] = Field(default_factory=dict)
     tables: dict[str, TableSpec | list[TableSpec]]  # a list: the table is the union of several specs
+    timestamps: Timestamps = Field(default_factory=Timestamps)  # a time outside rejects its row
 
 
 def _location(error: dict) -> str:

@@ -8,6 +8,7 @@ import glob
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from etl.sources import REJECTED_COLUMNS, RawTable, payloads
 from etl.sources.config import FileInput, Input, read_config
 from etl.sources.mapping import FORMAT_SAMPLE, all_hold, map_table
 from etl.sources.readonly import read_query
+from etl.validate import TimeWindow
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ConfigSource:
         self.config = read_config(self.path, {"data_dir": str(self.data_dir), **(variables or {})})
         self.name, self.currency = self.config.name, self.config.currency
         self.replace = self.config.mode == "replace"
+        self.window = TimeWindow(datetime.now(), **self.config.timestamps.model_dump(exclude_none=True))
         self.previous_cursors = cursors or {}
         self.new_cursors: dict[str, str] = {}
 
@@ -164,11 +167,21 @@ class ConfigSource:
         if values.notna().sum() == 0 and frame[spec.cursor].notna().sum() >= FORMAT_SAMPLE:
             raise EtlError(f"{where}.cursor_format: no value of the column '{spec.cursor}' reads with "
                            f"{spec.cursor_format or 'a date format'}: fix the format.")
-        previous = self.previous_cursors.get(name)
-        keep = values.isna() | (values >= pd.Timestamp(previous)) if previous else pd.Series(True, index=frame.index)
-        if values[keep].notna().any():
-            self.new_cursors[name] = values[keep].max().isoformat()
+        previous = self._previous_cursor(name)
+        keep = values.isna() | (values >= previous) if previous is not None else pd.Series(True, index=frame.index)
+        reached = values[keep & self.window.holds(values)]  # a time outside the window is rejected: it moves nothing
+        if reached.notna().any():
+            self.new_cursors[name] = reached.max().isoformat()
         return frame if keep.all() else frame[keep.to_numpy()]
+
+    def _previous_cursor(self, name: str) -> pd.Timestamp | None:
+        """Where the input's last load got to; a cursor outside the time window (stored before the window existed)
+        is not trusted, so the input is read whole again and upserted."""
+        previous = self.previous_cursors.get(name)
+        if previous is None:
+            return None
+        stamp = pd.Series([pd.Timestamp(previous)])
+        return stamp.iloc[0] if self.window.holds(stamp).iloc[0] else None
 
 
 def _format(path: str, spec: FileInput) -> str:

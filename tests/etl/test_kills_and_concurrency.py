@@ -1,6 +1,8 @@
 """A run killed at any moment leaves the old state or the new one, never half; its bookkeeping is never left
 "running"; two runs at once give the result of one serial order, and the bookkeeping says which."""
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ from etl.errors import EtlError
 from etl.pipeline import run_pipeline
 from etl.schema import etl_runs, mart_daily_sales, mart_order_fulfilment, order_lines
 from tests.etl.run_in_child import SOURCES
+from tests.etl.test_cli import invoke
 from tests.etl.test_pipeline import snapshot
 from tests.fixtures import five_orders_source
 
@@ -105,3 +108,80 @@ def test_two_runs_at_once_give_one_serial_order_and_the_bookkeeping_says_which(w
     order = [{"doubled": "doubled", "o5-delivered": "o5"}[r.source] for r in runs[1:]]
     assert facts(warehouse) == expected_state(tmp_path, order)
     assert o5 == ("shipped" if order == ["o5", "doubled"] else "delivered")  # a replace after the upsert wipes it
+
+
+def etl_run(url: str) -> subprocess.Popen:
+    """A real ``python -m etl run`` of the demo (about 30 s of loading on a busy machine; the test kills it sooner)."""
+    return subprocess.Popen([sys.executable, "-m", "etl", "run", "--db", url, "--end-date", "2025-03-31",
+                             "--skip-forecast", "--skip-alerts"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def run_cells(output: str, run_id: int) -> list[str]:
+    """The cells of the status table's first line for one run."""
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip().strip("│").split("│")]
+        if cells[0] == str(run_id):
+            return cells
+    raise AssertionError(f"no line for run {run_id} in:\n{output}")
+
+
+def test_status_shows_a_running_run_as_running_and_a_killed_one_as_interrupted(warehouse):
+    run_pipeline(five_orders_source(), get_engine(warehouse))  # run 1's texts beside run 2's empty message
+    process = etl_run(warehouse)
+    deadline = time.monotonic() + 60
+    while statuses(warehouse) != ["success", "running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with get_engine(warehouse).connect() as conn:
+        started = conn.execute(select(etl_runs.c.started_at).where(etl_runs.c.run_id == 2)).scalar_one()
+    polls = [invoke("status", "--db", warehouse) for _ in range(3)]
+    assert statuses(warehouse) == ["success", "running"], process.stdout.read()  # still loading after the polls
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait(60) == -9
+    after = invoke("status", "--db", warehouse)
+    assert [p.exit_code for p in polls] == [0, 0, 0] and after.exit_code == 0, (polls[0].output, after.output)
+    demo = "demo(seed=42, end_date=2025-03-31, scale=1)"
+    for poll in polls:  # run, started, seconds, status, read, loaded, rejected, source
+        assert run_cells(poll.output, 2) == ["2", f"{started:%Y-%m-%d %H:%M}", "", "running", "0", "0", "0", demo]
+        assert run_cells(poll.output, 1)[3:] == ["success", "19", "19", "0", "five-orders"]
+    assert run_cells(after.output, 2) == ["2", f"{started:%Y-%m-%d %H:%M}", "", "interrupted", "0", "0", "0", demo]
+    assert "its process ended before the run finished (stopped or killed)" in " ".join(after.output.split())
+    assert statuses(warehouse) == ["success", "running"]  # status only reads; the next run closes it
+    run_pipeline(SOURCES["o5"](), get_engine(warehouse))
+    assert run_cells(invoke("status", "--db", warehouse).output, 2)[3] == "aborted"
+
+
+def _symlink(tmp_path: Path, monkeypatch) -> str:
+    (tmp_path / "elsewhere" / "link.db").symlink_to(tmp_path / "warehouse.db")
+    return f"sqlite:///{tmp_path / 'elsewhere' / 'link.db'}"
+
+
+def _relative(tmp_path: Path, monkeypatch) -> str:
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    return "sqlite:///../warehouse.db"
+
+
+def _dotdot(tmp_path: Path, monkeypatch) -> str:
+    return f"sqlite:///{tmp_path / 'elsewhere' / '..' / 'warehouse.db'}"
+
+
+OTHER_PATHS = {"symlink": _symlink, "relative": _relative, "dotdot": _dotdot}
+
+
+@pytest.mark.parametrize("name", list(OTHER_PATHS))
+def test_one_writer_per_sqlite_file_whatever_the_path_names_it(tmp_path, monkeypatch, name):
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    (tmp_path / "elsewhere").mkdir()
+    other = OTHER_PATHS[name](tmp_path, monkeypatch)
+    run_pipeline(five_orders_source(), get_engine(url))
+    process = child(url, "doubled", pause_at="load orders")
+    deadline = time.monotonic() + 60
+    while statuses(url) != ["success", "running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with pytest.raises(EtlError) as refused:
+        run_pipeline(SOURCES["o5"](), get_engine(other))
+    assert str(refused.value).startswith("Another ETL run is writing to this warehouse (run 2 of doubled, started ")
+    queued = run_pipeline(SOURCES["o5"](), get_engine(other), wait=120)  # waits for the first, then loads
+    assert process.wait(120) == 0, process.stdout.read()
+    assert (queued.run_id, statuses(url)) == (3, ["success", "success", "success"])
+    assert facts(url) == expected_state(tmp_path, ["doubled", "o5"])  # both runs' rows, one after the other
