@@ -58,8 +58,8 @@ def test_etl_run_and_status_print_hostile_names_and_values_literally(hostile_exp
     loaded = invoke(etl_app, "run", "--db", sqlite_url, "--source", str(hostile_export / "ok.yaml"),
                     "--skip-forecast", "--skip-alerts", "--accept-rejects")
     assert loaded.exit_code == 0, loaded.output
-    assert (f"Warning: 2 customers rows rejected (2 for: latitude: cannot read '{SHOWN}[/red]x' as a number)"
-            in loaded.output)
+    assert (f"Warning: 2 customers rows rejected (2 for: latitude: cannot read '{SHOWN}[/red]x' as a number, first "
+            "at customers.csv:2)" in loaded.output)
 
     status = invoke(etl_app, "status", "--db", sqlite_url)
     assert status.exit_code == 0, status.output
