@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Float, String, and_, case, cast, desc, func, literal, null, or_, select, union_all
 
 from access.scope import restrict
-from dashboard.queries import Filters, read, where_scope
+from dashboard.queries import Filters, date_bounds, read, where_scope
 from etl.kpi import CHURN_DAYS, ratio, retention_summary
 from etl.schema import (
     customers,
@@ -99,9 +99,13 @@ def _bases(filters: Filters) -> dict:
 
 def annual_churn(filters: Filters) -> dict:
     """The annual churn rate behind CLV: churn (share of the customers with a sale in the 90 days a year before
-    the period's end who have none in the 90 days up to it; None without such customers) and base (their count)."""
-    year = _bases(replace(filters, start=filters.end - timedelta(days=364)))
-    return {"churn": ratio(year["churned"], year["start"]), "base": year["start"]}
+    the period's end who have none in the 90 days up to it; None without such customers), base (their count) and
+    days (how many of those 90 days the data covers: the base was seen on that many days)."""
+    year_start = filters.end - timedelta(days=364)
+    year = _bases(replace(filters, start=year_start))
+    bounds = date_bounds()
+    seen = 0 if bounds is None else (year_start - max(bounds[0], year_start - timedelta(days=CHURN_DAYS))).days
+    return {"churn": ratio(year["churned"], year["start"]), "base": year["start"], "days": max(seen, 0)}
 
 
 def rfm(filters: Filters) -> pd.DataFrame:

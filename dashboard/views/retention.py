@@ -80,17 +80,27 @@ if rfm.empty:
 totals = sales.period_kpis(chosen)
 margin_rate = ratio(totals["gross_margin"], totals["net_revenue"])
 churn = customers.annual_churn(chosen)
-rfm["clv"] = customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
+enough_history = churn["days"] >= CHURN_DAYS  # a base seen on fewer days would make churn, and CLV, look rosier
+rfm["clv"] = (customer_lifetime_value(rfm, (chosen.end - chosen.start).days + 1, margin_rate, churn["churn"])
+              if enough_history else float("nan"))
 rfm["segment_name"] = worded(rfm["segment"])
 segments = rfm.groupby("segment").agg(customers=("customer_id", "size"), monetary=("monetary", "sum")).reset_index()
 show.chart(charts.rfm_segments(segments, currency), segments, "rfm-segments", "retention_rfm", on_click=pick_segments)
 st.caption(caption("rfm") + " " + _("Click a segment to list its customers below."))
-show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]], "customer-lifetime-value",
-           "retention_clv")
-if churn["churn"] is not None:
-    churn_note = _("Annual churn rate used: {rate} of {customers} customers, an expected lifetime of {years} "
-                   "years.").format(rate=percent(churn["churn"]), customers=count(churn["base"]),
-                                    years=number(expected_lifetime(churn["churn"]), 1))
+if enough_history:
+    show.chart(charts.clv_histogram(rfm["clv"], currency), rfm[["customer_id", "name", "clv"]],
+               "customer-lifetime-value", "retention_clv")
+else:
+    st.info(_("Not enough history for lifetime value: the annual churn behind it would rest on the customers seen "
+              "in {days} days a year before the period's end, and it needs {needed}. Choose a later period.").format(
+        days=count(churn["days"]), needed=count(CHURN_DAYS)))
+if not enough_history:
+    churn_note = ""
+elif churn["churn"] is not None:
+    churn_note = _("Annual churn rate used: {rate} of {customers} customers seen in the {days} days a year before "
+                   "the period's end, an expected lifetime of {years} years.").format(
+        rate=percent(churn["churn"]), customers=count(churn["base"]), days=count(churn["days"]),
+        years=number(expected_lifetime(churn["churn"]), 1))
 else:
     churn_note = _("The data holds no customer active a year before the period's end, so the lifetime is capped at "
                    "{years} years.").format(years=number(MAX_LIFETIME_YEARS))

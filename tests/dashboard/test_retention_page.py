@@ -130,3 +130,16 @@ def test_rfm_labels_have_room_and_a_long_cohort_table_keeps_its_values_for_hover
     assert wide.data[0].texttemplate == "" and wide.layout.height >= 24 * 26  # values on hover, rows readable
     assert narrow.data[0].texttemplate == "%{text}" and narrow.data[0].text[0][1] == "50%"
     assert list(narrow.data[0].y) == ["січ. 2024", "лют. 2024", "бер. 2024"]
+
+
+def test_lifetime_value_says_how_much_history_its_churn_rests_on(app_on, demo, matrix_warehouse):
+    """Online Retail's last 90 days: a year before their end the data holds 9 days (it starts on 1 Dec 2010), so the
+    page says there is not enough history and draws no lifetime value; the demo's three years give the full 90."""
+    retail = open_retention(app_on, matrix_warehouse("online_retail"), "en")
+    said = [i.value for i in retail.info if i.value.startswith("Not enough history for lifetime value")]
+    assert said and "customers seen in 9 days a year before the period's end, and it needs 90" in said[0]
+    assert not any(c.proto.id.endswith("-retention_clv") for c in retail.get("plotly_chart"))
+    at = open_retention(app_on, demo, "en")
+    assert any(c.proto.id.endswith("-retention_clv") for c in at.get("plotly_chart"))
+    assert any(f"customers seen in the {CHURN_DAYS} days a year before the period's end" in c.value
+               for c in at.caption)
