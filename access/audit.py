@@ -9,8 +9,8 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, desc, insert, select
 
-from dashboard.i18n import N_
 from etl.schema import audit_log
+from i18n import N_
 
 OK, REFUSED, FAILED = "ok", "refused", "failed"
 OUTCOMES = {OK: N_("ok"), REFUSED: N_("refused"), FAILED: N_("failed"), "success": N_("success"),

@@ -5,7 +5,7 @@ Default deny: a user without a role, or a manager without a department, has an e
 
 from dataclasses import dataclass
 
-from dashboard.i18n import _
+from i18n import _
 
 ADMIN, ANALYST, EXECUTIVE, MANAGER = "admin", "analyst", "executive", "manager"
 ROLES = (ADMIN, ANALYST, EXECUTIVE, MANAGER)

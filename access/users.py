@@ -15,9 +15,9 @@ from sqlalchemy import Connection, Engine, case, delete, func, insert, or_, sele
 
 from access import audit
 from access.roles import MANAGER, ROLES, Principal
-from dashboard.i18n import N_, _
 from etl.db import ensure_schema
 from etl.schema import departments, user_departments, user_sessions, users
+from i18n import N_, _
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)

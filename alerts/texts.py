@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.i18n import N_
+from i18n import N_
 
 # Each template: its English text (the catalogue's message) and the kind of each number or date it shows
 # (``Wording.formats``); parameters not named are data shown as they are (names, ids).

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, i18n, warmup
+from dashboard import auth, warmup
 from dashboard import queries as q
-from dashboard.filters import draw_sidebar
-from dashboard.i18n import _
+from dashboard.filters import draw_language, draw_sidebar
+from i18n import _
 
 log = logging.getLogger("dashboard")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # local, so the browser fetches nothing from outside
@@ -61,7 +61,7 @@ def root(first):
 st.set_page_config(page_title="BI Cockpit", page_icon=str(ICON), layout="wide")
 warmup.start()  # once per server process, while the first visitor signs in
 st.html(LAYOUT)
-i18n.choose()  # the URL's ?lang=, the sidebar switch, or the browser's language
+draw_language()  # the URL's ?lang=, the sidebar switch, or the browser's language
 principal = auth.resume()
 shown = principal is not None and not principal.denial()
 opened = pages(principal)

@@ -12,7 +12,7 @@ from access import scope, sessions, users
 from access.roles import Principal
 from access.scope import Scope
 from dashboard import queries as q
-from dashboard.i18n import N_, _
+from i18n import N_, _
 
 ROLE_NAMES = {"admin": N_("admin"), "analyst": N_("analyst"), "executive": N_("executive"), "manager": N_("manager")}
 PRINCIPAL = q.PRINCIPAL

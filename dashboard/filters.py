@@ -14,9 +14,9 @@ import streamlit as st
 
 from dashboard import auth, safe
 from dashboard import queries as q
-from dashboard.formatting import count, day
-from dashboard.i18n import N_, _, language, ngettext
 from dashboard.queries import COMPARISONS, Filters, months_before, operations
+from i18n import LANGUAGE_KEY, LANGUAGES, N_, _, from_browser, language, ngettext
+from i18n.formats import count, day
 
 PRESETS = {
     "this_month": N_("This month"),
@@ -36,6 +36,18 @@ STATE_KEY = "filters"
 PERIOD, DEPARTMENTS, REGIONS = "filter_period", "filter_departments", "filter_regions"
 PRESET, COMPARE = "filter_preset", "filter_compare"
 SHOWN = "filter_period_shown"  # the period the sidebar last drew: any other value was set by a person or a click
+
+
+def draw_language() -> str:
+    """Settle this session's language and draw the switch at the top of the sidebar: on the first run from the
+    URL's ``?lang=`` or else the browser's locale; afterwards the switch decides. The URL follows the choice."""
+    if LANGUAGE_KEY not in st.session_state:
+        wanted = st.query_params.get("lang")
+        st.session_state[LANGUAGE_KEY] = wanted if wanted in LANGUAGES else from_browser(st.context.locale)
+    st.sidebar.radio("Мова / Language", list(LANGUAGES), format_func=LANGUAGES.get, key=LANGUAGE_KEY, horizontal=True,
+                     label_visibility="collapsed")
+    st.query_params["lang"] = st.session_state[LANGUAGE_KEY]
+    return st.session_state[LANGUAGE_KEY]
 
 
 def preset_period(preset: str, first: date, last: date) -> tuple[date, date]:

@@ -15,8 +15,8 @@ import streamlit as st
 
 from dashboard import auth, safe
 from dashboard import queries as q
-from dashboard.formatting import column_formatter, count
-from dashboard.i18n import _, language
+from i18n import _, language
+from i18n.formats import column_formatter, count
 
 SHOWN_ROWS = 1_000
 Column = tuple[str, str]  # (label, kind): kind as in formatting.column_formatter ('money', 'count', 'date', ...)

@@ -26,13 +26,14 @@ def _warm() -> None:
                 importlib.import_module(f"{package.__name__}.{module.name}")
         import plotly.graph_objects as go
 
-        from dashboard import formatting, i18n
+        import i18n
+        from i18n import formats
 
         for language in i18n.LANGUAGES:
             with i18n.speaking(language):
                 charts.layout(go.Figure(go.Bar(x=[1], y=["a"], orientation="h")), i18n._("Sales forecast")).to_json()
-                formatting.money(1234.5, "GBP")
-                formatting.day("2026-01-01")
+                formats.money(1234.5, "GBP")
+                formats.day("2026-01-01")
                 charts.plotly_locale()
     except Exception:  # a warm-up that fails only leaves the first page slower
         log.exception("warm-up failed")

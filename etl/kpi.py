@@ -8,7 +8,8 @@ marked for the interface's message catalogue (``N_``); pages show them translate
 import pandas as pd
 from sqlalchemy import ColumnElement, Table, func
 
-from dashboard.i18n import N_
+from i18n import N_
+from i18n.formats import known
 
 CHURN_DAYS = 90
 """A customer with no sale order in this many days counts as churned."""
@@ -73,11 +74,6 @@ def line_cost(lines: Table, products: Table) -> ColumnElement:
     NULL when the source knows no cost: a margin is then unknown, never silently 100%.
     """
     return lines.c.quantity * func.coalesce(lines.c.unit_cost, products.c.unit_cost)
-
-
-def known(value: float | None) -> float | None:
-    """The value, or None when it is missing (None, NaN or NA)."""
-    return None if value is None or pd.isna(value) else value
 
 
 CANCELLED = "cancelled"

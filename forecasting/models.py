@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import N_
+from i18n import N_
 
 SEASON = 7  # days: the weekly pattern is the season of daily sales
 INTERVAL = 0.8

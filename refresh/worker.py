@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.i18n import _
 from etl.db import PROJECT_ROOT, get_engine
 from etl.errors import EtlError
 from etl.lock import is_locked
 from etl.schema import CANONICAL_TABLES
 from etl.sources.configured import ConfigSource
+from i18n import _
 from refresh.orchestrator import Request
 from refresh.progress import ProgressFile, progress_file, read_progress
 

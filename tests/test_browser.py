@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from access.users import add_user
-from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
+from i18n import _, speaking
 from tests.conftest import skip_or_fail
 from tests.fixtures import deals_source
 from tests.served import streamlit_app

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
 
-from dashboard.formatting import money
-from dashboard.i18n import _, language, locale
+from i18n import _, language, locale
+from i18n.formats import money
 
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
 

@@ -5,9 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import count_axis, layout, money_ticks
-from dashboard.formatting import count, money
-from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
+from i18n import N_, _
+from i18n.formats import count, money
 
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#7088a6"}  # red, amber, grey-blue

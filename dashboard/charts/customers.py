@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout, money_ticks, room_for_labels
-from dashboard.formatting import count, day, money, month, percent
-from dashboard.i18n import N_, _, worded
 from dashboard.safe import plot_columns
+from i18n import N_, _, worded
+from i18n.formats import count, day, money, month, percent
 
 EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2], "Ticket": PALETTE[1],
                  "Interaction": PALETTE[4], "Mention": PALETTE[5]}

@@ -5,9 +5,9 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout, room_for_labels
 from dashboard.charts.customers import DENSE_COLUMNS
-from dashboard.formatting import count, duration, month, percent
-from dashboard.i18n import _
 from dashboard.safe import plot_columns
+from i18n import _
+from i18n.formats import count, duration, month, percent
 
 
 def bucket_starts(dates: pd.Series, grain: str) -> pd.Series:

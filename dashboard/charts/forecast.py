@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, layout, money_ticks
-from dashboard.formatting import money, number
-from dashboard.i18n import _
+from i18n import _
+from i18n.formats import money, number
 
 
 def actual_days(history: pd.DataFrame, start: date, end: date) -> pd.Series:

@@ -9,10 +9,10 @@ import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, layout, room_for_labels
 from dashboard.charts.social import LABEL_COLOURS, label_name
-from dashboard.formatting import count, money, percent
 from dashboard.geography import GEOJSON_URL
-from dashboard.i18n import _, ngettext
 from dashboard.safe import plot
+from i18n import _, ngettext
+from i18n.formats import count, money, percent
 
 
 def _geo(fig: go.Figure, title: str, fit: bool, height: int = 460) -> go.Figure:

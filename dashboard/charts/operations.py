@@ -4,9 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, layout
-from dashboard.formatting import count
-from dashboard.i18n import _
 from dashboard.safe import plot
+from i18n import _
+from i18n.formats import count
 
 
 def rejections_by_rule(summary: pd.DataFrame) -> go.Figure:

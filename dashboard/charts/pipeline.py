@@ -4,10 +4,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, count_axis, largest_bin, layout
-from dashboard.formatting import count, money, percent
-from dashboard.i18n import _, ngettext
 from dashboard.safe import plot
 from etl.kpi import CLOSED_SINCE_STAGE
+from i18n import _, ngettext
+from i18n.formats import count, money, percent
 
 
 def stage_name(stage: str) -> str:

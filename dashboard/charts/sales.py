@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, bucket, layout, money_ticks
-from dashboard.formatting import day, money, percent, period
-from dashboard.i18n import N_, _
 from dashboard.safe import plot, plot_columns
+from i18n import N_, _
+from i18n.formats import day, money, percent, period
 
 AVERAGE_DAYS = 7  # a week, so the average hides the weekday pattern
 AVERAGE_FROM_DAYS = 14  # a shorter period has too few weeks for an average to say more than its bars

@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import PALETTE, bucket, count_axis, layout
-from dashboard.formatting import percent
-from dashboard.i18n import N_, _
 from dashboard.safe import plot
 from etl.kpi import brand_health, net_sentiment, share_of_voice
+from i18n import N_, _
+from i18n.formats import percent
 
 LABEL_COLOURS = {"negative": "#ef4444", "neutral": "#94a3b8", "positive": "#10b981"}
 LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}

@@ -7,8 +7,8 @@ from access import audit, users
 from access.roles import ROLES
 from dashboard import auth, safe, show
 from dashboard import queries as q
-from dashboard.formatting import count
-from dashboard.i18n import _, worded
+from i18n import _, worded
+from i18n.formats import count
 
 TRAIL_ROWS = 2000  # the newest events the page shows and offers
 

@@ -12,9 +12,9 @@ from alerts.texts import Reader, Wording
 from dashboard import auth, filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import alerts as charts
-from dashboard.formatting import alert_formats, count, impact_amount, money
-from dashboard.i18n import N_, _
 from dashboard.queries import alerts
+from i18n import N_, _
+from i18n.formats import alert_formats, count, impact_amount, money
 
 STATUSES = {"open": N_("open"), "acknowledged": N_("acknowledged"), "resolved": N_("resolved")}
 AREAS = {"origin": N_("Starts here"), "procurement": N_("Procurement"), "logistics": N_("Logistics"),

@@ -6,10 +6,11 @@ import streamlit as st
 from dashboard import filters, show
 from dashboard import queries as q
 from dashboard.charts import efficiency as charts
-from dashboard.formatting import caption, count, day, duration, money, percent, times_a_year
-from dashboard.i18n import N_, _, ngettext
+from dashboard.formatting import caption
 from dashboard.queries import Filters, efficiency, sales
 from etl.kpi import days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
+from i18n import N_, _, ngettext
+from i18n.formats import count, day, duration, money, percent, times_a_year
 
 NO_ROWS = {
     "mart_order_fulfilment": N_("The loaded data has no orders, so there is nothing to show here."),

@@ -9,22 +9,11 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import forecast as charts
-from dashboard.formatting import (
-    count,
-    day,
-    days_count,
-    forecast_sentence,
-    model_name,
-    money,
-    number,
-    percent,
-    period,
-    readable_reason,
-    signed_percent,
-)
-from dashboard.i18n import N_, _, ngettext
+from dashboard.formatting import forecast_sentence, model_name, readable_reason
 from dashboard.queries import forecast
 from etl.kpi import change
+from i18n import N_, _, ngettext
+from i18n.formats import count, day, days_count, money, number, percent, period, signed_percent
 
 HEADLINE_DAYS = 28
 NO_SALES = N_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "

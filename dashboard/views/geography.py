@@ -6,10 +6,11 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import geography as charts
-from dashboard.formatting import count, unmapped_sentence
+from dashboard.formatting import unmapped_sentence
 from dashboard.geography import MAP_CONFIG, UNKNOWN
-from dashboard.i18n import _, ngettext
 from dashboard.queries import geography, social
+from i18n import _, ngettext
+from i18n.formats import count
 
 COUNTRIES = "geo_countries"  # the countries a click on the map chose for the table
 

@@ -10,10 +10,10 @@ import streamlit as st
 from dashboard import auth, safe, show
 from dashboard import queries as q
 from dashboard.charts.operations import rejections_by_rule
-from dashboard.formatting import count, day_time, number
-from dashboard.i18n import N_, _, ngettext
 from dashboard.queries import operations
 from etl.db import PROJECT_ROOT, database_url, masked
+from i18n import N_, _, ngettext
+from i18n.formats import count, day_time, number
 from refresh import worker
 from refresh.orchestrator import Request
 from refresh.progress import read_progress

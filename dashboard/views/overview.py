@@ -9,10 +9,11 @@ import streamlit as st
 from dashboard import auth, filters, show
 from dashboard import queries as q
 from dashboard.charts import sales as charts
-from dashboard.formatting import caption, count, money, overview_cards, period
-from dashboard.i18n import _, ngettext
+from dashboard.formatting import caption, overview_cards
 from dashboard.queries import alerts, sales
 from etl.kpi import CAPTIONS
+from i18n import _, ngettext
+from i18n.formats import count, money, period
 
 st.title(_("Executive overview"))
 chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet: load data with `make etl` "

@@ -6,10 +6,11 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import pipeline as charts
-from dashboard.formatting import caption, count, day, duration, money, percent
-from dashboard.i18n import _, ngettext
+from dashboard.formatting import caption
 from dashboard.queries import pipeline
 from etl.kpi import MIN_DECIDED_DEALS, ratio
+from i18n import _, ngettext
+from i18n.formats import count, day, duration, money, percent
 
 STAGES = "pipeline_stages"
 RATE_COLUMNS = {"won": "count", "lost": "count", "win_rate": "percent", "won_value": "money0"}

@@ -7,8 +7,7 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import caption, count, day, money, number, percent
-from dashboard.i18n import _, ngettext, worded
+from dashboard.formatting import caption
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
@@ -22,6 +21,8 @@ from etl.kpi import (
     retention_matrix,
     rfm_frame,
 )
+from i18n import _, ngettext, worded
+from i18n.formats import count, day, money, number, percent
 
 SEGMENTS = [name for name, _recency, _frequency in RFM_SEGMENTS] + [OTHER_SEGMENT]
 SHOWN_SEGMENTS = "retention_segments"  # the customer table's segments (a click on the RFM chart sets them)

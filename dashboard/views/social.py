@@ -4,10 +4,11 @@ import streamlit as st
 
 from dashboard import filters, safe, show
 from dashboard.charts import social as charts
-from dashboard.formatting import caption, count, duration, percent, scorer_sentence
-from dashboard.i18n import N_, _, ngettext, worded
+from dashboard.formatting import caption, scorer_sentence
 from dashboard.queries import social
 from etl.kpi import brand_health, net_sentiment, share_of_voice
+from i18n import N_, _, ngettext, worded
+from i18n.formats import count, duration, percent
 
 BRANDS, PLATFORMS = "social_brands", "social_platforms"  # what a click on a brand or platform chose
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}

@@ -10,12 +10,12 @@ from sqlalchemy import select, update
 from alerts.config import load_config
 from alerts.engine import evaluate
 from alerts.texts import TEMPLATES, Reader, Text, Wording, document, english, english_message
-from dashboard.formatting import alert_formats
-from dashboard.i18n import _, speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_events, alerts
 from etl.sources import FrameSource
+from i18n import _, speaking
+from i18n.formats import alert_formats
 from tests.fixtures import incident_frames
 
 SAMPLES = {"int": 1234, "dec1": 2.345, "dec2": 0.7857, "g": 7.0, "money": 1234.5, "money_short": 12345.0,

@@ -9,11 +9,11 @@ from streamlit.testing.v1 import AppTest
 from access import audit, users
 from alerts.config import load_config
 from alerts.engine import evaluate
-from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_impacts, alerts, user_sessions
 from etl.sources import FrameSource
+from i18n import speaking
 from tests.dashboard.conftest import APP, metrics
 from tests.dashboard.page_tools import labels, record_downloads
 from tests.dashboard.test_social_pages import same_rows

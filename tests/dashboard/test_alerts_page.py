@@ -12,12 +12,12 @@ from access import audit
 from alerts.config import load_config
 from alerts.engine import evaluate
 from dashboard.charts import alerts as alert_charts
-from dashboard.formatting import money
-from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_events, alert_impacts, alerts, customers, departments
 from etl.sources import FrameSource
+from i18n import speaking
+from i18n.formats import money
 from tests.dashboard.conftest import metrics
 from tests.dashboard.page_tools import plotted
 from tests.fixtures import calm_frames, incident_frames

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import alerts, customers, forecast, money_ticks, sales
-from dashboard.i18n import speaking
+from i18n import speaking
 
 NB = "\u00a0"
 TICKS = {  # language -> the labels of ticks at 0, 20,000, 40,000 and 60,000 pounds

@@ -11,8 +11,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.formatting import money, number, period, signed_percent
-from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.demo import generate_demo
 from etl.pipeline import run_pipeline
@@ -21,6 +19,8 @@ from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import run_forecasts
 from forecasting.settings import Settings
+from i18n import speaking
+from i18n.formats import money, number, period, signed_percent
 from tests.dashboard.conftest import APP, metrics, signed_in
 from tests.etl.test_online_retail import CONFIG, raw_lines
 from tests.etl.test_real_datasets import northwind_url  # noqa: F401, F811 - a fixture

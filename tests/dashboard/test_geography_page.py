@@ -102,7 +102,7 @@ def test_a_click_on_a_regions_late_delivery_bar_filters_every_page(monkeypatch, 
 
 def test_late_delivery_bars_label_share_and_counts_with_room_beside_them():
     from dashboard.charts.geography import late_rate_bars
-    from dashboard.i18n import speaking
+    from i18n import speaking
 
     rates = pd.DataFrame({"region": ["South", "North"], "delivered": [417, 347], "late": [23, 34],
                           "rate": [23 / 417, 34 / 347], "latitude": [51.5, 53.8], "longitude": [-0.1, -1.5]})

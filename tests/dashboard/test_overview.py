@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import filters
 from dashboard.filters import DEPARTMENTS
-from dashboard.formatting import count, money, signed_percent
-from dashboard.i18n import speaking
 from dashboard.queries import Filters, sales
 from etl.db import get_engine
 from etl.schema import order_lines, orders
+from i18n import speaking
+from i18n.formats import count, money, signed_percent
 from tests.dashboard.conftest import metrics
 from tests.dashboard.matrix import busiest_department
 from tests.dashboard.test_periods import open_with

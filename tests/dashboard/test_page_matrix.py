@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import DEPARTMENTS
-from dashboard.i18n import LANGUAGE_KEY
+from i18n import LANGUAGE_KEY
 from tests.dashboard.conftest import APP, signed_in
 from tests.dashboard.hostile import markup_leaks
 from tests.dashboard.matrix import PAGES, WAREHOUSES, busiest_department, matrix_filters

@@ -13,10 +13,10 @@ import pytest
 import streamlit as st
 
 from dashboard import filters, safe
-from dashboard.formatting import count, money
-from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.kpi import CLOSED_SINCE_STAGE, DEFAULT_STAGE_PROBABILITY, STAGE_PROBABILITY
+from i18n import speaking
+from i18n.formats import count, money
 from tests.dashboard.conftest import metrics
 from tests.dashboard.test_forecast_page import values
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.formatting import percent
-from dashboard.i18n import speaking
 from etl.db import get_engine
 from etl.kpi import CANCELLED, CHURN_DAYS, ratio
+from i18n import speaking
+from i18n.formats import percent
 from tests.dashboard.conftest import metrics
 from tests.dashboard.page_tools import chart_spec, click, plotted, record_downloads, table_with
 

@@ -5,29 +5,29 @@ from datetime import date
 
 import pytest
 
-from dashboard import formatting, i18n
-from dashboard.i18n import speaking
+import i18n
+from i18n import catalogue, formats, speaking
 
 
 def test_every_message_has_a_ukrainian_translation():
-    missing = i18n.untranslated(i18n.extract(), i18n.read_catalogue())
-    assert not missing, (f"{len(missing)} messages lack a Ukrainian translation (run `python -m dashboard.i18n`, "
-                         f"then translate them in {i18n.CATALOGUE.name}): {missing[:10]}")
+    missing = catalogue.untranslated(catalogue.extract(), catalogue.read_catalogue())
+    assert not missing, (f"{len(missing)} messages lack a Ukrainian translation (run `python -m i18n`, "
+                         f"then translate them in {catalogue.CATALOGUE.name}): {missing[:10]}")
 
 
 def test_the_catalogue_holds_no_message_the_code_no_longer_has():
-    in_code = {m.id for m in i18n.extract() if m.id}
-    stale = [m.id for m in i18n.read_catalogue() if m.id and m.id not in in_code]
-    assert not stale, f"run `python -m dashboard.i18n` to drop {len(stale)} stale messages: {stale[:5]}"
+    in_code = {m.id for m in catalogue.extract() if m.id}
+    stale = [m.id for m in catalogue.read_catalogue() if m.id and m.id not in in_code]
+    assert not stale, f"run `python -m i18n` to drop {len(stale)} stale messages: {stale[:5]}"
 
 
 def test_a_translation_that_drops_a_placeholder_counts_as_missing():
     from babel.messages.catalog import Catalog
 
-    code, catalogue = Catalog(), Catalog()
+    code, translated = Catalog(), Catalog()
     code.add("{count} orders")
-    catalogue.add("{count} orders", "замовлення")
-    assert i18n.untranslated(code, catalogue) == ["{count} orders"]
+    translated.add("{count} orders", "замовлення")
+    assert catalogue.untranslated(code, translated) == ["{count} orders"]
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -37,9 +37,9 @@ def test_a_translation_that_drops_a_placeholder_counts_as_missing():
 ])
 def test_numbers_money_and_dates_per_locale(language, expected):
     with speaking(language):
-        shown = [formatting.money(1_234_567.5, "GBP", compact=False), formatting.money(1_234_567, "GBP"),
-                 formatting.percent(0.1234), formatting.count(12_345.6), formatting.day(date(2026, 3, 8)),
-                 formatting.money(-950, "GBP"), formatting.duration(3.25)]
+        shown = [formats.money(1_234_567.5, "GBP", compact=False), formats.money(1_234_567, "GBP"),
+                 formats.percent(0.1234), formats.count(12_345.6), formats.day(date(2026, 3, 8)),
+                 formats.money(-950, "GBP"), formats.duration(3.25)]
     assert shown == expected
 
 
