@@ -16,7 +16,7 @@ from dashboard import auth, safe
 from dashboard import queries as q
 from dashboard.queries import COMPARISONS, Filters, months_before, operations
 from i18n import LANGUAGE_KEY, LANGUAGES, N_, _, from_browser, language, ngettext
-from i18n.formats import count, day
+from i18n.formats import count, day, period
 
 PRESETS = {
     "this_month": N_("This month"),
@@ -25,10 +25,11 @@ PRESETS = {
     "ytd": N_("Year to date"),
     "last_90_days": N_("Last 90 days"),
     "last_12_months": N_("Last 12 months"),
+    "last_year": N_("Last calendar year"),
     "custom": N_("Custom dates"),
 }
-"""The period presets (their URL value -> label), each ending on the data's last day or, for last month, before
-its month."""
+"""The period presets (their URL value -> label), each ending on the data's last day or, for last month and last
+year, before its month or year."""
 CUSTOM = "custom"
 DEFAULT_PRESET = "last_90_days"  # always a quarter's worth of days: month or quarter to date can be a day or two
 COMPARISON_LABELS = {"previous": N_("Previous period"), "yoy": N_("Same period last year")}
@@ -36,6 +37,7 @@ STATE_KEY = "filters"
 PERIOD, DEPARTMENTS, REGIONS = "filter_period", "filter_departments", "filter_regions"
 PRESET, COMPARE = "filter_preset", "filter_compare"
 SHOWN = "filter_period_shown"  # the period the sidebar last drew: any other value was set by a person or a click
+NOTICE = "filter_notice"  # what the sidebar could not do as a link asked, said once on the page
 
 
 def draw_language() -> str:
@@ -61,6 +63,7 @@ def preset_period(preset: str, first: date, last: date) -> tuple[date, date]:
         "qtd": lambda: (date(last.year, (last.month - 1) // 3 * 3 + 1, 1), last),
         "ytd": lambda: (date(last.year, 1, 1), last),
         "last_12_months": lambda: (months_before(last, 12) + timedelta(days=1), last),
+        "last_year": lambda: (date(last.year - 1, 1, 1), date(last.year - 1, 12, 31)),
     }.get(preset, lambda: (last - timedelta(days=89), last))()
     return _within(start, first, last), _within(end, first, last)
 
@@ -76,7 +79,8 @@ def _from_url(first: date, last: date, departments: list[str], regions: list[str
     dates = {}
     for name in ("start", "end"):
         with contextlib.suppress(KeyError, ValueError):  # missing or not a date: ignored
-            dates[name] = _within(date.fromisoformat(params[name]), first, last)
+            dates[name] = date.fromisoformat(params[name])
+    dates = _inside_data(dates, first, last)
     preset = params.get("preset") if params.get("preset") in PRESETS else None
     if preset is None or (preset == CUSTOM and not dates):
         preset = CUSTOM if dates else DEFAULT_PRESET
@@ -87,6 +91,24 @@ def _from_url(first: date, last: date, departments: list[str], regions: list[str
     st.session_state[COMPARE] = params.get("compare") if params.get("compare") in COMPARISONS else COMPARISONS[0]
     st.session_state[DEPARTMENTS] = [d for d in params.get_all("dept") if d in departments]
     st.session_state[REGIONS] = [r for r in params.get_all("region") if r in regions]
+
+
+def _inside_data(dates: dict[str, date], first: date, last: date) -> dict[str, date]:
+    """A link's dates within the data, and a notice when they were not: a period wholly outside it gives way to the
+    default period, one partly outside is cut to the data; either way the page says so (never silently another)."""
+    if not dates:
+        return dates
+    asked = dates.get("start", first), dates.get("end", last)
+    wanted = {"asked": period(*asked), "data": period(first, last)}
+    if asked[1] < first or asked[0] > last:
+        st.session_state[NOTICE] = _("The link asks for {asked}, which the data does not reach (it runs {data}): the "
+                                     "page shows the default period instead.").format(**wanted)
+        return {}
+    inside = {name: _within(value, first, last) for name, value in dates.items()}
+    if (inside.get("start", first), inside.get("end", last)) != asked:
+        st.session_state[NOTICE] = _("The link asks for {asked}; the data runs {data}, so the page shows the part "
+                                     "inside it.").format(**wanted)
+    return inside
 
 
 def _settle_period(first: date, last: date) -> None:
@@ -205,10 +227,39 @@ def require(table: str | None = None, missing: str | None = None) -> Filters:
     if chosen is None or (table is not None and not q.has_rows(table)):
         st.info(missing or _(NOTHING_LOADED))
         st.stop()
+    if NOTICE in st.session_state:
+        st.warning(st.session_state.pop(NOTICE))
     exclusions = data_exclusions()
     if exclusions:
         st.caption(exclusions)
     return chosen
+
+
+def comparison(chosen: Filters) -> tuple[Filters, str | None]:
+    """The period changes compare this one with, and, when the data covers it only in part, the one sentence that
+    replaces every change ('the comparison period holds data for 9 of its 365 days'): a change against days the data
+    does not reach would read as growth or collapse."""
+    baseline = chosen.baseline()
+    first, last = q.date_bounds()
+    days = (baseline.end - baseline.start).days + 1
+    covered = max(0, (min(baseline.end, last) - max(baseline.start, first)).days + 1)
+    if covered == days:
+        return baseline, None
+    return baseline, ngettext(
+        "No change is shown: the comparison period, {period}, holds data for {covered} of its {days} day.",
+        "No change is shown: the comparison period, {period}, holds data for {covered} of its {days} days.",
+        days).format(period=period(baseline.start, baseline.end), covered=count(covered), days=count(days))
+
+
+def compared(chosen: Filters) -> Filters | None:
+    """The comparison period of a page's cards, when the data supports one, after saying in a caption what the
+    changes compare with (or why there are none)."""
+    baseline, unsupported = comparison(chosen)
+    dates = {"baseline": period(baseline.start, baseline.end)}
+    st.caption(unsupported or (_("Changes on the cards are against the same period last year, {baseline}.")
+                               if chosen.compare == "yoy" else
+                               _("Changes on the cards are against the previous period, {baseline}.")).format(**dates))
+    return None if unsupported else baseline
 
 
 def data_exclusions() -> str:

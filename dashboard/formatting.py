@@ -28,6 +28,12 @@ class Card:
     delta_color: str = "normal"
 
 
+def delta(current: float | None, previous: float | None, points: bool = False) -> str | None:
+    """A card's change against the comparison period: relative ('+3.2%') or, for a rate, in percentage points
+    ('+1.5 pts'); None without a value to compare (no comparison period the data supports, or unknown)."""
+    return _point_delta(current, previous) if points else _delta(current, previous)
+
+
 def _delta(current: float | None, previous: float | None) -> str | None:
     """The relative change as '+3.2%', None when it cannot be computed (nothing before, or unknown)."""
     relative = change(current, previous)
@@ -42,11 +48,12 @@ def _point_delta(current: float | None, previous: float | None) -> str | None:
     return _("{points} pts").format(points=("+" if points >= 0 else "") + number(points, 1))
 
 
-def overview_cards(now: dict, before: dict, currency: str | None, captions: dict[str, str],
+def overview_cards(now: dict, before: dict | None, currency: str | None, captions: dict[str, str],
                    against: str = "") -> list[Card]:
-    """The executive KPI cards for a period, each with its change against the baseline period; ``captions`` are
-    the KPI definitions (translated here), ``against`` a sentence saying what the change compares with (it ends
-    every card's help)."""
+    """The executive KPI cards for a period, each with its change against the baseline period (none without a
+    baseline the data supports); ``captions`` are the KPI definitions (translated here), ``against`` a sentence
+    saying what the change compares with, or why there is none (it ends every card's help)."""
+    before = before or dict.fromkeys(now)
     margin_now = ratio(now["gross_margin"], now["net_revenue"])
     margin_before = ratio(before["gross_margin"], before["net_revenue"])
     on_time_now, on_time_before = ratio(now["on_time"], now["delivered"]), ratio(before["on_time"], before["delivered"])

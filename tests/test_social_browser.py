@@ -53,8 +53,10 @@ def retail_geo_app(tmp_path_factory, datasets, matrix_warehouse):
     yield from _served(private_copy(matrix_warehouse("online_retail_loaded"), tmp_path_factory.mktemp("retail_geo")))
 
 
-def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  # noqa: F811
-    """Open a page through the sidebar, wait for its charts, screenshot it; what the browser requested."""
+def visit(browser, base: str, link: str, name: str, query: str = "", countries: int = 0) -> dict:  # noqa: F811
+    """Open a page through the sidebar, wait for its charts (and for ``countries`` coloured countries, which Plotly
+    draws after the chart appears: on a busy machine a fixed pause is not enough), screenshot it; what the browser
+    requested."""
     page = browser.new_page(viewport={"width": 1440, "height": 2200})
     errors, outside, local = [], [], []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -67,7 +69,10 @@ def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  #
     page.wait_for_selector(f"h1:has-text('{link}')", timeout=30_000)
     page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot", timeout=60_000)
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)  # let Plotly finish drawing the maps
+    if countries:
+        page.wait_for_function(f"document.querySelectorAll('.choroplethlocation').length >= {countries}",
+                               timeout=60_000)
+    page.wait_for_timeout(500)  # the last frame of the drawing
     found = {"errors": errors, "outside": outside, "local": {u.removeprefix(base).split("?")[0] for u in local},
              "countries": page.locator(".choroplethlocation").count(),
              "land": page.locator(".geo .layer.bg path, .geo path.land, .geo .land path").count(),
@@ -79,7 +84,7 @@ def visit(browser, base: str, link: str, name: str, query: str = "") -> dict:  #
 
 
 def test_geography_draws_offline_on_the_demo(demo_app, browser):  # noqa: F811
-    found = visit(browser, demo_app, "Geography", "geography")
+    found = visit(browser, demo_app, "Geography", "geography", countries=1)
     assert found["outside"] == [] and found["errors"] == [] and found["exceptions"] == 0
     assert found["local"] >= GEOMETRY  # the outlines came from the app itself
     assert found["countries"] == 1 and found["land"] > 0  # the United Kingdom, over the shipped land
@@ -99,6 +104,6 @@ def test_social_page_on_the_airline_tweets(twitter_app, browser):  # noqa: F811
 @pytest.mark.datasets
 def test_geography_on_online_retail_colours_36_countries(retail_geo_app, browser):  # noqa: F811
     found = visit(browser, retail_geo_app, "Geography", "geography_online_retail",
-                  "/?start=2010-12-01&end=2011-12-09")
+                  "/?start=2010-12-01&end=2011-12-09", countries=36)
     assert found["outside"] == [] and found["errors"] == [] and found["exceptions"] == 0
     assert found["countries"] == 36  # 38 countries, less European Community and Unspecified

@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 
 COMPARISONS = ("previous", "yoy")
 """What changes compare a period with: the period just before it, or the same period a year before."""
-CYCLES = {"this_month": 1, "last_month": 1, "qtd": 3, "ytd": 12, "last_12_months": 12}
+CYCLES = {"this_month": 1, "last_month": 1, "qtd": 3, "ytd": 12, "last_12_months": 12, "last_year": 12}
 """How many calendar months a preset's period repeats after: its previous period is that many months before."""
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import filters, show
 from dashboard import queries as q
 from dashboard.charts import efficiency as charts
-from dashboard.formatting import caption
+from dashboard.formatting import caption, delta
 from dashboard.queries import Filters, efficiency, sales
 from etl.kpi import days_of_inventory, days_sales_outstanding, inventory_turnover, ratio
 from i18n import N_, _, ngettext
@@ -24,7 +24,6 @@ SUPPLIERS = "efficiency_suppliers"  # the late-deliveries table's suppliers (a c
 st.title(_("Process efficiency"))
 chosen = filters.require()
 currency = q.currency()
-days = (chosen.end - chosen.start).days + 1
 
 
 def unavailable(table: str, what: str) -> bool:
@@ -61,6 +60,41 @@ def pick_suppliers(values: list) -> None:
     st.session_state[SUPPLIERS] = sorted(set(values))
 
 
+def fulfilment(period) -> dict:
+    """Delivered sale orders' median and 90th-percentile cycle days and on-time share over a period."""
+    cycles, rates = efficiency.cycle_times(period), efficiency.on_time_by_department_month(period)
+    return {"median": cycles["cycle_days"].median(), "p90": cycles["cycle_days"].quantile(0.9),
+            "on_time": ratio(rates["on_time"].sum(), rates["delivered"].sum())}
+
+
+def cash_cards(period) -> dict:
+    """Days sales outstanding, order to cash, invoiced and open receivables over a period."""
+    cash = efficiency.receivables(period).iloc[0]
+    length = (period.end - period.start).days + 1
+    return {"dso": days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], length),
+            "o2c": cash["avg_order_to_cash_days"], "invoiced": cash["invoiced"], "open": cash["open_at_end"]}
+
+
+def support_cards(period) -> dict:
+    """Tickets opened, mean first response and resolution hours, and tickets still open, over a period."""
+    daily = efficiency.ticket_times(period)
+    opened, resolved = daily["tickets"].sum(), daily["resolved"].sum()
+    return {"tickets": opened, "response": ratio(daily["first_response_hours"].sum(), daily["responded"].sum()),
+            "resolution": ratio(daily["resolution_hours"].sum(), resolved), "open": opened - resolved}
+
+
+def stock_cards(period) -> dict:
+    """Inventory turnover (on the company's COGS: stock is company-wide), days of inventory, average stock value and
+    stock-out days over a period."""
+    stock = efficiency.stock_totals(period).iloc[0]
+    company = Filters(period.start, period.end)
+    turnover = inventory_turnover(sales.period_kpis(company)["cogs"], (period.end - period.start).days + 1,
+                                  stock["avg_stock_value"])
+    return {"turnover": turnover, "days": days_of_inventory(turnover), "value": stock["avg_stock_value"],
+            "stockouts": stock["stockout_days"]}
+
+
+baseline = filters.compared(chosen)
 st.header(_("Order fulfilment"))
 if not unavailable("mart_order_fulfilment", _("Orders")):
     cycles = efficiency.cycle_times(chosen)
@@ -68,13 +102,16 @@ if not unavailable("mart_order_fulfilment", _("Orders")):
     if cycles.empty:
         st.info(no_cycle_times())
     else:
+        now, before = fulfilment(chosen), fulfilment(baseline) if baseline else {}
         cards = st.columns(3)
-        cards[0].metric(_("Median cycle time"), duration(cycles["cycle_days"].median()), border=True,
-                        help=caption("cycle_time"))
-        cards[1].metric(_("90th percentile"), duration(cycles["cycle_days"].quantile(0.9)), border=True,
+        cards[0].metric(_("Median cycle time"), duration(now["median"]), delta(now["median"], before.get("median")),
+                        delta_color="inverse", border=True, help=caption("cycle_time"))
+        cards[1].metric(_("90th percentile"), duration(now["p90"]), delta(now["p90"], before.get("p90")),
+                        delta_color="inverse", border=True,
                         help=_("Nine in ten delivered orders took at most this long."))
-        cards[2].metric(_("On-time delivery"), percent(ratio(rates["on_time"].sum(), rates["delivered"].sum())),
-                        help=caption("on_time"), border=True)
+        cards[2].metric(_("On-time delivery"), percent(now["on_time"]),
+                        delta(now["on_time"], before.get("on_time"), points=True), help=caption("on_time"),
+                        border=True)
         left, right = st.columns(2)
         show.chart(charts.cycle_histogram(cycles), cycles, "order-cycle-times", "efficiency_cycles", where=left)
         trend = charts.cycle_per_bucket(cycles, chosen.grain)
@@ -95,11 +132,17 @@ if not unavailable("mart_procurement", _("Purchase orders")):
     else:
         if not totals["received"]:
             st.info(nothing_received())
+        before = efficiency.procurement_totals(baseline).iloc[0] if baseline else {}
+        supplier_on_time = ratio(totals["on_time"], totals["received"])
         cards = st.columns(3)
-        cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]), border=True,
-                        help=caption("procurement"))
-        cards[1].metric(_("Supplier on time"), percent(ratio(totals["on_time"], totals["received"])), border=True)
-        cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]), border=True)
+        cards[0].metric(_("Average lead time"), duration(totals["avg_lead_days"]),
+                        delta(totals["avg_lead_days"], before.get("avg_lead_days")), delta_color="inverse",
+                        border=True, help=caption("procurement"))
+        cards[1].metric(_("Supplier on time"), percent(supplier_on_time),
+                        delta(supplier_on_time, ratio(before.get("on_time"), before.get("received")), points=True),
+                        border=True)
+        cards[2].metric(_("Open purchase-order lines"), count(totals["open_lines"]),
+                        delta(totals["open_lines"], before.get("open_lines")), delta_color="inverse", border=True)
         late = efficiency.late_suppliers(chosen)
         if not late.empty:
             top = late.head(10)
@@ -131,15 +174,17 @@ if not unavailable("mart_inventory", _("Stock levels")):
         st.info(_("There is no stock count in this period; the loaded stock counts run from {first} to {last}.")
                 .format(first=day(span["first_day"]), last=day(span["last_day"])))
     else:
-        company = Filters(chosen.start, chosen.end)  # stock is company-wide, so its turnover uses the company's COGS
-        turnover = inventory_turnover(sales.period_kpis(company)["cogs"], days, stock["avg_stock_value"])
+        now, before = stock_cards(chosen), stock_cards(baseline) if baseline else {}
         cards = st.columns(4)
-        cards[0].metric(_("Inventory turnover"), times_a_year(turnover), border=True, help=caption("inventory"))
-        cards[1].metric(_("Days of inventory"), duration(days_of_inventory(turnover), digits=0), border=True)
-        cards[2].metric(_("Average stock value"), money(stock["avg_stock_value"], currency), border=True,
+        cards[0].metric(_("Inventory turnover"), times_a_year(now["turnover"]),
+                        delta(now["turnover"], before.get("turnover")), border=True, help=caption("inventory"))
+        cards[1].metric(_("Days of inventory"), duration(now["days"], digits=0), delta(now["days"], before.get("days")),
+                        delta_color="inverse", border=True)
+        cards[2].metric(_("Average stock value"), money(now["value"], currency),
+                        delta(now["value"], before.get("value")), border=True,
                         help=_("– when the source has no product costs to value the stock at."))
-        cards[3].metric(_("Stock-out days"), count(stock["stockout_days"]), border=True,
-                        help=_("Product-days that ended with nothing on hand."))
+        cards[3].metric(_("Stock-out days"), count(now["stockouts"]), delta(now["stockouts"], before.get("stockouts")),
+                        delta_color="inverse", border=True, help=_("Product-days that ended with nothing on hand."))
         low = efficiency.below_reorder(chosen)
         st.markdown(ngettext("**{count} product under its reorder point** on the period's last stock count",
                              "**{count} products under their reorder point** on the period's last stock count",
@@ -157,13 +202,17 @@ if not unavailable("mart_invoices", _("Invoices")):
     if not (cash["invoiced"] or cash["open_at_start"] or cash["open_at_end"]) and pd.isna(cash["avg_days_to_pay"]):
         st.info(_("No invoice was issued, paid or open in this period."))
     else:
-        dso = days_sales_outstanding(cash["open_at_start"], cash["open_at_end"], cash["invoiced"], days)
+        now, before = cash_cards(chosen), cash_cards(baseline) if baseline else {}
         cards = st.columns(4)
-        cards[0].metric(_("Days sales outstanding"), duration(dso, digits=0), border=True, help=caption("dso"))
-        cards[1].metric(_("Order to cash"), duration(cash["avg_order_to_cash_days"], digits=0), border=True,
+        cards[0].metric(_("Days sales outstanding"), duration(now["dso"], digits=0),
+                        delta(now["dso"], before.get("dso")), delta_color="inverse", border=True, help=caption("dso"))
+        cards[1].metric(_("Order to cash"), duration(now["o2c"], digits=0), delta(now["o2c"], before.get("o2c")),
+                        delta_color="inverse", border=True,
                         help=_("Average days from order to payment of the invoices paid in the period."))
-        cards[2].metric(_("Invoiced"), money(cash["invoiced"], currency), border=True)
-        cards[3].metric(_("Open receivables"), money(cash["open_at_end"], currency), border=True,
+        cards[2].metric(_("Invoiced"), money(now["invoiced"], currency), delta(now["invoiced"], before.get("invoiced")),
+                        border=True)
+        cards[3].metric(_("Open receivables"), money(now["open"], currency), delta(now["open"], before.get("open")),
+                        delta_color="inverse", border=True,
                         help=_("Issued and unpaid on {day}.").format(day=day(chosen.end)))
     st.caption(caption("dso") + " " + _("Average receivables = mean of the open amounts on the first and last "
                                             "day.") + filters.unsplit_note("mart_invoices", _("Invoices")))
@@ -174,14 +223,17 @@ if not unavailable("mart_tickets", _("Support tickets")):
     if daily.empty:
         st.info(_("No ticket was opened in this period."))
     else:
-        opened, resolved, responded = daily["tickets"].sum(), daily["resolved"].sum(), daily["responded"].sum()
+        now, before = support_cards(chosen), support_cards(baseline) if baseline else {}
         cards = st.columns(4)
-        cards[0].metric(_("Tickets"), count(opened), border=True)
-        cards[1].metric(_("First response"), duration(ratio(daily["first_response_hours"].sum(), responded), "hours"),
-                        border=True, help=caption("tickets"))
-        cards[2].metric(_("Resolution"), duration(ratio(daily["resolution_hours"].sum(), resolved), "hours"),
-                        border=True)
-        cards[3].metric(_("Still open"), count(opened - resolved), border=True)
+        cards[0].metric(_("Tickets"), count(now["tickets"]), delta(now["tickets"], before.get("tickets")),
+                        delta_color="inverse", border=True)
+        cards[1].metric(_("First response"), duration(now["response"], "hours"),
+                        delta(now["response"], before.get("response")), delta_color="inverse", border=True,
+                        help=caption("tickets"))
+        cards[2].metric(_("Resolution"), duration(now["resolution"], "hours"),
+                        delta(now["resolution"], before.get("resolution")), delta_color="inverse", border=True)
+        cards[3].metric(_("Still open"), count(now["open"]), delta(now["open"], before.get("open")),
+                        delta_color="inverse", border=True)
         buckets = charts.tickets_per_bucket(daily, chosen.grain)
         show.chart(charts.ticket_times(buckets), buckets, "support-times", "efficiency_ticket_times",
                    on_click=filters.drill)

@@ -21,8 +21,8 @@ chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orde
                                                     "reload this page."))
 
 currency = q.currency()
-baseline = chosen.baseline()
-now, before = sales.period_kpis(chosen), sales.period_kpis(baseline)
+baseline, not_comparable = filters.comparison(chosen)
+now, before = sales.period_kpis(chosen), None if not_comparable else sales.period_kpis(baseline)
 dates = {"period": period(chosen.start, chosen.end), "baseline": period(baseline.start, baseline.end)}
 if chosen.compare == "yoy":
     st.caption(_("{period}, compared with the same period last year, {baseline}.").format(**dates))
@@ -30,6 +30,9 @@ if chosen.compare == "yoy":
 else:
     st.caption(_("{period}, compared with the previous period, {baseline}.").format(**dates))
     against = _("The change is against the previous period, {baseline}.").format(**dates)
+if not_comparable:
+    st.caption(not_comparable)
+    against = not_comparable
 
 with st.container(horizontal=True):  # the cards wrap onto a second row on a narrow screen rather than truncate
     for card in overview_cards(now, before, currency, CAPTIONS, against):

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import pipeline as charts
-from dashboard.formatting import caption
+from dashboard.formatting import caption, delta
 from dashboard.queries import pipeline
 from etl.kpi import MIN_DECIDED_DEALS, ratio
 from i18n import _, ngettext
@@ -28,20 +28,31 @@ chosen = filters.require("mart_opportunities", _("The loaded data has no deals (
                                                  "pipeline to show: load a CRM source such as `make demo-crm`."))
 currency = q.currency()
 
+def kpis(period) -> dict:
+    """The cards' values over a period: the open and weighted pipeline on its last day, deals created, win rate and
+    sales cycle of the deals closed in it."""
+    open_now, closed = pipeline.open_pipeline(period), pipeline.period_totals(period).iloc[0]
+    return {"open": open_now["value"].sum(), "weighted": open_now["weighted"].sum(), "created": closed["created"],
+            "win_rate": ratio(closed["won"], closed["won"] + closed["lost"]), "cycle": closed["avg_cycle_days"]}
+
+
+baseline = filters.compared(chosen)
 stages = pipeline.open_pipeline(chosen)
-totals = pipeline.period_totals(chosen).iloc[0]
+now, before = kpis(chosen), kpis(baseline) if baseline else {}
 open_count = int(stages["deals"].sum())
 cards = st.columns(5)
-cards[0].metric(_("Open pipeline"), money(stages["value"].sum(), currency), border=True,
-                help=ngettext("{count} deal open on {day}.", "{count} deals open on {day}.", open_count).format(
-                    count=count(open_count), day=day(chosen.end)) + " " + caption("weighted_pipeline"))
-cards[1].metric(_("Weighted pipeline"), money(stages["weighted"].sum(), currency), border=True,
-                help=caption("weighted_pipeline"))
-cards[2].metric(_("Deals created"), count(totals["created"]), border=True, help=_("Deals created in the period."))
-cards[3].metric(_("Win rate"), percent(ratio(totals["won"], totals["won"] + totals["lost"])), border=True,
-                help=caption("win_rate"))
-cards[4].metric(_("Sales cycle"), duration(totals["avg_cycle_days"], digits=0), border=True,
-                help=caption("sales_cycle"))
+cards[0].metric(_("Open pipeline"), money(now["open"], currency), delta(now["open"], before.get("open")),
+                border=True, help=ngettext("{count} deal open on {day}.", "{count} deals open on {day}.",
+                                           open_count).format(count=count(open_count), day=day(chosen.end))
+                + " " + caption("weighted_pipeline"))
+cards[1].metric(_("Weighted pipeline"), money(now["weighted"], currency),
+                delta(now["weighted"], before.get("weighted")), border=True, help=caption("weighted_pipeline"))
+cards[2].metric(_("Deals created"), count(now["created"]), delta(now["created"], before.get("created")), border=True,
+                help=_("Deals created in the period."))
+cards[3].metric(_("Win rate"), percent(now["win_rate"]), delta(now["win_rate"], before.get("win_rate"), points=True),
+                border=True, help=caption("win_rate"))
+cards[4].metric(_("Sales cycle"), duration(now["cycle"], digits=0), delta(now["cycle"], before.get("cycle")),
+                delta_color="inverse", border=True, help=caption("sales_cycle"))
 
 if stages.empty:
     st.info(_("No deal was open on {day}.").format(day=day(chosen.end)))
@@ -64,7 +75,7 @@ else:
         "expected_value": (_("Expected value"), "money0"), "probability": (_("Probability"), "percent"),
         "created_date": (_("Created"), "date")}, "open-deals", "pipeline_deals", currency=currency)
 
-if totals["won"] + totals["lost"] == 0:
+if now["win_rate"] is None:
     st.info(_("No deal was won or lost in this period, so there are no win rates or sales cycles to show."))
     st.stop()
 by_department = pipeline.win_rates(chosen, "department")  # full width, as the owner chart: room for its title

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
-from dashboard.formatting import caption
+from dashboard.formatting import caption, delta
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
     AT_RISK_SEGMENTS,
@@ -44,18 +44,23 @@ def drill_month(values: list) -> None:
     filters.drill(values, "month")
 
 
+baseline = filters.compared(chosen)
 bases = customers.customer_bases(chosen)
+before = customers.customer_bases(baseline) if baseline else {}
 cards = st.columns(5)
-cards[0].metric(_("Retention rate"), percent(bases["rate"]), help=caption("retention_rate"), border=True)
-cards[1].metric(_("Customers at start"), count(bases["start"]), border=True, help=_(
-    "S: customers with a sale in the {days} days before the period.").format(days=count(CHURN_DAYS)))
-cards[2].metric(_("Customers at end"), count(bases["end"]), border=True, help=_(
-    "E: customers with a sale in the {days} days up to the period's last day.").format(days=count(CHURN_DAYS)))
-cards[3].metric(_("New or won back"), count(bases["new"]), border=True, help=_(
-    "N = E - customers in both bases: first-time buyers and earlier customers who came back."))
-cards[4].metric(_("Churned"), count(bases["churned"]), border=True, help=_(
-    "Customers at start without a sale in the {days} days up to the period's last day.").format(
-    days=count(CHURN_DAYS)))
+cards[0].metric(_("Retention rate"), percent(bases["rate"]), delta(bases["rate"], before.get("rate"), points=True),
+                help=caption("retention_rate"), border=True)
+cards[1].metric(_("Customers at start"), count(bases["start"]), delta(bases["start"], before.get("start")),
+                border=True, help=_("S: customers with a sale in the {days} days before the period.").format(
+                    days=count(CHURN_DAYS)))
+cards[2].metric(_("Customers at end"), count(bases["end"]), delta(bases["end"], before.get("end")), border=True,
+                help=_("E: customers with a sale in the {days} days up to the period's last day.").format(
+                    days=count(CHURN_DAYS)))
+cards[3].metric(_("New or won back"), count(bases["new"]), delta(bases["new"], before.get("new")), border=True,
+                help=_("N = E - customers in both bases: first-time buyers and earlier customers who came back."))
+cards[4].metric(_("Churned"), count(bases["churned"]), delta(bases["churned"], before.get("churned")), border=True,
+                delta_color="inverse", help=_("Customers at start without a sale in the {days} days up to the "
+                                              "period's last day.").format(days=count(CHURN_DAYS)))
 first_day = q.date_bounds()[0]
 bought = ngettext("{count} customer bought for the first time in the period.",
                 "{count} customers bought for the first time in the period.",

@@ -39,7 +39,9 @@ def test_overview_shows_the_hand_computed_kpis(app_on, five_orders_url):
     }
     assert at.caption[0].value == ("6 Jan 2025 – 20 Jan 2025, compared with the previous period, 22 Dec 2024 – "
                                    "5 Jan 2025.")
-    assert at.metric[0].help.endswith("The change is against the previous period, 22 Dec 2024 – 5 Jan 2025.")
+    no_change = "No change is shown: the comparison period, 22 Dec 2024 – 5 Jan 2025, holds data for 0 of its 15 days."
+    assert at.caption[1].value == no_change  # the data starts on 6 Jan: no day of the previous period is loaded
+    assert at.metric[0].help.endswith(no_change)
     assert "Returns in the period: -£20." in at.caption[-1].value
 
 
@@ -56,15 +58,15 @@ def test_the_overview_in_ukrainian(app_on, five_orders_url):
     assert at.caption[0].value == (f"6 січ. 2025{NS}р. – 20 січ. 2025{NS}р. порівняно з попереднім періодом "
                                    f"(22 груд. 2024{NS}р. – 5 січ. 2025{NS}р.).")
     assert at.metric[0].help.startswith("Чиста виручка = кількість × ціна за одиницю")
-    assert at.metric[0].help.endswith(f"Зміна — відносно попереднього періоду (22 груд. 2024{NS}р. – "
-                                      f"5 січ. 2025{NS}р.).")
+    assert at.metric[0].help.endswith(at.caption[1].value)
+    assert at.caption[1].value.startswith("Зміни не показано")
     assert "Повернення за період: -20\u00a0£." in at.caption[-1].value
-    at.sidebar.date_input[0].set_value((date(2025, 1, 13), date(2025, 1, 20))).run()
+    at.sidebar.date_input[0].set_value((date(2025, 1, 14), date(2025, 1, 20))).run()
     assert metrics(at) == {
-        "Чиста виручка": ("20\u00a0£", "-92,7%"),
-        "Валова маржа": ("10,0%", "-28,9 в. п."),
-        "Замовлення": ("1", "-66,7%"),
-        "Активні клієнти": ("1", "-50,0%"),
+        "Чиста виручка": ("20\u00a0£", "-84,6%"),
+        "Валова маржа": ("10,0%", "-30,0 в. п."),
+        "Замовлення": ("1", "-50,0%"),
+        "Активні клієнти": ("1", "+0,0%"),
         "Вчасна доставка": ("–", ""),
     }
 
@@ -83,15 +85,19 @@ def test_department_filter_narrows_every_kpi(app_on, five_orders_url):
 
 def test_period_is_compared_with_the_period_before_it(app_on, five_orders_url):
     at = app_on(five_orders_url)
-    at.sidebar.date_input[0].set_value((date(2025, 1, 13), date(2025, 1, 20))).run()
-    # now: O4 (return, -20) and O5 (40); before (5-12 Jan): O1, O2, O3 = 275
+    at.sidebar.date_input[0].set_value((date(2025, 1, 14), date(2025, 1, 20))).run()
+    # now: O4 (return, -20) and O5 (40); before (7-13 Jan, all loaded): O2 (100) and O3 (30, a guest) = 130
     assert metrics(at) == {
-        "Net revenue": ("£20", "-92.7%"),
-        "Gross margin": ("10.0%", "-28.9 pts"),  # 2 / 20 against 107 / 275 = 38.9%
-        "Orders": ("1", "-66.7%"),
-        "Active customers": ("1", "-50.0%"),
+        "Net revenue": ("£20", "-84.6%"),
+        "Gross margin": ("10.0%", "-30.0 pts"),  # 2 / 20 against 52 / 130 = 40.0%
+        "Orders": ("1", "-50.0%"),
+        "Active customers": ("1", "+0.0%"),  # C2 both times
         "On-time delivery": ("–", ""),
     }
+    at.sidebar.date_input[0].set_value((date(2025, 1, 13), date(2025, 1, 20))).run()  # before: 5-12 Jan, from 6 Jan
+    assert {change for _, change in metrics(at).values()} == {""}
+    assert at.caption[1].value == ("No change is shown: the comparison period, 5 Jan 2025 – 12 Jan 2025, holds data "
+                                   "for 7 of its 8 days.")
 
 
 def test_empty_warehouse_says_what_to_do(app_on, sqlite_url):

@@ -23,6 +23,7 @@ D = date
     ("ytd", (D(2026, 1, 1), LAST)),
     ("last_12_months", (D(2025, 11, 27), LAST)),
     ("last_90_days", (D(2026, 8, 29), LAST)),  # 2 days of August + 30 + 31 + 26 = 90
+    ("last_year", (D(2025, 1, 1), D(2025, 12, 31))),  # the whole calendar year before the last day's
 ])
 def test_presets_end_on_the_data_s_last_day(preset, expected):
     assert preset_period(preset, FIRST, LAST) == expected
@@ -141,6 +142,8 @@ def test_a_link_with_a_preset_and_a_comparison_opens_them(demo_url, monkeypatch)
      ("last_90_days", D(2026, 4, 2), D(2026, 6, 30), "previous")),
     ({"start": "2019-01-01", "end": "2031-01-01", "compare": "yoy"},  # beyond the data: the data's days
      ("custom", D(2023, 7, 2), D(2026, 6, 30), "yoy")),
+    ({"start": "2019-01-01", "end": "2019-01-31"},  # wholly outside the data: the default, and the page says so
+     ("last_90_days", D(2026, 4, 2), D(2026, 6, 30), "previous")),
     ({"preset": "bogus", "start": "2026-05-01", "end": "2026-04-01"}, ("custom", D(2026, 5, 1), D(2026, 5, 1),
                                                                        "previous")),
 ])
@@ -174,8 +177,57 @@ def test_the_sidebar_in_ukrainian(demo_url, monkeypatch):
     assert preset.label == "Період"
     assert preset.options == [
         "Цей місяць", "Минулий місяць", "З початку кварталу", "З початку року", "Останні 90 днів",
-        "Останні 12 місяців", "Довільні дати"]
+        "Останні 12 місяців", "Минулий календарний рік", "Довільні дати"]
     compare = at.sidebar.radio(key=COMPARE)
     assert compare.label == "Порівняти з"
     assert compare.options == ["Попереднім періодом", "Тим самим періодом минулого року"]
     assert "останнім днем даних (30 черв. 2026\u202fр.)." in preset.help  # Babel: a narrow space before р.
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"start": "2019-01-01", "end": "2019-01-31"}, "The link asks for 1 Jan 2019 – 31 Jan 2019, which the data does "
+     "not reach (it runs 2 Jul 2023 – 30 Jun 2026): the page shows the default period instead."),
+    ({"start": "2026-06-01", "end": "2026-07-31"}, "The link asks for 1 Jun 2026 – 31 Jul 2026; the data runs "
+     "2 Jul 2023 – 30 Jun 2026, so the page shows the part inside it."),
+])
+def test_a_link_outside_the_data_says_so_instead_of_becoming_another_period(demo_url, monkeypatch, params, said):
+    at = open_with(demo_url, monkeypatch, params)
+    assert [w.value for w in at.warning] == [said]
+    at.run()  # said once, not on every click
+    assert not at.warning
+
+
+def test_a_comparison_the_data_covers_in_part_shows_no_change_but_says_why(demo_url, monkeypatch):
+    """The ERP demo starts on 2 Jul 2023: its last 12 months compare with 1 Jul 2024 - 30 Jun 2025 (whole), but the
+    year before that holds data for 365 of 366 days... its first 12 months' comparison holds none at all."""
+    at = open_with(demo_url, monkeypatch, {"preset": "custom", "start": "2023-07-02", "end": "2024-06-30"})
+    assert [m.delta for m in at.metric] == [""] * 5
+    assert ("No change is shown: the comparison period, 2 Jul 2022 – 1 Jul 2023, holds data for 0 of its 365 days."
+            in [c.value for c in at.caption])
+    at = open_with(demo_url, monkeypatch, {"preset": "last_12_months"})
+    assert all(m.delta for m in at.metric if m.label in ("Net revenue", "Orders"))
+    at = open_with(demo_url, monkeypatch, {"preset": "custom", "start": "2023-08-01", "end": "2023-08-31"})
+    assert "holds data for 30 of its 31 days" in " ".join(c.value for c in at.caption)  # July 2023 from the 2nd
+
+
+@pytest.mark.parametrize("page, labels", [
+    ("retention", ["Retention rate", "Customers at start", "Customers at end", "New or won back", "Churned"]),
+    ("efficiency", ["Median cycle time", "90th percentile", "On-time delivery", "Average lead time",
+                    "Supplier on time"]),  # open lines: none then, none now; no percentage of nothing
+])
+def test_retention_and_efficiency_cards_show_their_changes(demo_url, monkeypatch, page, labels):
+    at = open_with(demo_url, monkeypatch, {"preset": "last_month"})
+    at.switch_page(f"views/{page}.py").run()
+    deltas = {m.label: m.delta for m in at.metric}
+    assert all(deltas[label] for label in labels), [(k, v) for k, v in deltas.items() if not v]
+    assert "Changes on the cards are against the previous period, 1 Apr 2026 – 30 Apr 2026." in [
+        c.value for c in at.caption]
+
+
+def test_online_retail_s_last_12_months_show_no_change_against_nine_days(matrix_warehouse, monkeypatch):
+    """Before: +2,387.8% revenue and +2,193.6% orders against 10 Dec 2009 - 9 Dec 2010, of which the data holds the
+    9 days from 1 Dec 2010."""
+    at = open_with(matrix_warehouse("online_retail"), monkeypatch, {"preset": "last_12_months"})
+    assert [m.delta for m in at.metric] == [""] * 5
+    assert ("No change is shown: the comparison period, 10 Dec 2009 – 9 Dec 2010, holds data for 9 of its 365 days."
+            in [c.value for c in at.caption])
