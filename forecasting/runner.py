@@ -44,8 +44,10 @@ class ForecastSummary:
 
 
 def last_complete_day(conn: Connection, last) -> pd.Timestamp:
-    """The last day with sales, or the day before when it is partial: its last order came earlier in the day
-    than the median last order of the 28 days before (Online Retail's data ends at 12:50 on 9 Dec 2011)."""
+    """The last day with sales, or the day before when the data says it is incomplete: its last order came earlier
+    in the day than the last order of every one of the 28 days before (Online Retail's data ends at 12:50 on
+    9 Dec 2011, hours before any other day of its last four weeks closed). A complete day that merely closed early
+    (about half of days close before the median) is kept."""
     f = mart_order_fulfilment
     rows = conn.execute(select(f.c.order_date, func.max(orders.c.ordered_at))
                         .join(orders, orders.c.order_id == f.c.order_id)
@@ -58,8 +60,8 @@ def last_complete_day(conn: Connection, last) -> pd.Timestamp:
                                                             at=lambda d: pd.to_datetime(d["at"], format="ISO8601"))
     clock = (ends["at"] - ends["day"]).dt.total_seconds()
     final = clock[ends["day"] == last]
-    usual = clock[ends["day"] < last].median()
-    return last - pd.Timedelta(days=1) if len(final) and final.iloc[0] < usual else last
+    earliest = clock[ends["day"] < last].min()
+    return last - pd.Timedelta(days=1) if len(final) and final.iloc[0] < earliest else last
 
 
 def load_series(engine: Engine, levels: tuple[str, ...], top_products: int = 10) -> list[Series]:

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
 
-from i18n import _, language, locale
-from i18n.formats import money
+from i18n import _, language, locale, ngettext
+from i18n.formats import count, day, money, month
 
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#f97316", "#64748b"]
 
@@ -34,6 +34,28 @@ def layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
         separators=SEPARATORS[language()], hovermode="x unified",
     )
     return fig
+
+
+def month_cut(first_of_month, data_end) -> int | None:
+    """The days of a month the data holds when the data's last day cuts it (9 for December 2011 on Online Retail),
+    or None when the data holds the whole month or ends before it: a cut month's counts are still growing."""
+    first, end = pd.Timestamp(first_of_month), pd.Timestamp(data_end)
+    if first.to_period("M") != end.to_period("M") or end == first + pd.offsets.MonthEnd(0):
+        return None
+    return end.day
+
+
+def partial_month_note(data_end) -> str:
+    """'December 2011 holds data for 9 of its 31 days (the data ends on 9 Dec 2011): its figures are still
+    growing.' for the month the data's last day cuts, or '' when it cuts none."""
+    end = pd.Timestamp(data_end)
+    held = month_cut(end.replace(day=1), end)
+    if held is None:
+        return ""
+    return ngettext("{month} holds data for {held} of its {days} day (the data ends on {end}): its figures are still "
+                    "growing.", "{month} holds data for {held} of its {days} days (the data ends on {end}): its "
+                    "figures are still growing.", end.days_in_month).format(
+        month=month(end), held=count(held), days=count(end.days_in_month), end=day(end))
 
 
 def bucket(frame: pd.DataFrame, column: str, grain: str, values: list[str]) -> pd.DataFrame:

@@ -3,9 +3,9 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import PALETTE, count_axis, largest_bin, layout, money_ticks, room_for_labels
+from dashboard.charts import PALETTE, count_axis, largest_bin, layout, money_ticks, month_cut, room_for_labels
 from dashboard.safe import plot_columns
-from i18n import N_, _, worded
+from i18n import N_, _, ngettext, worded
 from i18n.formats import count, day, money, month, percent
 
 EVENT_COLOURS = {"Order": PALETTE[0], "Return": PALETTE[3], "Invoice": PALETTE[2], "Ticket": PALETTE[1],
@@ -31,15 +31,21 @@ def describe_events(events: pd.DataFrame) -> pd.DataFrame:
                          "detail": detail, "amount": events["amount"]})
 
 
-def cohort_heatmap(retention: pd.DataFrame) -> go.Figure:
-    """Cohorts (rows) x months since the first sale (columns), coloured by the share still active."""
+def cohort_heatmap(retention: pd.DataFrame, data_end) -> go.Figure:
+    """Cohorts (rows) x months since the first sale (columns), coloured by the share still active; the cells of
+    the month the data's last day cuts (a diagonal) are marked with '*': their share is still growing."""
     labels = [month(m) for m in retention.index]
     values = retention.to_numpy()
     dense = values.shape[1] > DENSE_COLUMNS
+    cut = [[month_cut(pd.Timestamp(c) + pd.DateOffset(months=int(k)), data_end) is not None
+            for k in retention.columns] for c in retention.index]
+    partial = _("part of a month: the data ends on {day}").format(day=day(data_end))
     fig = go.Figure(go.Heatmap(
         z=values, x=[str(c) for c in retention.columns], y=labels, colorscale="Blues", zmin=0, zmax=1, xgap=1, ygap=1,
-        text=[[("" if pd.isna(v) else percent(v, 0)) for v in row] for row in values],
-        customdata=[[("" if pd.isna(v) else percent(v)) for v in row] for row in values],
+        text=[[("" if pd.isna(v) else percent(v, 0) + ("*" if marked else "")) for v, marked in zip(row, marks)]
+              for row, marks in zip(values, cut)],
+        customdata=[[("" if pd.isna(v) else percent(v) + (f" ({partial})" if marked else ""))
+                     for v, marked in zip(row, marks)] for row, marks in zip(values, cut)],
         texttemplate="" if dense else "%{text}", textfont={"size": 11}, colorbar={"tickformat": ".0%", "title": ""},
         hovertemplate=_("Cohort %{y}, month +%{x}: %{customdata} active") + "<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category")
@@ -49,19 +55,26 @@ def cohort_heatmap(retention: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def churn(monthly: pd.DataFrame) -> go.Figure:
-    """New and retained customers as stacked bars, churned customers below the axis; each month's first day is
-    the first customdata item (a click narrows the period to the month)."""
+def churn(monthly: pd.DataFrame, data_end) -> go.Figure:
+    """New and retained customers as stacked bars, churned customers below the axis; the month the data's last
+    day cuts is faded and labelled with its days; each month's first day is the first customdata item (a click
+    narrows the period to the month)."""
     starts = monthly["month_start"].dt.strftime("%Y-%m-%d")
     retained, new, churned = _("Retained"), _("New"), _("Churned")
+    held = [month_cut(m, data_end) for m in monthly["month_start"]]
+    faded = [1.0 if days is None else 0.45 for days in held]  # the month the data's end cuts, as the trend's bars
     fig = go.Figure()
-    fig.add_bar(x=monthly["month_start"], y=monthly["retained"], name=retained, marker_color=PALETTE[0],
-                customdata=starts, hovertemplate=f"%{{y:,}}<extra>{retained}</extra>")
-    fig.add_bar(x=monthly["month_start"], y=monthly["new"], name=new, marker_color=PALETTE[2],
+    fig.add_bar(x=monthly["month_start"], y=monthly["retained"], name=retained, marker={"color": PALETTE[0],
+                "opacity": faded}, customdata=starts, hovertemplate=f"%{{y:,}}<extra>{retained}</extra>")
+    fig.add_bar(x=monthly["month_start"], y=monthly["new"], name=new, marker={"color": PALETTE[2], "opacity": faded},
                 customdata=starts, hovertemplate=f"%{{y:,}}<extra>{new}</extra>")
-    fig.add_bar(x=monthly["month_start"], y=-monthly["churned"], name=churned, marker_color=PALETTE[3],
-                customdata=list(zip(starts, monthly["churned"])),
+    fig.add_bar(x=monthly["month_start"], y=-monthly["churned"], name=churned, marker={"color": PALETTE[3],
+                "opacity": faded}, customdata=list(zip(starts, monthly["churned"])),
                 hovertemplate=f"%{{customdata[1]:,}}<extra>{churned}</extra>")
+    for first, days, top in zip(monthly["month_start"], held, monthly["retained"] + monthly["new"]):
+        if days is not None:
+            fig.add_annotation(x=first, y=top, yanchor="bottom", showarrow=False, font={"size": 11},
+                               text=ngettext("{days} day", "{days} days", days).format(days=count(days)))
     fig.update_layout(barmode="relative")
     fig.update_yaxes(**count_axis((monthly["retained"] + monthly["new"]).max()) | {"rangemode": "normal"},
                      title=_("customers"))

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import filters, safe, show
 from dashboard import queries as q
 from dashboard.charts import customers as charts
+from dashboard.charts import partial_month_note
 from dashboard.formatting import caption, delta
 from dashboard.queries import customers, sales, social
 from etl.kpi import (
@@ -61,7 +62,7 @@ cards[3].metric(_("New or won back"), count(bases["new"]), delta(bases["new"], b
 cards[4].metric(_("Churned"), count(bases["churned"]), delta(bases["churned"], before.get("churned")), border=True,
                 delta_color="inverse", help=_("Customers at start without a sale in the {days} days up to the "
                                               "period's last day.").format(days=count(CHURN_DAYS)))
-first_day = q.date_bounds()[0]
+first_day, data_end = q.date_bounds()
 bought = ngettext("{count} customer bought for the first time in the period.",
                 "{count} customers bought for the first time in the period.",
                 bases["first_time"]).format(count=count(bases["first_time"]))
@@ -71,13 +72,17 @@ if chosen.start - timedelta(days=CHURN_DAYS) < first_day:
 st.caption(bought)
 
 cohorts = retention_matrix(customers.cohorts(chosen))
-show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
+show.chart(charts.cohort_heatmap(cohorts, data_end), cohorts.rename_axis(index="cohort_month").reset_index(),
            "cohort-retention", "retention_cohorts")
-st.caption(caption("cohorts") + " " + _("The cohorts of the months the period touches are shown."))
+cut = partial_month_note(data_end)
+st.caption(" ".join([caption("cohorts"), _("The cohorts of the months the period touches are shown."),
+                     *([_("Cells marked * fall in the month the data's end cuts:") + " " + cut] if cut else [])]))
 monthly = customers.monthly_churn(chosen)
-show.chart(charts.churn(monthly), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
-st.caption(_("Churned in a month = last sale three months before, none since (the 90-day rule by month). Click a "
-             "month to narrow the period to it."))
+show.chart(charts.churn(monthly, data_end), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
+faded = cut and chosen.end >= data_end.replace(day=1)  # the chart reaches the month the data's end cuts
+st.caption(" ".join([_("Churned in a month = last sale three months before, none since (the 90-day rule by month). "
+                       "Click a month to narrow the period to it."), *([_("The faded month:") + " " + cut] if faded
+                                                                        else [])]))
 
 rfm = rfm_frame(customers.rfm(chosen), chosen.end)
 if rfm.empty:

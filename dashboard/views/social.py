@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import filters, safe, show
 from dashboard.charts import social as charts
-from dashboard.formatting import caption, scorer_sentence
+from dashboard.formatting import caption, delta, scorer_sentence
 from dashboard.queries import social
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 from i18n import N_, _, ngettext, worded
@@ -40,6 +40,21 @@ def clicked_note(brands: tuple[str, ...], platforms: tuple[str, ...]) -> str:
     return _("Chosen by a click on the charts: platform {platforms}.").format(**shown)
 
 
+def own_brands(by_brand) -> tuple:
+    """The brand(s) the cards are about: the company's own, or every brand when none is marked as its own."""
+    own = by_brand[by_brand["is_own_brand"].astype(bool)]
+    return own, (own if not own.empty else by_brand)
+
+
+def card_values(by_brand) -> dict:
+    """The cards' figures from the mentions per brand of a period."""
+    mine = own_brands(by_brand)[1]
+    tracked = by_brand.loc[by_brand["is_tracked"].astype(bool), "mentions"].sum()
+    positive, negative, mentions = mine["positive"].sum(), mine["negative"].sum(), mine["mentions"].sum()
+    return {"mentions": by_brand["mentions"].sum(), "voice": share_of_voice(mentions, tracked),
+            "net": net_sentiment(positive, negative, mentions), "health": brand_health(positive, negative)}
+
+
 st.title(_("Social CRM"))
 chosen = filters.require("mart_mentions", _("The loaded data has no social mentions, so there is nothing to show "
                                             "here: load a source with mentions, such as the demo or "
@@ -49,19 +64,20 @@ if brands.empty:
     st.info(_("No mention was posted in this period under these filters."))
     st.stop()
 colours = charts.brand_colours(brands["brand"].tolist())
-own = brands[brands["is_own_brand"].astype(bool)]
-mine = own if not own.empty else brands
-tracked = brands.loc[brands["is_tracked"].astype(bool), "mentions"].sum()
+own = own_brands(brands)[0]
 who = safe.md(", ".join(own["brand"])) if not own.empty else _("all brands")
+baseline = filters.compared(chosen)
+now = card_values(brands)
+before = card_values(social.by_brand(baseline)) if baseline is not None else {}
 cards = st.columns(4)
-cards[0].metric(_("Mentions"), count(brands["mentions"].sum()), border=True, help=_("Mentions posted in the period."))
-cards[1].metric(_("Share of voice ({brands})").format(brands=who),
-                percent(share_of_voice(mine["mentions"].sum(), tracked)), border=True,
-                help=caption("share_of_voice"))
-cards[2].metric(_("Net sentiment"), percent(net_sentiment(mine["positive"].sum(), mine["negative"].sum(),
-                                                          mine["mentions"].sum())),
+cards[0].metric(_("Mentions"), count(now["mentions"]), delta(now["mentions"], before.get("mentions")), border=True,
+                delta_color="off", help=_("Mentions posted in the period."))
+cards[1].metric(_("Share of voice ({brands})").format(brands=who), percent(now["voice"]),
+                delta(now["voice"], before.get("voice"), points=True), border=True, help=caption("share_of_voice"))
+cards[2].metric(_("Net sentiment"), percent(now["net"]), delta(now["net"], before.get("net"), points=True),
                 border=True, help=caption("net_sentiment"))
-cards[3].metric(_("Brand-health index"), percent(brand_health(mine["positive"].sum(), mine["negative"].sum())),
+cards[3].metric(_("Brand-health index"), percent(now["health"]), delta(now["health"], before.get("health"),
+                                                                       points=True),
                 border=True, help=caption("brand_health"))
 sources = social.label_sources(chosen)
 st.markdown(scorer_sentence(social.scorer(), dict(zip(sources["label_source"], sources["mentions"]))))

@@ -125,8 +125,8 @@ def test_rfm_labels_have_room_and_a_long_cohort_table_keeps_its_values_for_hover
     months = pd.date_range("2024-01-01", periods=24, freq="MS")
     retention = pd.DataFrame([[1.0] + [0.5] * 23] * 24, index=months, columns=range(24))
     with speaking("uk"):
-        wide = cohort_heatmap(retention)
-        narrow = cohort_heatmap(retention.iloc[:3, :3])
+        wide = cohort_heatmap(retention, date(2025, 12, 31))
+        narrow = cohort_heatmap(retention.iloc[:3, :3], date(2025, 12, 31))
     assert wide.data[0].texttemplate == "" and wide.layout.height >= 24 * 26  # values on hover, rows readable
     assert narrow.data[0].texttemplate == "%{text}" and narrow.data[0].text[0][1] == "50%"
     assert list(narrow.data[0].y) == ["січ. 2024", "лют. 2024", "бер. 2024"]
@@ -143,3 +143,34 @@ def test_lifetime_value_says_how_much_history_its_churn_rests_on(app_on, demo, m
     assert any(c.proto.id.endswith("-retention_clv") for c in at.get("plotly_chart"))
     assert any(f"customers seen in the {CHURN_DAYS} days a year before the period's end" in c.value
                for c in at.caption)
+
+
+def test_the_month_the_data_end_cuts_is_marked_on_cohorts_and_churn():
+    from dashboard.charts import partial_month_note
+    from dashboard.charts.customers import churn, cohort_heatmap
+
+    months = pd.date_range("2025-01-01", periods=3, freq="MS")
+    retention = pd.DataFrame([[1.0, 0.5, 0.2], [1.0, 0.4, None], [1.0, None, None]], index=months, columns=range(3))
+    with speaking("en"):
+        cells = cohort_heatmap(retention, date(2025, 3, 9)).data[0].text
+        whole = cohort_heatmap(retention, date(2025, 3, 31)).data[0].text
+        monthly = pd.DataFrame({"month_start": months, "active": [5, 6, 4], "new": [5, 2, 1], "retained": [0, 4, 3],
+                                "churned": [0, 1, 2]})
+        bars = churn(monthly, date(2025, 3, 9))
+        note = partial_month_note(date(2011, 12, 9))
+    # the diagonal of March: January's month +2, February's +1, March's own month
+    assert [list(row) for row in cells] == [["100%", "50%", "20%*"], ["100%", "40%*", ""], ["100%*", "", ""]]
+    assert [list(row) for row in whole] == [["100%", "50%", "20%"], ["100%", "40%", ""], ["100%", "", ""]]
+    assert [list(trace.marker.opacity) for trace in bars.data] == [[1.0, 1.0, 0.45]] * 3
+    assert [(a.text, a.y) for a in bars.layout.annotations] == [("9 days", 4)]  # above March's 3 + 1 customers
+    assert note == ("Dec 2011 holds data for 9 of its 31 days (the data ends on 9 Dec 2011): its figures are "
+                    "still growing.")
+
+
+def test_the_retention_page_says_which_month_the_data_end_cuts(app_on, five_orders_url):
+    at = open_retention(app_on, five_orders_url, "en")  # the data ends on 20 Jan 2025
+    cut = "Jan 2025 holds data for 20 of its 31 days (the data ends on 20 Jan 2025): its figures are still growing."
+    said = [c.value for c in at.caption]
+    assert any(c.endswith("Cells marked * fall in the month the data's end cuts: " + cut) for c in said), said
+    assert any(c.endswith("The faded month: " + cut) for c in said), said
+    assert chart_spec(at, "retention_cohorts")["data"][0]["text"] == [["100%*"]]

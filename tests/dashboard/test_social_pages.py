@@ -50,8 +50,10 @@ def test_social_page_under_department_and_period_filters(monkeypatch, social_url
     assert metrics(at) == {"Mentions": ("3", ""), "Share of voice (Acme)": ("100.0%", ""),
                            "Net sentiment": ("66.7%", ""), "Brand-health index": ("100.0%", "")}
     at = open_page(monkeypatch, social_url, "social", start="2025-01-15", end="2025-01-20")
-    assert metrics(at) == {"Mentions": ("5", ""), "Share of voice (Acme)": ("75.0%", ""),
-                           "Net sentiment": ("0.0%", ""), "Brand-health index": ("50.0%", "")}
+    # against 9-14 Jan: M1 (Acme, positive), M2 (Acme, negative), M5 (Rival): share 2 / 3, net 0 / 2, health 1 / 2
+    assert metrics(at) == {"Mentions": ("5", "+66.7%"), "Share of voice (Acme)": ("75.0%", "+8.3 pts"),
+                           "Net sentiment": ("0.0%", "+0.0 pts"), "Brand-health index": ("50.0%", "+0.0 pts")}
+    assert at.caption[0].value == "Changes on the cards are against the previous period, 9 Jan 2025 – 14 Jan 2025."
 
 
 def test_customer_360_shows_the_customers_mentions(monkeypatch, social_url):
@@ -217,6 +219,23 @@ def test_social_page_in_both_languages_equals_pandas_on_the_demo(language, monke
     assert cards[net][0] == formatted((positive - negative) / len(own), language)
     assert cards[health][0] == formatted(positive / (positive + negative), language)
     assert list(cards.values())[0][0] == formatted(len(period), language, None)
+    # the changes: against the quarter before, which the demo covers (whole months compare with whole months)
+    assert at.caption[0].value == {"en": "Changes on the cards are against the previous period, 1 Jan 2026 – "
+                                         "31 Mar 2026."}.get(language, at.caption[0].value)
+    before = mentions_between(url, "2026-01-01", "2026-03-31")
+    own_before = before[before["is_own_brand"] == 1]
+    was = {"positive": (own_before["label"] == "positive").sum(), "negative": (own_before["label"] == "negative").sum()}
+    share_before = len(own_before) / (before["is_tracked"] == 1).sum()
+    net_before = (was["positive"] - was["negative"]) / len(own_before)
+    points = {"en": " pts", "uk": " в. п."}[language]
+
+    def change(now: float, then: float, relative: bool = False) -> str:
+        value = now / then - 1 if relative else (now - then) * 100
+        text = formatted(value, language) if relative else formatted(value / 100, language)[:-1] + points
+        return ("+" if value >= 0 else "") + text
+    assert cards[share][1] == change(len(own) / len(tracked), share_before)
+    assert cards[net][1] == change((positive - negative) / len(own), net_before)
+    assert list(cards.values())[0][1] == change(len(period), len(before), relative=True)
     if language == "uk":
         assert at.markdown[0].value.startswith(f"Із {formatted(len(period), 'uk', None)} згадок: позначили люди — ")
     charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}

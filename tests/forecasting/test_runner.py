@@ -109,3 +109,31 @@ def test_the_command_runs_on_a_dask_local_cluster_and_says_plainly_what_is_wrong
     assert wrong.exit_code == 1 and "--backend 'spark' is not known: choose local or dask." in wrong.output
     lonely = cli.invoke(app, ["run", "--db", five_orders_url, "--scheduler", "tcp://127.0.0.1:8786"])
     assert lonely.exit_code == 1 and "--scheduler needs --backend dask." in lonely.output
+
+
+@pytest.mark.parametrize(("closes_at", "partial"), [("15:00", False), ("12:50", True)])
+def test_the_last_day_is_partial_only_when_it_closed_before_every_day_of_the_four_weeks_before(
+        sqlite_url, closes_at, partial):
+    """Ten days whose last orders close between 14:00 and 18:15 (median 16:52): a last day closing at 15:00 closes
+    earlier than half of them yet is complete; one closing at 12:50, before every one of them, is partial."""
+    from etl.sources import FrameSource
+    from tests.fixtures import five_orders_frames
+
+    frames = five_orders_frames()
+    closings = ["14:00", "18:15", "16:30", "17:45", "14:30", "18:00", "16:45", "17:30", "16:15", "17:00"]
+    days = pd.date_range("2025-02-01", periods=10, freq="D")
+    stamps = [pd.Timestamp(f"{d.date()} {c}") for d, c in zip(days, closings)]
+    stamps.append(pd.Timestamp(f"2025-02-11 {closes_at}"))
+    ids = [f"X{i}" for i in range(len(stamps))]
+    frames["orders"] = pd.DataFrame({
+        "order_id": ids, "customer_id": "C1", "department_id": "D1", "employee_id": "E1", "kind": "sale",
+        "status": "open", "ordered_at": stamps, "promised_at": None, "shipped_at": None, "delivered_at": None,
+        "region": None})
+    frames["order_lines"] = pd.DataFrame({"order_id": ids, "line_no": 1, "product_id": "P1", "quantity": 1,
+                                          "unit_price": 10.0, "discount": 0.0, "unit_cost": 6.0})
+    engine = get_engine(sqlite_url)
+    run_pipeline(FrameSource("closings", frames, currency="GBP"), engine)
+    with engine.connect() as conn:
+        found = runner.last_complete_day(conn, pd.Timestamp("2025-02-11"))
+    # 15:00 closes later than the earliest of the ten days before (14:00): a complete day that closed early
+    assert found == pd.Timestamp("2025-02-10" if partial else "2025-02-11")
