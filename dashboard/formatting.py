@@ -79,7 +79,9 @@ def model_name(model: str | None) -> str:
 
 
 def forecast_sentence(backtests: pd.DataFrame, model: str | None, horizon: int) -> str:
-    """How far the forecast can be trusted, in one plain paragraph, from the as-deployed ('nested') backtests."""
+    """How far the forecast can be trusted, in one plain paragraph, from the as-deployed ('nested') backtests:
+    sMAPE, MASE and its ratio to repeating last week and to ETS, and the band's coverage with its range over the
+    origins."""
     scores = backtests.set_index("model") if not backtests.empty else backtests
     if model is None:
         return _("This series could not be forecast.")
@@ -88,24 +90,21 @@ def forecast_sentence(backtests: pd.DataFrame, model: str | None, horizon: int) 
                  "({model}); treat it as a rough guide.").format(model=model_name(model).lower())
     used, cutoffs = scores.loc["nested"], int(scores.loc["nested", "cutoffs"])
     values = {"cutoffs": count(cutoffs), "days": days_count(horizon), "smape": percent(used["smape"], 0),
-              "mase": number(used["mase"], 2), "coverage": percent(used["coverage"], 0)}
-    if "seasonal_naive" not in scores.index:
-        return ngettext(
-            "Chosen and scored as deployed at {cutoffs} weekly backtest (each choice made only on data before it), "
-            "the forecast for {days} was off by {smape} on trading days. The 80% band held the actual on "
-            "{coverage} of trading days.",
-            "Chosen and scored as deployed at {cutoffs} weekly backtests (each choice made only on data before it), "
-            "the forecast for {days} was off by {smape} on trading days. The 80% band held the actual on "
-            "{coverage} of trading days.", cutoffs).format(**values)
-    naive = scores.loc["seasonal_naive"]
-    return ngettext(
+              "mase": number(used["mase"], 2), "coverage": percent(used["coverage"], 0),
+              "low": percent(used["coverage_low"], 0), "high": percent(used["coverage_high"], 0)}
+    said = ngettext(
         "Chosen and scored as deployed at {cutoffs} weekly backtest (each choice made only on data before it), the "
-        "forecast for {days} was off by {smape} on trading days (MASE {mase}; repeating last week: {naive_smape}, "
-        "MASE {naive_mase}). The 80% band held the actual on {coverage} of trading days.",
+        "forecast for {days} was off by {smape} on trading days (MASE {mase}).",
         "Chosen and scored as deployed at {cutoffs} weekly backtests (each choice made only on data before it), the "
-        "forecast for {days} was off by {smape} on trading days (MASE {mase}; repeating last week: {naive_smape}, "
-        "MASE {naive_mase}). The 80% band held the actual on {coverage} of trading days.", cutoffs).format(
-        naive_smape=percent(naive["smape"], 0), naive_mase=number(naive["mase"], 2), **values)
+        "forecast for {days} was off by {smape} on trading days (MASE {mase}).", cutoffs).format(**values)
+    against = {name: _(label) for name, label in (("seasonal_naive", N_("repeating last week")), ("ets", N_("ETS")))
+               if name in scores.index and scores.loc[name, "mase"] > 0}
+    if against:
+        ratios = [_("{ratio}× that of {model}").format(ratio=number(used["mase"] / scores.loc[name, "mase"], 2),
+                                                      model=label) for name, label in against.items()]
+        said += " " + _("Its error over the same backtests was {ratios}.").format(ratios=_(" and ").join(ratios))
+    return said + " " + _("The 80% band held the actual on {coverage} of trading days ({low} to {high} at single "
+                          "backtests).").format(**values)
 
 
 # The reasons the forecaster stores (forecasting/backtest.py) are English; these patterns read them back, so the

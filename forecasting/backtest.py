@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting import conformal
+from forecasting import conformal, seasons
 from forecasting.conformal import Window
 from forecasting.metrics import METRICS, naive_scale
 from forecasting.models import (
@@ -84,9 +84,11 @@ def forecast_paths(data: pd.DataFrame, horizon: int, points: list[pd.Timestamp],
     paths: Paths = {name: {} for name in models}
     for origin in [*points, data["ds"].max()]:
         train, calendar = data[data["ds"] <= origin], _calendar(calendar_source, origin)
-        closed = calendar.closures(future(train, horizon))
+        days = future(train, horizon)
+        closed = calendar.closures(days)
         for name, model in models.items():
-            paths[name][origin] = np.where(closed, 0.0, model(train, horizon, calendar))
+            path = np.where(closed, 0.0, model(train, horizon, calendar))
+            paths[name][origin] = seasons.follow_year_before(train, days, path, calendar)
     for name in [n for n in models if n.startswith("prophet@")]:
         paths[name.replace("prophet@", "prophet_ets@")] = {
             o: (paths[name][o] + paths["ets"][o]) / 2 for o in paths[name]}
@@ -109,18 +111,24 @@ def _choose(paths: Paths, names: list[str], windows: dict, inner: list) -> tuple
     return min(scores, key=lambda n: (scores[n], n != "seasonal_naive")), scores
 
 
-def _bounds(path: dict, windows: dict, inner: list, origin, closed: np.ndarray, horizon: int):
+def _bounds(path: dict, windows: dict, inner: list, origin, closed: np.ndarray, horizon: int,
+            season: tuple[np.ndarray, np.ndarray]):
+    """The 80% band at an origin from the model's errors at the inner origins, widened on days of a season the
+    history holds once (``season``: those days, and the year-before values)."""
     if not inner:  # nothing to calibrate on yet: the spread of week-on-week changes stands in
-        return conformal.band(path[origin], *conformal.naive_quantiles(windows, horizon), closed)
-    low, high = conformal.quantiles([conformal.errors(windows[o], path[o]) for o in inner], horizon)
-    return conformal.band(path[origin], low, high, closed)
+        lower, upper = conformal.band(path[origin], *conformal.naive_quantiles(windows, horizon), closed)
+    else:
+        low, high = conformal.quantiles([conformal.errors(windows[o], path[o]) for o in inner], horizon)
+        lower, upper = conformal.band(path[origin], low, high, closed)
+    return seasons.widen(lower, upper, season[0] & ~closed, season[1])
 
 
 def _family(name: str) -> str:
     return name.split("@")[0]
 
 
-def nested_scores(paths: Paths, windows: dict, points: list, settings: Settings, closures: dict) -> pd.DataFrame:
+def nested_scores(paths: Paths, windows: dict, points: list, settings: Settings, closures: dict,
+                  season: dict) -> pd.DataFrame:
     """At each scored origin: every family (its variant chosen on earlier origins) and the as-deployed choice
     ('nested'), with bands calibrated on earlier origins only: model, cutoff, smape, mase, coverage."""
     horizon, rows = settings.horizon_days, []
@@ -131,11 +139,19 @@ def nested_scores(paths: Paths, windows: dict, points: list, settings: Settings,
         picks = {f: _choose(paths, [n for n in paths if _family(n) == f], windows, inner)[0]
                  for f in dict.fromkeys(map(_family, paths))}
         for label, name in [*picks.items(), ("nested", chosen)]:
-            lower, upper = _bounds(paths[name], windows, inner, origin, closures[origin], horizon)
+            lower, upper = _bounds(paths[name], windows, inner, origin, closures[origin], horizon, season[origin])
             args = (w.y[w.trading], paths[name][origin][w.trading], lower[w.trading], upper[w.trading], w.scale)
             rows.append({"model": label, "cutoff": origin, "variant": name,
                          **{metric: fn(*args) for metric, fn in METRICS.items()}})
     return pd.DataFrame(rows, columns=["model", "cutoff", "variant", *METRICS])
+
+
+def _season(train: pd.DataFrame, horizon: int, calendar: Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """The days ahead of an origin whose season the history holds once, and their year-before values (NaN where
+    that day was not a trading day)."""
+    days = future(train, horizon)
+    before = np.where(calendar.trading(days - pd.DateOffset(years=1)), seasons.year_before(train, days), np.nan)
+    return seasons.seen_once(train, days), before
 
 
 def _too_weak_for_prophet(data: pd.DataFrame, settings: Settings) -> str | None:
@@ -162,13 +178,14 @@ def fit_series(history: pd.DataFrame, settings: Settings, calendar_history: pd.D
     end = data["ds"].max()
     windows = {o: _window(data, o, horizon, full) for o in points}
     closures = {o: _calendar(source, o).closures(future(data[data["ds"] <= o], horizon)) for o in [*points, end]}
-    backtests = nested_scores(paths, windows, points, settings, closures)
+    season = {o: _season(data[data["ds"] <= o], horizon, _calendar(source, o)) for o in [*points, end]}
+    backtests = nested_scores(paths, windows, points, settings, closures, season)
     inner = _inner(points, end, horizon, settings.selection_origins)
     chosen, scores = _choose(paths, list(paths), windows, inner) if inner else ("seasonal_naive", {})
     windows["history"] = Window(end, data["y"].to_numpy(float), full.trading(data["ds"]), 0.0)
-    lower, upper = _bounds(paths[chosen], windows, inner, end, closures[end], horizon)
+    lower, upper = _bounds(paths[chosen], windows, inner, end, closures[end], horizon, season[end])
     forecast = pd.DataFrame({"ds": future(data, horizon), "yhat": paths[chosen][end], "yhat_lower": lower,
-                             "yhat_upper": upper, "closure": closures[end]})
+                             "yhat_upper": upper, "closure": closures[end], "season_once": season[end][0]})
     return SeriesForecast(_family(chosen), _reason(chosen, scores, backtests, weak, len(inner)), forecast, backtests,
                           _params(chosen, backtests, forecast))
 
@@ -189,7 +206,9 @@ def _reason(chosen: str, scores: dict, backtests: pd.DataFrame, weak: str | None
 def _params(chosen: str, backtests: pd.DataFrame, forecast: pd.DataFrame) -> dict:
     nested = backtests[backtests["model"] == "nested"]
     params = {"variant": chosen, "coverage": None if nested.empty else float(nested["coverage"].mean()),
-              "closures": [d.date().isoformat() for d in forecast.loc[forecast["closure"], "ds"]]}
+              "closures": [d.date().isoformat() for d in forecast.loc[forecast["closure"], "ds"]],
+              "season_once": [d.date().isoformat() for d in forecast.loc[forecast["season_once"] & ~forecast["closure"],
+                                                                         "ds"]]}
     if "@" in chosen:
         params["changepoint_prior_scale"] = float(chosen.split("@")[1])
     return params

@@ -16,7 +16,7 @@ class Settings:
     horizon_days: int = 28
     holidays_country: str | None = "GB"
     levels: tuple[str, ...] = LEVELS
-    scored_origins: int = 8  # weekly origins the reported (as-deployed) scores are averaged over
+    scored_origins: int = 13  # weekly origins the reported (as-deployed) scores are averaged over: a quarter
     selection_origins: int = 6  # the latest finished origins a choice and its band are made from
     min_prophet_days: int = 90
     max_zero_share: float = 0.5

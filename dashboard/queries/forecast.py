@@ -41,7 +41,8 @@ def _visible(series_id, allowed: Scope):
 
 def series_options(run_id: int, allowed: Scope) -> pd.DataFrame:
     """The run's series: series_id, level, member, member_name (the department's or product's name), region
-    (product series), model, reason, reconciliation_gap, history_end, coverage and closures (from the params);
+    (product series), model, reason, reconciliation_gap, history_end, coverage, closures and season_once (the
+    days ahead in a season the history holds once; from the params);
     total first, then departments, categories, regions and products."""
     s, p = forecast_series, forecast_product_series
     member_name = func.coalesce(departments.c.name, products.c.name, s.c.member)
@@ -56,6 +57,7 @@ def series_options(run_id: int, allowed: Scope) -> pd.DataFrame:
     params = [json.loads(text) if isinstance(text, str) else {} for text in frame["params"]]
     frame["coverage"] = [p.get("coverage") for p in params]
     frame["closures"] = [p.get("closures", []) for p in params]
+    frame["season_once"] = [p.get("season_once", []) for p in params]
     frame["order"] = frame["level"].map(LEVEL_ORDER).fillna(9)
     return (frame.sort_values(["order", "member_name", "region"]).drop(columns=["params", "order"])
             .reset_index(drop=True))
@@ -71,11 +73,12 @@ def points(run_id: int, series_id: str, allowed: Scope) -> pd.DataFrame:
 
 def backtest_summary(run_id: int, series_id: str, allowed: Scope) -> pd.DataFrame:
     """Per model (and 'nested', the as-deployed choice): model, cutoffs, first_cutoff, smape, mase, coverage,
-    the means over the scored origins."""
+    the means over the scored origins, and coverage_low and coverage_high, the range of the origins' coverage."""
     b = forecast_backtests
     return read(select(b.c.model, func.count().label("cutoffs"), func.min(b.c.cutoff).label("first_cutoff"),
                        func.avg(b.c.smape).label("smape"), func.avg(b.c.mase).label("mase"),
-                       func.avg(b.c.coverage).label("coverage"))
+                       func.avg(b.c.coverage).label("coverage"), func.min(b.c.coverage).label("coverage_low"),
+                       func.max(b.c.coverage).label("coverage_high"))
                 .where(b.c.run_id == run_id, b.c.series_id == series_id, _visible(b.c.series_id, allowed))
                 .group_by(b.c.model)
                 .order_by(func.avg(b.c.mase)))

@@ -78,9 +78,11 @@ def headline_windows(predicted: pd.DataFrame, series, allowed) -> tuple[pd.DataF
                                "year_before": year_before}}
 
 
-def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str | None, units: bool) -> None:
+def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str | None, units: bool,
+                  season_once: list[str]) -> None:
     """Three cards (forecast with its summed band, the days before, a year before), a compact bar chart of the
-    same (money in ``currency``, or with ``units`` counts of units), and how the range is formed."""
+    same (money in ``currency``, or with ``units`` counts of units), and how the range is formed (with no promise
+    of 8 in 10 when ``season_once``, days of a season the history holds once, fall in it)."""
     n, windows = len(ahead), totals["windows"]
     expected, lower, upper = ahead["yhat"].sum(), ahead["yhat_lower"].sum(), ahead["yhat_upper"].sum()
     back = totals["year_before"]
@@ -108,11 +110,25 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str |
     show.chart(charts.headline(bars, currency, title, units), bars.drop(columns=["text", "dates"]).rename(columns={
         "label": _("Days"), "first_day": _("First day"), "last_day": _("Last day"), "value": _("Total"),
         "lower": _("80% range, low"), "upper": _("80% range, high")}), "forecast-headline", "forecast_headline")
-    said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from the "
-             "model's errors at earlier origins), the lower bounds and the upper bounds apart. That makes it wide: "
-             "the days' errors partly cancel out, so when the daily bands hold as often as they should, the total "
-             "over {days} falls inside this range at least 8 times in 10.").format(
-        lower=value_text(lower), upper=value_text(upper), days=days_count(n))
+    unseen = [d for d in season_once if windows["ahead"][0].isoformat() <= d <= windows["ahead"][1].isoformat()]
+    if unseen:
+        said = ngettext(
+            "Range of the forecast: {lower} – {upper}, the days' bands added up. {count} of its days falls in a "
+            "season the history holds only once ({days}): the weekly model has never been tested there, so the "
+            "band on those days is stretched to the same days a year before (scaled by this year's growth) and no "
+            "8-in-10 promise is made.",
+            "Range of the forecast: {lower} – {upper}, the days' bands added up. {count} of its days fall in a "
+            "season the history holds only once ({days}): the weekly model has never been tested there, so the "
+            "band on those days is stretched to the same days a year before (scaled by this year's growth) and no "
+            "8-in-10 promise is made.", len(unseen)).format(
+            lower=value_text(lower), upper=value_text(upper), count=count(len(unseen)),
+            days=period(pd.Timestamp(unseen[0]).date(), pd.Timestamp(unseen[-1]).date()))
+    else:
+        said = _("80% range of the forecast: {lower} – {upper}. It adds up each day's stored 80% band (learnt from "
+                 "the model's errors at earlier origins), the lower bounds and the upper bounds apart. That makes it "
+                 "wide: the days' errors partly cancel out, so when the daily bands hold as often as they should, the "
+                 "total over {days} falls inside this range at least 8 times in 10.").format(
+            lower=value_text(lower), upper=value_text(upper), days=days_count(n))
     if back is not None and change(expected, back) is not None:
         said += " " + _("Against the same days a year before: {change}.").format(
             change=signed_percent(change(expected, back)))
@@ -168,7 +184,7 @@ def value_text(value: float) -> str:
 predicted = forecast.points(run_id, series_id, chosen.allowed)
 last = series["history_end"].date()
 ahead, totals = headline_windows(predicted, series, chosen.allowed)
-show_headline(ahead, totals, value_text, currency, units)
+show_headline(ahead, totals, value_text, currency, units, series["season_once"])
 if chosen.end < last:
     st.caption(_("The sidebar's period ends on {end}, before the data's last complete day ({last}); the figures "
                  "above still compare the forecast's {days} from {first} with the days before it and a year "

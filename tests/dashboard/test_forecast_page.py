@@ -178,6 +178,15 @@ def test_online_retail_total_shows_zeros_closures_and_leaves_out_the_partial_las
     assert set(pd.date_range("2011-12-24", "2012-01-03")) <= set(closed)
     assert "closed days ahead are forecast as zero" in at.caption[-2].value or any(
         "closed days ahead" in c.value for c in at.caption)
+    # December was seen once (the data starts on 1 Dec 2010): no 8-in-10 promise, the season's days named
+    season = [c.value for c in at.caption if "season the history holds only once" in c.value]
+    assert len(season) == 1 and "8 times in 10" not in season[0], [c.value for c in at.caption]
+    forecast_x = pd.to_datetime(values(forecast["x"]))
+    drawn = pd.Series(values(forecast["y"]), index=forecast_x)
+    assert drawn["2012-01-05"] < 0.2 * drawn["2011-12-15"]  # after the shutdown, as slow as a year before
+    said = at.markdown[0].value  # accuracy: absolute MASE, its ratio to the weekly repeat and to ETS, the range
+    assert "weekly backtests" in said and "that of repeating last week" in said and "that of ETS" in said
+    assert re.search(r"\(\d+% to \d+% at single backtests\)", said), said
 
 
 def test_online_retail_every_department_region_and_a_period_without_sales(retail, monkeypatch):

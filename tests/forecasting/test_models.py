@@ -141,10 +141,10 @@ def test_each_scored_choice_uses_only_data_before_its_origin():
     assert not later.empty and not later.equals(after[after["cutoff"] > origin])
 
 
-def test_nested_scores_cover_eight_weekly_origins_and_bands_hold_about_80_percent():
+def test_nested_scores_cover_thirteen_weekly_origins_and_bands_hold_about_80_percent():
     result = fit_series(synthetic(days=400, noise=10.0), Settings(holidays_country=None), use_prophet=False)
     nested = result.backtests[result.backtests["model"] == "nested"]
-    assert len(nested) == 8 and nested["cutoff"].diff().dropna().eq(pd.Timedelta(weeks=1)).all()
+    assert len(nested) == 13 and nested["cutoff"].diff().dropna().eq(pd.Timedelta(weeks=1)).all()
     assert 0.7 <= nested["coverage"].mean() <= 0.9
     assert result.params["coverage"] == pytest.approx(nested["coverage"].mean())
     forecast = result.forecast
@@ -178,3 +178,36 @@ def test_closed_weekdays_and_last_years_shutdown_are_forecast_as_zero_and_marked
 
 def test_prophet_params_default_to_prophets_own():
     assert ProphetParams().changepoint_prior_scale == 0.05 and ProphetParams().seasonality_prior_scale == 10.0
+
+
+def test_a_season_seen_once_is_flagged_and_its_band_holds_the_year_before():
+    """A year and two weeks of a flat 100 a day, but the week of 15-21 Dec 2023 sold 300 a day: forecasting from
+    14 Dec 2024, the days whose week a year before swung (12-24 Dec) are a season seen once, and their band
+    reaches the year-before value (scaled by growth, 1.0 here)."""
+    ds = pd.date_range("2023-12-01", "2024-12-14", freq="D")
+    y = np.where((ds >= "2023-12-15") & (ds <= "2023-12-21"), 300.0, 100.0) + np.random.default_rng(1).normal(0, 1,
+                                                                                                              len(ds))
+    result = fit_series(pd.DataFrame({"ds": ds, "y": y}), QUICK.with_overrides(horizon_days=14), use_prophet=False)
+    forecast = result.forecast.set_index("ds")
+    once = set(forecast.index[forecast["season_once"]])
+    # a day whose +-3-day window a year before holds enough of the 300s to lift its mean more than 25%
+    assert once == set(pd.date_range("2024-12-14", "2024-12-24")) & set(forecast.index)
+    assert result.params["season_once"][0] == "2024-12-15"
+    spike = forecast.loc["2024-12-18"]
+    assert spike["yhat"] == pytest.approx(100, abs=5) and spike["yhat_upper"] == pytest.approx(300, abs=8)
+    assert forecast.loc["2024-12-27", "yhat_upper"] < 120  # a week later, a normal band again
+
+
+def test_days_around_a_shutdown_follow_the_year_before():
+    """A year before, the three trading days either side of the Christmas shutdown sold 20 a day against 100: this
+    year they are forecast at 20 (growth 1.0), where a weekly model alone would say 100."""
+    ds = pd.date_range("2023-11-01", "2024-12-14", freq="D")
+    y = np.full(len(ds), 100.0)
+    y[(ds >= "2023-12-24") & (ds <= "2024-01-03")] = 0.0
+    quiet = list(pd.date_range("2023-12-21", "2023-12-23")) + list(pd.date_range("2024-01-04", "2024-01-06"))
+    y[np.isin(ds, quiet)] = 20.0
+    result = fit_series(pd.DataFrame({"ds": ds, "y": y}), QUICK.with_overrides(horizon_days=28), use_prophet=False)
+    forecast = result.forecast.set_index("ds")["yhat"]
+    assert forecast["2024-12-21":"2024-12-23"].tolist() == pytest.approx([20.0] * 3, abs=1)
+    assert forecast["2025-01-04":"2025-01-06"].tolist() == pytest.approx([20.0] * 3, abs=1)
+    assert forecast["2024-12-17":"2024-12-19"].tolist() == pytest.approx([100.0] * 3, abs=1)
