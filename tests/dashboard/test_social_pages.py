@@ -148,7 +148,10 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
     assert cards["Share of voice (Northdesk)"][0].endswith("%") and "a learned model" in at.markdown[0].value
     with get_engine(url).connect() as conn:
         period = pd.read_sql("SELECT count(*) AS n FROM social_mentions WHERE posted_at >= '2025-04-02'", conn)
-    assert cards["Mentions"] == (f"{period['n'].iloc[0]:,}", "")
+        before = pd.read_sql("SELECT count(*) AS n FROM social_mentions WHERE posted_at >= '2025-01-02' AND "
+                             "posted_at < '2025-04-02'", conn)  # the 90 days before the default last 90 days
+    now, was = period["n"].iloc[0], before["n"].iloc[0]
+    assert cards["Mentions"] == (f"{now:,}", f"{now / was - 1:+.1%}")
     assert len(at.get("plotly_chart")) >= 6
     at = open_page(monkeypatch, url, "geography")
     assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
