@@ -229,10 +229,34 @@ def require(table: str | None = None, missing: str | None = None) -> Filters:
         st.stop()
     if NOTICE in st.session_state:
         st.warning(st.session_state.pop(NOTICE))
+    say_freshness()
     exclusions = data_exclusions()
     if exclusions:
         st.caption(exclusions)
     return chosen
+
+
+STALE_DAYS = 7  # newer data than this is what a daily or weekly refresh gives; older is said on every page
+
+
+def say_freshness(today: date | None = None) -> None:
+    """When the data was last refreshed and its newest day, in one small line under the sidebar's filters; and on
+    the page, one warning when that newest day is more than a week before today (a warehouse whose data ended long
+    ago would otherwise forecast from then without a word)."""
+    newest = q.date_bounds()[1]
+    loaded = operations.last_loaded()
+    when = loaded and loaded.get("ended_at")
+    said = (_("Data refreshed {when}; its newest day is {day}.").format(
+        when=f"{day(when)} {pd.Timestamp(when):%H:%M}", day=day(newest)) if when is not None and pd.notna(when)
+        else _("The data's newest day is {day}.").format(day=day(newest)))
+    st.sidebar.markdown(f":gray[:small[{said}]]")
+    age = ((today or date.today()) - newest).days
+    if age > STALE_DAYS:
+        st.warning(ngettext("The newest data is from {day}, {age} day ago: every figure, forecast and alert here stops "
+                            "there. Refresh the data (Data operations, or `python -m etl run`) to see today.",
+                            "The newest data is from {day}, {age} days ago: every figure, forecast and alert here "
+                            "stops there. Refresh the data (Data operations, or `python -m etl run`) to see today.",
+                            age).format(day=day(newest), age=count(age)))
 
 
 def comparison(chosen: Filters) -> tuple[Filters, str | None]:

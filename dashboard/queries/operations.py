@@ -18,11 +18,23 @@ def runs(limit: int = 50) -> pd.DataFrame:
 
 
 def last_loaded() -> dict | None:
-    """The latest run whose rows are in the warehouse: run_id, source, source_path, data_dir; None before any."""
+    """The latest run whose rows are in the warehouse: run_id, source, source_path, data_dir, ended_at (after its
+    forecasts and alerts, where they ran); None before any."""
     r = etl_runs
-    frame = read(select(r.c.run_id, r.c.source, r.c.source_path, r.c.data_dir).where(r.c.status.in_(LOADED))
+    ended = func.coalesce(r.c.refreshed_at, r.c.finished_at).label("ended_at")
+    frame = read(select(r.c.run_id, r.c.source, r.c.source_path, r.c.data_dir, ended).where(r.c.status.in_(LOADED))
                  .order_by(desc(r.c.run_id)).limit(1))
     return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def loaded_sources() -> pd.DataFrame:
+    """Every source whose rows this warehouse holds, the latest loaded first: source_path ('demo' or a config
+    file, wherever it lives) and data_dir of its latest loaded run."""
+    r = etl_runs
+    latest = (select(func.max(r.c.run_id).label("run_id")).where(r.c.status.in_(LOADED), r.c.source_path.is_not(None))
+              .group_by(r.c.source_path).subquery())
+    return read(select(r.c.source_path, r.c.data_dir).join(latest, latest.c.run_id == r.c.run_id)
+                .order_by(desc(r.c.run_id)))
 
 
 def tables() -> pd.DataFrame:

@@ -117,38 +117,50 @@ st.fragment(run_every=2 if running else None)(_progress_panel)(running)
 
 st.header(_("Run the ETL"))
 last = operations.last_loaded()
+loaded = operations.loaded_sources()
 labels = {"demo": _("Demo company")} | {str(p): _("Source config: {name}").format(name=p.name) for p in CONFIGS}
-last_source = last["source_path"] if last and last["source_path"] in labels else None
+for path in loaded["source_path"]:  # configs kept elsewhere that this warehouse was loaded from
+    labels.setdefault(path, _("Source config: {name}").format(name=path) if Path(path).is_file() else
+                      _("{name} (loaded before; the file is no longer there)").format(name=path))
 keys = list(labels)
+last_source = last["source_path"] if last and last["source_path"] in labels else None
+has_data = q.has_data()
 left, right = st.columns([3, 2])
-source_key = left.selectbox(_("Source"), keys, index=keys.index(last_source) if last_source else 0,
-                            format_func=labels.get, key="ops_source",
-                            help=_("Defaults to the source last loaded into this warehouse."))
-same_dir = last and last["source_path"] == source_key and last["data_dir"]
-default_dir = Path(last["data_dir"]) if same_dir else DATASETS / Path(source_key).stem if source_key != "demo" else None
-data_dir = right.text_input(_("Data folder"),
-                            value=str(default_dir) if default_dir and default_dir.is_dir() else "",
-                            disabled=source_key == "demo", key=f"ops_data_dir:{source_key}",
-                            help=_("The folder the config's file paths are relative to."))
-full_refresh = left.checkbox(_("Full refresh (empty the tables first)"), key="ops_full_refresh")
-with_forecast = right.checkbox(_("Refresh forecasts afterwards"), value=True, key="ops_forecast")
-with_alerts = right.checkbox(_("Evaluate alerts afterwards"), value=True, key="ops_alerts")
-request = Request(source_key, data_dir=Path(data_dir) if data_dir else None, full_refresh=full_refresh,
-                  forecast=with_forecast, alerts=with_alerts, actor=principal.username)
-replaces, tables = worker.touches(request)
-held = {t: n for t, n in q.table_rows().items() if n and t in tables}
-confirmed = True
-if held and (replaces or (last and last["source_path"] != source_key)):
-    what = ", ".join(ngettext("{table} ({rows} row)", "{table} ({rows} rows)", n).format(table=t, rows=count(n))
-                     for t, n in held.items())
-    confirmed = st.checkbox(confirmation(replaces, what, last), key="ops_confirm")
-if st.button(_("Run ETL"), type="primary", key="ops_run", disabled=running or not confirmed,
-             help=_("Runs in the background: you may leave this page; anyone who opens it sees the progress.")):
-    try:
-        worker.start(request, URL)
-        st.rerun()
-    except RuntimeError as error:
-        st.error(str(error))
+source_key = left.selectbox(_("Source"), keys, index=keys.index(last_source) if last_source else
+                            None if has_data else 0, format_func=labels.get, key="ops_source",
+                            placeholder=_("Choose the source to load"),
+                            help=_("Defaults to the source last loaded into this warehouse; a warehouse that holds "
+                                   "data from a source it cannot name offers none, so no click replaces it."))
+if source_key is None:
+    st.info(_("This warehouse holds data that was not loaded from a source it can name: choose the source to "
+              "load before running."))
+else:
+    dirs = dict(zip(loaded["source_path"], loaded["data_dir"]))
+    known_dir = dirs.get(source_key)
+    default_dir = (Path(known_dir) if known_dir else DATASETS / Path(source_key).stem if source_key != "demo" else None)
+    data_dir = right.text_input(_("Data folder"),
+                                value=str(default_dir) if default_dir and default_dir.is_dir() else "",
+                                disabled=source_key == "demo", key=f"ops_data_dir:{source_key}",
+                                help=_("The folder the config's file paths are relative to."))
+    full_refresh = left.checkbox(_("Full refresh (empty the tables first)"), key="ops_full_refresh")
+    with_forecast = right.checkbox(_("Refresh forecasts afterwards"), value=True, key="ops_forecast")
+    with_alerts = right.checkbox(_("Evaluate alerts afterwards"), value=True, key="ops_alerts")
+    request = Request(source_key, data_dir=Path(data_dir) if data_dir else None, full_refresh=full_refresh,
+                      forecast=with_forecast, alerts=with_alerts, actor=principal.username)
+    replaces, tables = worker.touches(request)
+    held = {t: n for t, n in q.table_rows().items() if n and t in tables}
+    confirmed = True
+    if held and (replaces or (last and last["source_path"] != source_key)):
+        what = ", ".join(ngettext("{table} ({rows} row)", "{table} ({rows} rows)", n).format(table=t, rows=count(n))
+                         for t, n in held.items())
+        confirmed = st.checkbox(confirmation(replaces, what, last), key="ops_confirm")
+    if st.button(_("Run ETL"), type="primary", key="ops_run", disabled=running or not confirmed,
+                 help=_("Runs in the background: you may leave this page; anyone who opens it sees the progress.")):
+        try:
+            worker.start(request, URL)
+            st.rerun()
+        except RuntimeError as error:
+            st.error(str(error))
 
 runs = operations.runs()
 if runs.empty:

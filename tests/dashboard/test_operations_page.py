@@ -73,7 +73,9 @@ def _wait_for_the_worker(url: str, seconds: float = 240) -> dict:
 def test_run_etl_runs_in_the_background_after_confirmation_and_every_page_sees_the_new_data(app_on, five_orders_url,
                                                                                           datasets):
     at = open_operations(app_on, five_orders_url)
-    assert at.selectbox(key="ops_source").value == "demo"  # the fixture was not loaded from a named source
+    # the fixture was not loaded from a source the warehouse can name: none is chosen, so no click replaces it
+    assert at.selectbox(key="ops_source").value is None and "ops_run" not in [b.key for b in at.button]
+    assert "choose the source to load before running" in at.info[0].value
     at.selectbox(key="ops_source").set_value(str(SOURCES / "crm_sales_opportunities.yaml")).run()
     at.text_input(key=f"ops_data_dir:{SOURCES / 'crm_sales_opportunities.yaml'}").input(
         str(datasets / "crm_sales_opportunities")).run()
@@ -95,6 +97,32 @@ def test_run_etl_runs_in_the_background_after_confirmation_and_every_page_sees_t
     at.switch_page("views/pipeline.py").run()
     assert [i.value for i in at.info] == []  # the pipeline page, empty before, now has the 8,800 deals
     assert at.sidebar.date_input(key="filter_period").value[1] == date(2017, 12, 31)  # the period follows the data
+
+
+def test_run_etl_offers_every_source_this_warehouse_loaded_wherever_its_config_lives(app_on, five_orders_url,
+                                                                                    tmp_path):
+    """Two newcomers had loaded their own databases from configs kept in their home folders: the Run ETL form
+    defaults to the last of them, with its data folder, and offers the other one too."""
+    from sqlalchemy import insert
+
+    from etl.schema import etl_runs
+
+    mine, old = tmp_path / "shop.yaml", tmp_path / "gone" / "crm.yaml"
+    mine.write_text("source: shop\n")
+    (tmp_path / "exports").mkdir()
+    with get_engine(five_orders_url).begin() as conn:
+        for path, folder, status in [(old, None, "success"), (mine, tmp_path / "exports", "warning"),
+                                     (tmp_path / "never.yaml", None, "failed")]:
+            conn.execute(insert(etl_runs).values(source=path.stem, started_at=pd.Timestamp("2025-02-01"),
+                                                 status=status, source_path=str(path),
+                                                 data_dir=str(folder) if folder else None))
+    at = open_operations(app_on, five_orders_url)
+    chosen = at.selectbox(key="ops_source")
+    assert chosen.value == str(mine) and at.text_input(key=f"ops_data_dir:{mine}").value == str(tmp_path / "exports")
+    assert f"{old} (loaded before; the file is no longer there)" in chosen.options
+    assert f"Source config: {mine}" in chosen.options
+    assert not [o for o in chosen.options if "never.yaml" in o]  # its run failed: nothing of it was loaded
+    assert chosen.options[0] == "Demo company"
 
 
 def test_rejected_summary_counts_the_latest_load_by_table_and_reason(sqlite_url, monkeypatch):
@@ -133,6 +161,7 @@ def test_operations_page_in_ukrainian_with_its_rejected_rows_as_csv(app_on, sqli
     started = operations.runs()["started_at"].iloc[0]
     assert cells(runs).loc[0, "started_at"] == (f"{started.day} {UK_MONTHS[started.month - 1]} {started.year}\u202fр., "
                                                 f"{started:%H:%M}")
+    at.selectbox(key="ops_source").set_value("demo").run()  # "bad" was no named source: none is chosen for us
     confirm = at.checkbox(key="ops_confirm").label  # the demo replaces what the "bad" source loaded
     assert confirm.startswith("Я розумію: цей запуск очистить і заново завантажить ") and "orders (5 рядків)" in confirm
     assert "order_lines (6 рядків)" in confirm and confirm.endswith("(востаннє завантажено: bad).")
@@ -158,6 +187,7 @@ def test_the_progress_of_a_refresh_reads_in_the_users_language(app_on, five_orde
         at = open_operations(app_on, five_orders_url, "uk")
         text = at.get("progress")[0].proto.text.replace("\\", "")
         assert re.fullmatch(r"Виконується: demo – завантаження: перевірка orders \(минуло \d+ с\)", text)
+        at.selectbox(key="ops_source").set_value("demo").run()
         assert at.button(key="ops_run").disabled  # one refresh at a time
         file.finish("finished", "Run 2 (success): ...", run_id=2, status="success", loaded=8936, unchanged=0,
                     rejected=0, series=None, opened=3, resolved=1,

@@ -271,3 +271,23 @@ def test_the_charts_read_in_ukrainian_and_keep_their_labels_in_view():
         [date(2026, 3, 23), date(2026, 3, 23), date(2026, 3, 29), 0.0],
         [date(2026, 3, 30), date(2026, 3, 30), date(2026, 3, 31), 40.0]]
     assert points["partial"].tolist() == [True, False, False, False, False, True]
+
+
+def test_every_business_page_says_how_fresh_its_data_is(app_on, five_orders_url):
+    """The five orders end on 20 Jan 2025, long before today: one warning on each business page, and the sidebar's
+    line on when the data was refreshed and its newest day."""
+    from datetime import date as day_type
+
+    from sqlalchemy import text
+
+    with get_engine(five_orders_url).begin() as conn:
+        conn.execute(text("UPDATE etl_runs SET finished_at = '2025-01-21 06:30:00'"))
+    age = (day_type.today() - date(2025, 1, 20)).days
+    stale = (f"The newest data is from 20 Jan 2025, {age:,} days ago: every figure, forecast and alert here stops "
+             "there. Refresh the data (Data operations, or `python -m etl run`) to see today.")
+    at = app_on(five_orders_url)
+    for page in ["overview", "retention", "efficiency", "geography", "forecast", "alerts"]:
+        at.switch_page(f"views/{page}.py").run()
+        assert [w.value for w in at.warning] == [stale], page
+        assert ":gray[:small[Data refreshed 21 Jan 2025 06:30; its newest day is 20 Jan 2025.]]" in [
+            m.value for m in at.sidebar.markdown], page
