@@ -1,7 +1,8 @@
 """Server-side sessions that expire: after 30 idle minutes or 12 hours, whichever comes first.
 
-The token lives only in the server's Streamlit session state; the warehouse keeps its sha-256, so a copy of
-the user_sessions table opens no session. Every rerun resumes the session from the warehouse, so a disabled
+The token lives in the server's Streamlit session state and in the browser's HttpOnly, SameSite=Strict session
+cookie (dashboard/remember.py, so a reload or a new tab stays signed in); the warehouse keeps only its sha-256, so a
+copy of the user_sessions table opens no session. Every rerun resumes the session from the warehouse, so a disabled
 user, a changed role or a reset password takes effect at the user's next click.
 """
 

@@ -1,8 +1,9 @@
 """Sign-in before anything else: the form, the session resumed on every rerun, sign-out, and role checks.
 
-The principal lives in ``st.session_state["principal"]`` (with its session token, never sent to the
-browser) and is read afresh from the warehouse on every rerun, so an expired session, a disabled account
-or a changed role takes effect at the user's next click. Tests sign in by seeding that key with a principal
+The principal lives in ``st.session_state["principal"]`` (with its session token) and is read afresh from the
+warehouse on every rerun; a new tab, a reload or a bookmark resumes it from the HttpOnly session cookie
+(dashboard/remember.py). An expired session, a disabled account or a changed role takes effect at the user's
+next click, in every tab. Tests sign in by seeding that key with a principal
 from ``access.sessions.start`` (see tests/dashboard/conftest.py); there is no switch that turns sign-in off.
 """
 
@@ -12,19 +13,26 @@ from access import scope, sessions, users
 from access.roles import Principal
 from access.scope import Scope
 from dashboard import queries as q
+from dashboard import remember
 from i18n import N_, _
 
 ROLE_NAMES = {"admin": N_("admin"), "analyst": N_("analyst"), "executive": N_("executive"), "manager": N_("manager")}
 PRINCIPAL = q.PRINCIPAL
 NOTICE = "auth_notice"
+COOKIE_SCRIPT = "auth_cookie_script"  # the script the next run draws: keep (after a sign-in) or forget the cookie
 
 
 def resume() -> Principal | None:
     """The signed-in principal, read afresh from the warehouse; None without a live session (an expired one leaves
     a notice for the sign-in form)."""
+    _cookie_script()
     signed_in = st.session_state.get(PRINCIPAL)
-    if signed_in is None:
-        return None
+    if signed_in is None:  # a reload, a new tab or a bookmark: the browser's session cookie, if it holds a live one
+        kept = st.context.cookies.get(remember.COOKIE)
+        resumed = sessions.resume(q.engine(), kept) if isinstance(kept, str) and kept else None
+        if resumed is not None:
+            st.session_state[PRINCIPAL] = resumed
+        return resumed
     resumed = sessions.resume(q.engine(), signed_in.session_id or "")
     if resumed is not None:
         st.session_state[PRINCIPAL] = resumed
@@ -32,6 +40,14 @@ def resume() -> Principal | None:
     st.session_state.pop(PRINCIPAL, None)
     st.session_state[NOTICE] = _("Your session has ended or expired: sign in again.")
     return None
+
+
+def _cookie_script() -> None:
+    """Draw, once, the script that has the server set the session cookie after a sign-in, or delete it after a
+    sign-out (dashboard/remember.py); it runs in the page, invisible."""
+    script = st.session_state.pop(COOKIE_SCRIPT, None)
+    if script:
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def sign_in() -> None:
@@ -70,7 +86,8 @@ def _sign_in_form() -> None:
     except users.AccessError as error:
         st.error(str(error))  # worded in the session's language by access.users
         return
-    st.session_state[PRINCIPAL] = sessions.start(q.engine(), signed_in)
+    st.session_state[PRINCIPAL] = started = sessions.start(q.engine(), signed_in)
+    st.session_state[COOKIE_SCRIPT] = remember.keep_script(remember.ticket(started.session_id))
     st.session_state.pop(NOTICE, None)
     st.rerun()
 
@@ -81,9 +98,10 @@ def draw_account(principal: Principal) -> None:
     where = f" · {', '.join(principal.departments)}" if principal.role == "manager" and principal.departments else ""
     st.sidebar.text(_("Signed in as {user} ({role})").format(user=principal.username, role=role + where))  # plain text
     if st.sidebar.button(_("Sign out"), key="sign_out"):
-        sessions.end(q.engine(), principal.session_id or "")
+        sessions.end(q.engine(), principal.session_id or "")  # every tab and the cookie's token: ended
         st.session_state.clear()
         st.session_state[NOTICE] = _("You have signed out.")
+        st.session_state[COOKIE_SCRIPT] = remember.forget_script()
         st.rerun()
 
 

@@ -127,6 +127,41 @@ def test_a_download_needs_the_session_and_is_one_audit_event_per_click(app_url, 
     assert len(audit.trail(warehouse, action="download")) == before + 2
 
 
+def test_a_reload_a_new_tab_and_a_bookmark_stay_signed_in_until_sign_out(app_url, browser):
+    """Signed in once, a reload, a second tab and a bookmarked page open signed in; the cookie that does it is
+    HttpOnly and SameSite=Strict; after signing out in one tab, the other tab's next click and the token replayed
+    in a fresh browser open nothing but the sign-in form."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    first = context.new_page()
+    first.goto(app_url)
+    sign_in(first)
+    first.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)
+    for _wait in range(50):  # the page's script trades its one-time ticket for the cookie
+        if any(c["name"] == "cockpit_session" for c in context.cookies()):
+            break
+        first.wait_for_timeout(100)
+    cookie = next(c for c in context.cookies() if c["name"] == "cockpit_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    first.reload()
+    first.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)  # no sign-in form
+    second = context.new_page()
+    second.goto(app_url + "/pipeline")  # a bookmark, in a new tab
+    second.wait_for_selector("h1:has-text('CRM pipeline')", timeout=60_000)
+    first.get_by_role("button", name="Sign out").click()
+    first.wait_for_selector("text=You have signed out.", timeout=30_000)
+    second.locator("[data-testid=stSidebarNav] a", has_text="Alerts").click()  # the other tab's next click
+    second.wait_for_selector("[data-testid=stForm]", timeout=30_000)
+    assert second.get_by_role("button", name="Sign in").count() == 1
+    replay = browser.new_context()
+    replay.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": app_url}])
+    stranger = replay.new_page()
+    stranger.goto(app_url)
+    stranger.wait_for_selector("[data-testid=stForm]", timeout=60_000)  # the replayed token opens nothing
+    assert stranger.locator("[data-testid=stSidebarNav] a").count() == 0
+    replay.close()
+    context.close()
+
+
 @pytest.mark.datasets
 def test_overview_on_online_retail(retail_app_url, browser):
     """The overview on real data: Online Retail's last 90 days."""
