@@ -68,12 +68,24 @@ bought = ngettext("{count} customer bought for the first time in the period.",
 if chosen.start - timedelta(days=CHURN_DAYS) < first_day:
     bought += " " + _("The data starts on {day}, less than {days} days before the period: the base at its start is "
                     "measured on fewer days.").format(day=day(first_day), days=count(CHURN_DAYS))
+if bases["new"]:  # N counts first-time buyers and customers back after a pause: say which, so the figures agree
+    bought += " " + ngettext(
+        "Of the {count} customer counted as new or won back, {first} bought for the first time and {back} came back "
+        "after {days} days or more without a sale.",
+        "Of the {count} customers counted as new or won back, {first} bought for the first time and {back} came back "
+        "after {days} days or more without a sale.", bases["new"]).format(
+        count=count(bases["new"]), first=count(bases["new"] - bases["won_back"]), back=count(bases["won_back"]),
+        days=count(CHURN_DAYS))
 st.caption(bought)
 
 cohorts = retention_matrix(customers.cohorts(chosen))
-show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
-           "cohort-retention", "retention_cohorts")
-st.caption(caption("cohorts") + " " + _("The cohorts of the months the period touches are shown."))
+if cohorts.empty:  # no cohort starts in the months the period touches: a sentence, not an empty box
+    st.info(_("No customer made a first purchase in the months of this period, so there is no cohort to follow. "
+              "Choose a period that includes first purchases."))
+else:
+    show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
+               "cohort-retention", "retention_cohorts")
+    st.caption(caption("cohorts") + " " + _("The cohorts of the months the period touches are shown."))
 monthly = customers.monthly_churn(chosen)
 show.chart(charts.churn(monthly), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
 st.caption(_("Churned in a month = last sale three months before, none since (the 90-day rule by month). Click a "
