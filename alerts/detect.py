@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from alerts import config as rules
 from alerts import facts
-from alerts.texts import Text
+from alerts.texts import Text, stock_cover
 from etl.schema import (
     customers,
     forecast_runs,
@@ -168,7 +168,7 @@ def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Fi
                           Text("po_late", {"supplier": po.supplier, "days": days_late, "quantity": po.quantity,
                                            "product": product}), round(days_late, 2), "days")]
         if cover < wait:
-            cause = Text("stock_cover", {"stock": stock, "cover": cover, "per_day": per_day, "wait": wait})
+            cause = stock_cover(stock, per_day, wait)
             impacts += shortage_impacts(ctx, po.product_id, per_day * (wait - cover), demand, cause)
         said, at_risk = {"po": po.po_id, "supplier": po.supplier, "product": product}, money_at_risk(impacts)
         title = (Text("late_po", said) if cover >= wait else Text("late_po_stockout", said) if at_risk is None

@@ -130,3 +130,18 @@ def test_stockout_risk_reads_the_product_forecast(sqlite_url):
     assert english_message(risk["message"].iloc[0]) == ("Needs 120 over its 3.9-day lead time by its forecast, "
                                                         "has 10 on hand and on order.")
     assert risk["metric_value"].iloc[0] == pytest.approx(110.0)
+
+
+def test_a_late_supplier_with_nothing_on_hand_says_none_on_hand(sqlite_url):
+    """The incident with no Widget on hand on the 20th: 0.7857 a day x 7 days = 5.5 Widgets short, and the
+    logistics step says 'none on hand', never '0 on hand last 0.0 days'."""
+    frames = incident_frames()
+    stock = frames["inventory"]
+    stock.loc[(stock["product_id"] == "P1") & (stock["snapshot_date"] == pd.Timestamp("2025-01-20")), "on_hand"] = 0.0
+    engine = warehouse(sqlite_url, frames)
+    evaluate(engine, CONFIG)
+    chain = rows(engine, alert_impacts).sort_values("step")
+    logistics = chain[chain["area"] == "logistics"].iloc[0]
+    assert logistics["amount"] == pytest.approx(5.5, abs=0.005)
+    assert logistics["description"] == ("Widget: none on hand, selling 0.79 a day, and the late order is assumed 7 "
+                                        "more days away; about 5.5 units short")
