@@ -145,3 +145,16 @@ def test_a_late_supplier_with_nothing_on_hand_says_none_on_hand(sqlite_url):
     assert logistics["amount"] == pytest.approx(5.5, abs=0.005)
     assert logistics["description"] == ("Widget: none on hand, selling 0.79 a day, and the late order is assumed 7 "
                                         "more days away; about 5.5 units short")
+
+
+def test_without_a_support_department_the_chain_has_no_support_step(sqlite_url):
+    """The incident where SUP is of kind 'other': no department of kind support, so nobody to tell C1 about O6 in
+    the chain (no 'Support -> —' step); the rest of the chain as before (75.00 at risk)."""
+    frames = incident_frames()
+    frames["departments"].loc[frames["departments"]["department_id"] == "SUP", "kind"] = "other"
+    engine = warehouse(sqlite_url, frames)
+    evaluate(engine, CONFIG)
+    chain = rows(engine, alert_impacts).sort_values("step")
+    assert chain[["area", "department_id"]].values.tolist() == [
+        ["origin", "PRC"], ["procurement", "PRC"], ["logistics", "LOG"], ["sales", "D1"], ["sales", "D2"]]
+    assert rows(engine, alerts).iloc[0]["impact_amount"] == pytest.approx(75.00)
