@@ -13,7 +13,8 @@ def us_tweets() -> pd.DataFrame:
     """20 tweets in the US (10 at 30N 120W, 10 at 45N 70W), one at 151E (Sydney's longitude) and one at 158W
     (Honolulu's)."""
     return pd.DataFrame({"latitude": [30.0, 45.0] * 10 + [30.0, 45.0],
-                         "longitude": [-120.0, -70.0] * 10 + [151.0, -158.0], "label": "negative", "author": "@a", "brand": "Delta"})
+                         "longitude": [-120.0, -70.0] * 10 + [151.0, -158.0],
+                         "label": "negative", "author": "@a", "brand": "Delta"})
 
 
 def test_a_map_of_us_tweets_is_centred_on_the_us_not_the_pacific():
