@@ -65,10 +65,12 @@ def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, 
     if len(rows) > len(shown):
         where.caption(_("The table shows the first {shown} of {total} rows; the CSV holds them all.").format(
             shown=count(len(shown)), total=count(len(rows))))
-    download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
+    download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where,
+             money=[label for label, kind in columns.values() if kind in ("money", "money0")])
 
 
-def download(data: pd.DataFrame, name: str, key: str, where=st) -> None:
-    """A small "CSV" button for the data (formula-safe, recorded in the audit trail)."""
+def download(data: pd.DataFrame, name: str, key: str, where=st, money: list[str] | None = None) -> None:
+    """A small "CSV" button for the data (formula-safe, recorded in the audit trail, money in cents: ``money`` names
+    the money columns besides safe.MONEY_COLUMNS)."""
     safe.download_csv(_("CSV"), data, f"{name}.csv", f"{key}_csv", auth.current(), q.engine(), where=where,
-                      help=_("Download the data behind this as CSV"))
+                      help=_("Download the data behind this as CSV"), money=money or ())
