@@ -21,6 +21,7 @@ from etl.reference import write as write_reference
 from etl.status import INTERRUPTED
 from etl.terminal import printable, text
 from forecasting.cli import print_summary as print_forecast_summary
+from i18n import ngettext
 from refresh.orchestrator import Request, run_refresh
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
@@ -105,7 +106,8 @@ def _print_summary(summary: RunSummary, url: str) -> None:
     console.print(text(f"Marts rebuilt: {marts}"))
     console.print(text(f"Warehouse: {masked(url)}"))
     if summary.rows_rejected:
-        console.print(f"[yellow]{summary.rows_rejected:,} rows were rejected:[/] see `python -m etl status` "
+        rejected = ngettext("{count} row was rejected:", "{count} rows were rejected:", summary.rows_rejected)
+        console.print(f"[yellow]{rejected.format(count=f'{summary.rows_rejected:,}')}[/] see `python -m etl status` "
                       "and the rejected_rows table for the reasons.")
     if summary.warning:
         console.print(text(("Warning: ", "bold yellow"), summary.warning))

@@ -68,7 +68,7 @@ tables:
     result = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
     output = " ".join(result.output.split())
     assert result.exit_code == 0, output
-    assert "Loaded: 1 departments, 3 deals." in output
+    assert "Loaded: 1 department, 3 deals." in output
     assert ("Alerts: no rule applies to what the warehouse holds (3 deals): the rules read orders, stock, purchase "
             "orders and tickets; nothing evaluated.") in output
     again = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
@@ -81,3 +81,36 @@ tables:
         rerun = conn.execute(select(etl_runs.c.rows_read, etl_runs.c.rows_loaded, etl_runs.c.rows_unchanged)
                              .where(etl_runs.c.run_id == 2)).one()
     assert tuple(rerun) == (4, 0, 4)  # a rerun of the same input: every row unchanged
+
+
+ONE_DEAL = """
+name: crm
+currency: USD
+inputs: {deals: {files: {path: deals.csv}}}
+tables:
+  departments: {rows: [{department_id: S, name: Sales, kind: sales}]}
+  opportunities:
+    input: deals
+    columns: {opportunity_id: id, stage: stage, amount: amount, department_id: {value: S}}
+"""
+
+
+def test_counts_of_one_are_singular(tmp_path, sqlite_url):
+    """One department, one deal loaded and one rejected (an amount that is not a number): every count of one reads
+    in the singular."""
+    (tmp_path / "deals.csv").write_text("id,stage,amount\nD1,Won,100\nD2,Lost,lots\n")
+    (tmp_path / "crm.yaml").write_text(ONE_DEAL)
+    result = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
+    output = " ".join(result.output.split())
+    assert "Loaded: 1 department, 1 deal." in output
+    assert "1 row was rejected: see `python -m etl status`" in output
+    assert "Warning: 1 opportunities row rejected (1 for:" in output
+    assert "(1 deal)" in output and "1 deals" not in output and "1 departments" not in output
+
+
+def test_table_counts_read_in_the_singular_or_plural():
+    from etl.pipeline import counted, rows_of
+
+    assert counted("customers", 1) == "1 customer" and counted("customers", 2) == "2 customers"
+    assert counted("order_lines", 1234) == "1,234 order lines" and counted("inventory", 1) == "1 stock snapshot"
+    assert counted("mart_daily_sales", 1) == "1 mart_daily_sales row" and rows_of(1) == "1 row"
