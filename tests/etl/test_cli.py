@@ -114,3 +114,26 @@ def test_table_counts_read_in_the_singular_or_plural():
     assert counted("customers", 1) == "1 customer" and counted("customers", 2) == "2 customers"
     assert counted("order_lines", 1234) == "1,234 order lines" and counted("inventory", 1) == "1 stock snapshot"
     assert counted("mart_daily_sales", 1) == "1 mart_daily_sales row" and rows_of(1) == "1 row"
+
+
+def test_status_fits_80_columns(tmp_path, sqlite_url):
+    """With COLUMNS=80 every line of `etl status` fits, nothing is cut with '…': the longest table name
+    (mart_daily_product_sales, 24 characters), a freshness to the minute, and a warning run whose source and
+    message wrap in the last column."""
+    from etl.db import get_engine
+    from etl.pipeline import run_pipeline
+    from tests.fixtures import full_source
+
+    run_pipeline(full_source(), get_engine(sqlite_url))
+    (tmp_path / "deals.csv").write_text("id,stage,amount\nD1,Won,100\nD2,Lost,lots\n")
+    (tmp_path / "crm.yaml").write_text(ONE_DEAL)
+    assert invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast").exit_code == 2
+    result = runner.invoke(app, ["status", "--db", sqlite_url], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "…" not in result.output
+    assert any(line.split()[:2] == ["mart_daily_product_sales", "6"] for line in lines if line.strip())
+    orders = next(line.split() for line in lines if line.strip().startswith("orders "))
+    assert orders == ["orders", "5", "0", "0", "2025-01-20", "08:00", orders[-1]]  # rows, rejected, latest row, age
+    runs = " ".join(result.output.split())
+    assert "2 20" in runs and "warning" in runs and "1 opportunities row rejected" in runs.replace("- ", "")
