@@ -69,6 +69,7 @@ def test_the_overview_in_ukrainian(app_on, five_orders_url):
         "Активні клієнти": ("1", "+0,0%"),
         "Вчасна доставка": ("–", ""),
     }
+    assert at.metric[4].help.startswith("Жодне замовлення періоду ще не доставлено, тож частки вчасних доставок немає.")
 
 
 def test_department_filter_narrows_every_kpi(app_on, five_orders_url):
@@ -94,6 +95,10 @@ def test_period_is_compared_with_the_period_before_it(app_on, five_orders_url):
         "Active customers": ("1", "+0.0%"),  # C2 both times
         "On-time delivery": ("–", ""),
     }
+    # 14-20 Jan: O5, the one sale order, is shipped but not delivered: the card's help says why it shows no rate
+    assert at.metric[4].help.startswith("No order of the period has been delivered yet, so there is no on-time rate. "
+                                        "On-time delivery = ")
+    assert not at.metric[0].help.startswith("No order")
     at.sidebar.date_input[0].set_value((date(2025, 1, 13), date(2025, 1, 20))).run()  # before: 5-12 Jan, from 6 Jan
     assert {change for _, change in metrics(at).values()} == {""}
     assert at.caption[1].value == ("No change is shown: the comparison period, 5 Jan 2025 – 12 Jan 2025, holds data "
@@ -271,3 +276,19 @@ def test_the_charts_read_in_ukrainian_and_keep_their_labels_in_view():
         [date(2026, 3, 23), date(2026, 3, 23), date(2026, 3, 29), 0.0],
         [date(2026, 3, 30), date(2026, 3, 30), date(2026, 3, 31), 40.0]]
     assert points["partial"].tolist() == [True, False, False, False, False, True]
+
+
+def test_the_on_time_card_says_why_it_has_no_rate():
+    """No delivered order: '–' with the reason first in its help; no order at all: another reason; a rate: none."""
+    from dashboard.formatting import overview_cards
+    from etl.kpi import CAPTIONS
+
+    base = {"net_revenue": 40.0, "gross_margin": 10.0, "orders": 1, "active_customers": 1, "returns": 0.0}
+    with speaking("en"):
+        shipped = overview_cards(base | {"on_time": 0, "delivered": 0}, None, "GBP", CAPTIONS)[4]
+        empty = overview_cards(base | {"orders": 0, "on_time": 0, "delivered": 0}, None, "GBP", CAPTIONS)[4]
+        delivered = overview_cards(base | {"on_time": 2, "delivered": 3}, None, "GBP", CAPTIONS)[4]
+    assert shipped.value == "–" and shipped.help.startswith(
+        "No order of the period has been delivered yet, so there is no on-time rate. On-time delivery = ")
+    assert empty.help.startswith("No order was placed in the period, so there is no on-time rate.")
+    assert delivered.value == "66.7%" and delivered.help.startswith("On-time delivery = ")
