@@ -22,7 +22,7 @@ from etl.reference import write as write_reference
 from etl.status import INTERRUPTED
 from etl.terminal import printable, text
 from forecasting.cli import print_summary as print_forecast_summary
-from i18n import ngettext
+from i18n import _, ngettext
 from refresh.orchestrator import Request, run_refresh
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
@@ -83,8 +83,22 @@ def run(
     if outcome.failures:
         raise typer.Exit(1)
     if outcome.load.warning and not accept_rejects:
-        console.print("[yellow]Pass --accept-rejects to accept these rejections (exit 0).[/]")
+        console.print(text((warning_exit(outcome.load), "yellow")))
         raise typer.Exit(2)
+
+
+def warning_exit(load: RunSummary) -> str:
+    """The last line of a warning run: what exit 2 means for the rows it wrote (README, 'Exit codes')."""
+    loaded = ngettext("its {count} new or changed row is in the warehouse",
+                      "its {count} new or changed rows are in the warehouse", load.rows_loaded).format(
+        count=f"{load.rows_loaded:,}")
+    rejected = ngettext("its {count} rejected row is kept in rejected_rows",
+                        "its {count} rejected rows are kept in rejected_rows", load.rows_rejected).format(
+        count=f"{load.rows_rejected:,}")
+    return _("Exit 2: a warning, not a failure. Run {run} is committed like a successful one: {loaded}, its marts "
+             "are rebuilt, and {rejected}. Fix the source and run again (only what changed loads), or pass "
+             "--accept-rejects to end such a run with exit 0.").format(run=load.run_id, loaded=loaded,
+                                                                       rejected=rejected)
 
 
 def _progress() -> Progress:

@@ -137,3 +137,28 @@ def test_status_fits_80_columns(tmp_path, sqlite_url):
     assert orders == ["orders", "5", "0", "0", "2025-01-20", "08:00", orders[-1]]  # rows, rejected, latest row, age
     runs = " ".join(result.output.split())
     assert "2 20" in runs and "warning" in runs and "1 opportunities row rejected" in runs.replace("- ", "")
+
+
+def test_a_warning_run_ends_saying_what_exit_2_means_for_its_rows(tmp_path, sqlite_url):
+    """One deal of two rejected (50% > 1%): exit 2, and the last line says the run is committed, with its 2 new rows
+    (1 department, 1 deal) in the warehouse and its 1 rejected row in rejected_rows, as the warehouse confirms."""
+    from sqlalchemy import func, select
+
+    from etl.db import get_engine
+    from etl.schema import etl_runs, opportunities, rejected_rows
+
+    (tmp_path / "deals.csv").write_text("id,stage,amount\nD1,Won,100\nD2,Lost,lots\n")
+    (tmp_path / "crm.yaml").write_text(ONE_DEAL)
+    result = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()).endswith(
+        "Exit 2: a warning, not a failure. Run 1 is committed like a successful one: its 2 new or changed rows are in "
+        "the warehouse, its marts are rebuilt, and its 1 rejected row is kept in rejected_rows. Fix the source and "
+        "run again (only what changed loads), or pass --accept-rejects to end such a run with exit 0.")
+    with get_engine(sqlite_url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(opportunities)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(rejected_rows)).scalar() == 1
+        assert conn.execute(select(etl_runs.c.status)).scalar() == "warning"
+    accepted = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast",
+                      "--accept-rejects")
+    assert accepted.exit_code == 0 and "Exit 2" not in accepted.output
