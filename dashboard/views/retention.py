@@ -29,8 +29,8 @@ SHOWN_SEGMENTS = "retention_segments"  # the customer table's segments (a click 
 
 st.title(_("Customer retention"))
 chosen = filters.require("mart_customer_month", _(
-    "This warehouse has no sales to known customers, so there is no retention to show: load orders with customer "
-    "ids (the demo, or a source with orders)."))
+    "This warehouse has no sales to known customers, so there is no retention to show: retention needs this "
+    "company's orders with their customer ids."))
 currency = q.currency()
 
 

@@ -156,3 +156,37 @@ def test_a_crm_only_warehouse_gets_the_pipeline_and_a_plain_sentence_elsewhere(a
     assert metrics(at)["Deals created"] == ("4", "") and metrics(at)["Weighted pipeline"] == ("$235", "")
     at.switch_page("views/overview.py").run()
     assert at.info[0].value.startswith("The warehouse holds no orders yet")
+
+
+OTHER_DATASETS = ("demo", "Online Retail", "twitter", "airline", "make ", "sample")
+HOW_TO_LOAD = ("Load this company's own data to fill it: `python -m etl run --source SOURCE.yaml` with a source config "
+               "for its exports (docs/sources.md), or the Data operations page; then reload this page.")
+
+
+@pytest.mark.parametrize(("page", "lacking"), [
+    ("overview", "The warehouse holds no orders yet, so there are no sales figures to show."),
+    ("retention", "This warehouse has no sales to known customers, so there is no retention to show: retention needs "
+                  "this company's orders with their customer ids."),
+    ("social", "The loaded data has no social mentions, so there is nothing to show here."),
+    ("forecast", "This warehouse holds no sales orders, so there is nothing to forecast; the forecast runs after the "
+                 "company's orders are loaded."),
+])
+def test_an_empty_state_advises_loading_this_companys_own_data(app_on, sqlite_url, page, lacking):
+    """A warehouse of deals only (the CRM fixture): the pages it cannot fill say what is lacking and to load this
+    company's own data, never another dataset (the demo, Online Retail, the airline tweets)."""
+    from etl.db import get_engine
+    from etl.pipeline import run_pipeline
+    from tests.fixtures import deals_source
+
+    run_pipeline(deals_source(), get_engine(sqlite_url))
+    at = app_on(sqlite_url)
+    at.switch_page(f"views/{page}.py").run()
+    said = [i.value for i in at.info]
+    assert said[0] == f"{lacking} {HOW_TO_LOAD}"
+    assert not any(name in text for text in said for name in OTHER_DATASETS)
+
+
+def test_an_empty_warehouse_says_to_load_this_companys_data(app_on, sqlite_url):
+    at = app_on(sqlite_url)
+    at.switch_page("views/efficiency.py").run()
+    assert [i.value for i in at.info] == [f"The warehouse holds nothing yet. {HOW_TO_LOAD}"]
