@@ -293,3 +293,30 @@ def test_the_on_time_card_says_why_it_has_no_rate():
         "No order of the period has been delivered yet, so there is no on-time rate. On-time delivery = ")
     assert empty.help.startswith("No order was placed in the period, so there is no on-time rate.")
     assert delivered.value == "66.7%" and delivered.help.startswith("On-time delivery = ")
+
+
+def test_one_department_in_scope_is_a_sentence_not_a_one_bar_chart(app_on, five_orders_url):
+    """D1 alone: O1 145 + O3 30 + O4 -20 = £155 of net revenue, margin (55 + 12 - 8) / 155 = 38.1%, said in one
+    line instead of a chart with one bar; the CSV stays. Both departments: the chart."""
+    at = app_on(five_orders_url)
+    assert any(c.proto.id.endswith("-overview_departments") for c in at.get("plotly_chart"))
+    at.sidebar.multiselect[0].set_value(["D1"]).run()
+    assert not any(c.proto.id.endswith("-overview_departments") for c in at.get("plotly_chart"))
+    said = [m.value.replace("\\", "") for m in at.markdown]
+    assert "**Net revenue by department**: Sales North — £155, margin 38.1%" in said
+    assert any("overview_departments_csv" in b.proto.id for b in at.get("download_button"))
+
+
+def test_a_stacked_bar_of_one_category_names_each_part():
+    """One department with 2 high and 1 low alert: 'Open alerts by where they start: Logistics — High 2, Low 1'."""
+    from dashboard.charts import alerts as alert_charts
+    from dashboard.show import single_bar
+
+    counts = pd.DataFrame({"origin": ["Logistics", "Logistics"], "origin_department_id": ["LOG", "LOG"],
+                           "severity": ["high", "low"], "alerts": [2, 1]})
+    with speaking("en"):
+        said = single_bar(alert_charts.by_severity(counts))
+    assert said.replace("\\", "") == "**Open alerts by where they start**: Logistics — High 2, Low 1"
+    two = pd.concat([counts, counts.assign(origin="Sales", origin_department_id="SAL")])
+    with speaking("en"):
+        assert single_bar(alert_charts.by_severity(two)) is None
