@@ -32,6 +32,7 @@ def test_the_layout_puts_the_legend_under_the_title_from_the_figures_top():
     assert fig.layout.legend.y == pytest.approx(1 - 40 / 340) and TITLE_BAND == 40  # 40 px under the top of 340
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [450, 700, 1100])
 def test_a_wrapping_legend_stays_between_the_title_and_the_plot(tmp_path, width):
     if not Path(CHROMIUM).exists():
