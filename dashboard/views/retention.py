@@ -80,8 +80,8 @@ st.caption(bought)
 
 cohorts = retention_matrix(customers.cohorts(chosen))
 if cohorts.empty:  # no cohort starts in the months the period touches: a sentence, not an empty box
-    st.info(_("No customer made a first purchase in the months of this period, so there is no cohort to follow. "
-              "Choose a period that includes first purchases."))
+    st.info(_("No customer made a first purchase in the months of this period, so there is no cohort to follow: "
+              "choose a period that includes first purchases."))
 else:
     show.chart(charts.cohort_heatmap(cohorts), cohorts.rename_axis(index="cohort_month").reset_index(),
                "cohort-retention", "retention_cohorts")

@@ -178,7 +178,7 @@ def test_a_period_without_first_purchases_says_so_and_explains_who_is_new(app_on
     assert ("Of the 1 customer counted as new or won back, 0 bought for the first time and 1 came back after 90 "
             "days or more without a sale.") in said
     assert [i.value for i in at.info][0] == ("No customer made a first purchase in the months of this period, so "
-                                             "there is no cohort to follow. Choose a period that includes first "
+                                             "there is no cohort to follow: choose a period that includes first "
                                              "purchases.")
     assert not any(c.proto.id.endswith("-retention_cohorts") for c in at.get("plotly_chart"))
 
