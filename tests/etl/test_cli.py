@@ -162,3 +162,29 @@ def test_a_warning_run_ends_saying_what_exit_2_means_for_its_rows(tmp_path, sqli
     accepted = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast",
                       "--accept-rejects")
     assert accepted.exit_code == 0 and "Exit 2" not in accepted.output
+
+
+def test_status_tables_fit_80_columns_with_the_widest_values():
+    """The longest table name (24 characters), 12,345,678 rows, six-digit rejected counts, a time and a five-digit
+    age still fit 80 columns without '…'; so does a run with 12,345,678 rows read and a long source."""
+    import io
+
+    import pandas as pd
+    from rich.console import Console
+
+    from refresh.cli import _runs_table, _tables_table
+
+    tables = pd.DataFrame([{"table": "mart_daily_product_sales", "rows": 12_345_678, "rejected_last_run": 123_456,
+                            "rejected_all_runs": 999_999, "latest": pd.Timestamp("1999-01-01 12:30")}])
+    runs = pd.DataFrame([{"run_id": 12345, "started_at": pd.Timestamp("2026-12-08 00:52"), "seconds": 12345.6,
+                          "status": "interrupted", "rows_read": 12_345_678, "rows_loaded": 12_345_678,
+                          "rows_rejected": 123_456, "source": "demo(seed=42, end_date=2026-12-07, scale=12.0)",
+                          "message": "its process ended before the run finished (stopped or killed)"}])
+    out = io.StringIO()
+    console = Console(file=out, width=80)
+    console.print(_tables_table(tables))
+    console.print(_runs_table(runs))
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
+    assert "mart_daily_product_sales 12,345,678" in " ".join(text.split())
+    assert "1999-01-01 12:30" in text
