@@ -16,6 +16,7 @@ from access.users import AccessError
 from etl.db import database_url, get_engine
 from etl.errors import EtlError
 from etl.terminal import text
+from i18n import ngettext
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Users, roles and the audit trail of the cockpit.")
 console = Console(highlight=False)
@@ -140,7 +141,8 @@ def setup_postgres_rls(db: str | None = DB, role: str = typer.Option(rls.APP_ROL
         raise AccessError(f"Row-level security needs PostgreSQL; {engine.dialect.name} has none: the query layer's "
                           "scope is the only layer there.")
     tables = rls.setup(engine, role, os.environ.get("COCKPIT_APP_PASSWORD"))
-    console.print(text(f"Role {role}: row-level security on {len(tables)} tables ({', '.join(tables)}). Point the "
+    secured = ngettext("{count} table", "{count} tables", len(tables)).format(count=len(tables))
+    console.print(text(f"Role {role}: row-level security on {secured} ({', '.join(tables)}). Point the "
                        "app's DATABASE_URL at this role; keep the owner for the ETL."))
 
 

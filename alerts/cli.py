@@ -10,7 +10,9 @@ from alerts.config import RULES_FILE, load_config
 from alerts.engine import Evaluation, evaluate
 from etl.db import get_engine
 from etl.errors import EtlError
+from etl.pipeline import counted
 from etl.terminal import text
+from i18n import ngettext
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cross-department alerts.")
 console = Console()
@@ -29,15 +31,15 @@ def print_summary(result: Evaluation) -> None:
     if result.as_of is None:
         console.print(text(f"Alerts: {no_rule_applies(result.held)}"))
         return
+    sent = "; " + ngettext("{count} notification sent, {failed} failed", "{count} notifications sent, {failed} failed",
+                           result.notified).format(count=result.notified, failed=result.failed)
     console.print(text(f"Alerts as of {result.as_of}: {len(result.opened)} opened, {result.updated} updated, "
-                       f"{result.resolved} resolved" + (f"; {result.notified} notifications sent, {result.failed} "
-                                                        "failed" if result.notified or result.failed else "") + "."))
+                       f"{result.resolved} resolved" + (sent if result.notified or result.failed else "") + "."))
 
 
 def no_rule_applies(held: dict[str, int]) -> str:
     """Why nothing was evaluated: the warehouse is empty, or holds only data no rule reads (deals, ...)."""
-    words = {"opportunities": "deals", "social_mentions": "social mentions"}
-    rows = ", ".join(f"{n:,} {words.get(table, table)}" for table, n in held.items() if n)
+    rows = ", ".join(counted(table, n) for table, n in held.items() if n)
     if not rows:
         return "the warehouse holds no data yet; nothing evaluated."
     return (f"no rule applies to what the warehouse holds ({rows}): the rules read orders, stock, purchase orders "

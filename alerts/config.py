@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from etl.configcheck import explain
 from etl.errors import EtlError
 from etl.yamlfile import load_yaml
 
@@ -155,6 +156,4 @@ def load_config(path: Path = RULES_FILE) -> AlertConfig:
     except FileNotFoundError:
         raise EtlError(f"The alert rules file {path} does not exist: pass --rules PATH or restore it.") from None
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise EtlError(f"{path}: key '{where}': {first['msg']}: see docs/alerts.md.") from None
+        raise EtlError(explain(error, AlertConfig, path, "docs/alerts.md")) from None

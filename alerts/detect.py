@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from alerts import config as rules
 from alerts import facts
-from alerts.texts import Text
+from alerts.texts import Text, stock_cover
 from etl.schema import (
     customers,
     forecast_runs,
@@ -61,6 +61,12 @@ class Finding:
     threshold: float | None = None
     impacts: list[Impact] = field(default_factory=list)
     money_kind: str = ONE_OFF
+
+    def __post_init__(self):
+        # A step names the department that has to act. Where the data has no department for it (no department of
+        # kind support, so no one to tell the customers), the chain has no such step: never "Support -> —", and no
+        # flow into "—" on the alerts page.
+        self.impacts = [i for i in self.impacts if i.department_id is not None]
 
     @property
     def fingerprint(self) -> str:
@@ -168,7 +174,7 @@ def late_purchase_orders(ctx: Context, rule: rules.LatePurchaseOrder) -> list[Fi
                           Text("po_late", {"supplier": po.supplier, "days": days_late, "quantity": po.quantity,
                                            "product": product}), round(days_late, 2), "days")]
         if cover < wait:
-            cause = Text("stock_cover", {"stock": stock, "cover": cover, "per_day": per_day, "wait": wait})
+            cause = stock_cover(stock, per_day, wait)
             impacts += shortage_impacts(ctx, po.product_id, per_day * (wait - cover), demand, cause)
         said, at_risk = {"po": po.po_id, "supplier": po.supplier, "product": product}, money_at_risk(impacts)
         title = (Text("late_po", said) if cover >= wait else Text("late_po_stockout", said) if at_risk is None
@@ -211,7 +217,8 @@ def stockout_risk(ctx: Context, rule: rules.StockoutRisk) -> list[Finding]:
         at_risk = money_at_risk(impacts)
         title = Text("stockout", {"product": name}) if at_risk is None else \
             Text("stockout_money", {"product": name, "money": at_risk})
-        found.append(Finding(rule, rule.kind, "product", product_id, ctx.departments["logistics"], title,
+        owner = ctx.departments["logistics"] or next((i.department_id for i in impacts if i.area == "sales"), None)
+        found.append(Finding(rule, rule.kind, "product", product_id, owner, title,
                              Text(f"stockout_message_{basis}", said), need - have, 0.0, impacts))
     return found
 
@@ -329,7 +336,7 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
                           Text("backlog_impact", {"customers": people, "tickets": count,
                                                   "hours": rule.max_open_hours}),
                           people, "customers") for department, count, people in waiting]
-        found.append(Finding(rule, rule.kind, "support", "backlog", ctx.departments["support"],
+        found.append(Finding(rule, rule.kind, "support", "backlog", ctx.departments["support"] or _ticket_owner(ctx),
                              Text("backlog_title", {"tickets": backlog, "hours": rule.max_open_hours}),
                              Text("backlog_message", {"tickets": backlog, "day": old,
                                                       "limit": rule.max_open_tickets}),
@@ -338,12 +345,21 @@ def support_backlog(ctx: Context, rule: rules.SupportBacklog) -> list[Finding]:
     hours = ctx.conn.execute(select(func.avg(t.c.resolution_hours), func.count())
                              .where(t.c.is_resolved, t.c.opened_date >= start, t.c.opened_date <= ctx.as_of)).one()
     if hours[0] is not None and hours[0] > rule.target_resolution_hours:
-        found.append(Finding(rule, rule.kind, "support", "resolution_time", ctx.departments["support"],
+        found.append(Finding(rule, rule.kind, "support", "resolution_time",
+                             ctx.departments["support"] or _ticket_owner(ctx),
                              Text("resolution_title", {"hours": hours[0]}),
                              Text("resolution_message", {"tickets": hours[1], "days": rule.window_days,
                                                          "hours": hours[0], "target": rule.target_resolution_hours}),
                              hours[0], rule.target_resolution_hours))
     return found
+
+
+def _ticket_owner(ctx: Context) -> str | None:
+    """The department recording most tickets: where a support alert starts when no department is of kind support."""
+    t = mart_tickets
+    return ctx.conn.execute(select(t.c.department_id).where(t.c.department_id.is_not(None))
+                            .group_by(t.c.department_id).order_by(func.count().desc(), t.c.department_id)
+                            .limit(1)).scalar()
 
 
 COMEBACK_DAYS = 90  # a flagged customer who buys again within this many days came back

@@ -79,6 +79,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "po_late": (N_("{supplier} is {days} days late with {quantity} x {product}"), {"days": "int", "quantity": "int"}),
     "stock_cover": (N_("{stock} on hand last {cover} days at {per_day} a day, and the late order is assumed {wait} "
                        "more days away"), {"stock": "int", "cover": "dec1", "per_day": "dec2", "wait": "g"}),
+    "stock_cover_none": (N_("none on hand, selling {per_day} a day, and the late order is assumed {wait} more days "
+                            "away"), {"per_day": "dec2", "wait": "g"}),
+    "stock_cover_under_a_day": (N_("{stock} on hand last less than a day at {per_day} a day, and the late order is "
+                                   "assumed {wait} more days away"), {"stock": "int", "per_day": "dec2", "wait": "g"}),
     "stockout_cause_forecast": (N_("needs {need} over its {lead}-day lead time by its forecast, has {have} on hand "
                                    "and on order"), {"need": "int", "lead": "dec1", "have": "int"}),
     "stockout_cause_average": (N_("needs {need} over its {lead}-day lead time by the last {days} days' average, has "
@@ -108,6 +112,17 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     # the engine's own entries in an alert's history
     "condition_cleared": (N_("the condition cleared"), {}),
 }
+
+
+def stock_cover(stock: float, per_day: float, wait: float) -> "Text":
+    """How long the stock on hand lasts while a late order is awaited, worded for what there is: nothing on hand
+    ('none on hand', never '0 on hand last 0.0 days'), less than a day's sales, or so many days."""
+    if stock <= 0:
+        return Text("stock_cover_none", {"per_day": per_day, "wait": wait})
+    cover = stock / per_day if per_day else float("inf")
+    if cover < 1:
+        return Text("stock_cover_under_a_day", {"stock": stock, "per_day": per_day, "wait": wait})
+    return Text("stock_cover", {"stock": stock, "cover": cover, "per_day": per_day, "wait": wait})
 
 
 @dataclass(frozen=True)

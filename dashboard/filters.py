@@ -216,16 +216,24 @@ def drill(values: list, grain: str | None = None) -> None:
         st.session_state[PERIOD] = (start, end)
 
 
-NOTHING_LOADED = N_("The warehouse holds nothing yet: load data with `make etl`, then reload this page.")
+NOTHING_LOADED = N_("The warehouse holds nothing yet.")
+HOW_TO_LOAD = N_("Load this company's own data to fill it: `python -m etl run --source SOURCE.yaml` with a source "
+                 "config for its exports (docs/sources.md), or the Data operations page; then reload this page.")
+"""Ends every empty state: the data to load is this company's own, never another dataset (a demo, a sample)."""
+
+
+def empty_state(what: str) -> str:
+    """What a page lacks (translated), then how to load this company's own data."""
+    return f"{what} {_(HOW_TO_LOAD)}"
 
 
 def require(table: str | None = None, missing: str | None = None) -> Filters:
     """The page's filters; when nothing is loaded, or the table the page needs is empty, say so (``missing``,
-    translated by the caller; by default that nothing is loaded) and stop. Otherwise say in one line what the
-    loaded data excludes and why."""
+    translated by the caller; by default that nothing is loaded), how to load this company's data, and stop.
+    Otherwise say in one line what the loaded data excludes and why."""
     chosen = current()
     if chosen is None or (table is not None and not q.has_rows(table)):
-        st.info(missing or _(NOTHING_LOADED))
+        st.info(empty_state(missing or _(NOTHING_LOADED)))
         st.stop()
     if NOTICE in st.session_state:
         st.warning(st.session_state.pop(NOTICE))

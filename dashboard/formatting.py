@@ -69,8 +69,17 @@ def overview_cards(now: dict, before: dict | None, currency: str | None, caption
         Card(_("Active customers"), count(now["active_customers"]),
              _delta(now["active_customers"], before["active_customers"]), helped("active_customers")),
         Card(_("On-time delivery"), percent(on_time_now), _point_delta(on_time_now, on_time_before),
-             helped("on_time")),
+             f"{_no_on_time(now)} {helped('on_time')}".strip()),
     ]
+
+
+def _no_on_time(now: dict) -> str:
+    """Why the on-time card shows no rate ('–'): no order of the period is delivered yet, or none was placed."""
+    if now["delivered"]:
+        return ""
+    if not now["orders"]:
+        return _("No order was placed in the period, so there is no on-time rate.")
+    return _("No order of the period has been delivered yet, so there is no on-time rate.")
 
 
 def model_name(model: str | None) -> str:

@@ -53,12 +53,34 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV with every text cell and header neutralised (numbers stay numbers)."""
-    safe = frame.rename(columns=lambda c: neutralise(str(c)))
+MONEY_COLUMNS = frozenset({
+    "net_revenue", "revenue", "returns", "gross_margin", "cogs", "margin", "monetary", "clv", "money", "lost",
+    "expected_value", "won_value", "pipeline", "open_pipeline", "weighted_pipeline", "invoiced", "stock_value",
+    "avg_stock_value", "late_open_value", "daily_revenue", "average_order_value", "unit_price", "unit_cost",
+    "list_price", "paid_amount", "yhat", "yhat_lower", "yhat_upper", "yhat_base", "reconciliation_gap"})
+"""The query layer's money columns as charts hand them to a download (tables name theirs by kind: show.table)."""
+SIGNIFICANT = 15
+"""Every other number in a CSV: 15 significant digits, all a float holds for sure, so no binary noise is written."""
+
+
+def _significant(value: float) -> float:
+    return value if pd.isna(value) else float(f"{value:.{SIGNIFICANT}g}")
+
+
+def csv_bytes(frame: pd.DataFrame, money: Iterable[str] = ()) -> bytes:
+    """The frame as UTF-8 CSV with every text cell and header neutralised (numbers stay numbers), money (the columns
+    named in ``money`` or MONEY_COLUMNS) rounded to cents and every number without float noise: 47783.05, never
+    47783.049999999996."""
+    cents = set(money) | MONEY_COLUMNS
+    safe = frame.copy()
     for column in safe.columns:
-        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_datetime64_any_dtype(safe[column])):
+        if column in cents and pd.api.types.is_float_dtype(safe[column]):
+            safe[column] = safe[column].round(2)
+        elif pd.api.types.is_float_dtype(safe[column]):
+            safe[column] = safe[column].map(_significant)
+        elif not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_datetime64_any_dtype(safe[column])):
             safe[column] = safe[column].map(neutralise)
+    safe = safe.rename(columns=lambda c: neutralise(str(c)))
     return safe.to_csv(index=False).encode("utf-8")
 
 
@@ -67,10 +89,11 @@ class DownloadRefusedError(Exception):
 
 
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, principal: Principal | None, engine,
-                 where=st, help: str | None = None) -> None:
+                 where=st, help: str | None = None, money: Iterable[str] = ()) -> None:
     """A download button for the frame as neutralised CSV. The file is made only when the button is clicked, and
     only while the principal's session is live; each file made is one ``download`` event in the audit trail, and its
-    address gives it only to the browser that clicked, for a minute (dashboard/downloads.py)."""
+    address gives it only to the browser that clicked, for a minute (dashboard/downloads.py). ``money``: columns
+    to round to cents besides MONEY_COLUMNS (csv_bytes)."""
 
     browser = downloads.browser_token(st.context.cookies.get(downloads.XSRF_COOKIE_NAME))
 
@@ -78,7 +101,7 @@ def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str, prin
         if principal is None or sessions.resume(engine, principal.session_id or "") is None:
             raise DownloadRefusedError(f"{file_name}: the session that offered it has ended")
         audit.record(engine, principal.username, "download", file_name, detail=f"{len(frame):,} rows")
-        return downloads.issue(csv_bytes(frame), browser)
+        return downloads.issue(csv_bytes(frame, money), browser)
 
     where.download_button(label, content, file_name=file_name, mime="text/csv", key=key, help=help,
                           icon=":material/download:", type="tertiary", on_click="ignore")

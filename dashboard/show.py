@@ -8,6 +8,7 @@ CSV, and (for charts) turns a click into a filter.
   pandas Styler, so sorting still sorts the numbers), missing values as empty cells, and the same download.
 """
 
+import html
 from collections.abc import Callable
 
 import pandas as pd
@@ -16,7 +17,7 @@ import streamlit as st
 from dashboard import auth, safe
 from dashboard import queries as q
 from i18n import _, language
-from i18n.formats import column_formatter, count
+from i18n.formats import column_formatter, count, number
 
 SHOWN_ROWS = 1_000
 Column = tuple[str, str]  # (label, kind): kind as in formatting.column_formatter ('money', 'count', 'date', ...)
@@ -35,6 +36,11 @@ def chart(fig, data: pd.DataFrame, name: str, key: str, on_click: Callable[[list
     """Draw the figure full width, with a download of ``data`` as ``{name}.csv`` under it; with ``on_click``, a
     click (or box selection) on the chart calls it with the selected points' customdata. ``config`` adds to
     Plotly's config (maps: dashboard.geography.MAP_CONFIG)."""
+    alone = single_bar(fig)
+    if alone is not None:  # one department (region, segment ...) in scope: a sentence, not a chart of one bar
+        where.markdown(alone)
+        download(data, name, key, where)
+        return
     settings = plotly_config() | (config or {})
     if on_click is None:
         where.plotly_chart(fig, width="stretch", config=settings, key=key)
@@ -42,6 +48,35 @@ def chart(fig, data: pd.DataFrame, name: str, key: str, on_click: Callable[[list
         where.plotly_chart(fig, width="stretch", config=settings, key=key,
                            on_select=lambda: _selected(key, on_click), selection_mode=("points", "box"))
     download(data, name, key, where)
+
+
+def single_bar(fig) -> str | None:
+    """A chart of horizontal bars that together show one category (one department in scope, one region, one
+    segment) as one line of markdown: '**Net revenue by department**: Sales North — £155, margin 38.1%' (each
+    stacked part named: 'High 2, Low 1'); None for any other chart."""
+    traces = list(fig.data)
+    if not traces or any(t.type != "bar" or t.orientation != "h" for t in traces):
+        return None
+    categories = {str(c) for t in traces for c in (t.y if t.y is not None else ())}
+    if len(categories) != 1:
+        return None
+    parts = []
+    for trace in traces:
+        if trace.x is None or not len(trace.x):
+            continue
+        value = _words(trace.text[0]) if isinstance(trace.text, (list, tuple)) and trace.text else _amount(trace.x[0])
+        parts.append(value if len(traces) == 1 else f"{_words(trace.name or '')} {value}")
+    title = _words(fig.layout.title.text or "")
+    return f"**{safe.md(title)}**: {safe.md(_words(categories.pop()))} — {safe.md(', '.join(parts))}"
+
+
+def _words(label: str) -> str:
+    """A Plotly label as plain text: line breaks as ', ', entities (data escaped for Plotly) as characters."""
+    return html.unescape(str(label).replace("<br>", ", "))
+
+
+def _amount(value) -> str:
+    return count(value) if float(value).is_integer() else number(value, 2)
 
 
 def _selected(key: str, on_click: Callable[[list], None]) -> None:
@@ -65,10 +100,12 @@ def table(frame: pd.DataFrame, columns: dict[str, Column], name: str, key: str, 
     if len(rows) > len(shown):
         where.caption(_("The table shows the first {shown} of {total} rows; the CSV holds them all.").format(
             shown=count(len(shown)), total=count(len(rows))))
-    download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where)
+    download(rows.rename(columns={c: label for c, (label, _kind) in columns.items()}), name, key, where,
+             money=[label for label, kind in columns.values() if kind in ("money", "money0")])
 
 
-def download(data: pd.DataFrame, name: str, key: str, where=st) -> None:
-    """A small "CSV" button for the data (formula-safe, recorded in the audit trail)."""
+def download(data: pd.DataFrame, name: str, key: str, where=st, money: list[str] | None = None) -> None:
+    """A small "CSV" button for the data (formula-safe, recorded in the audit trail, money in cents: ``money`` names
+    the money columns besides safe.MONEY_COLUMNS)."""
     safe.download_csv(_("CSV"), data, f"{name}.csv", f"{key}_csv", auth.current(), q.engine(), where=where,
-                      help=_("Download the data behind this as CSV"))
+                      help=_("Download the data behind this as CSV"), money=money or ())

@@ -45,7 +45,8 @@ CAPTIONS = {
                           "back). Churned = in S, no sale in the 90 days up to the last day. The 90-day windows are "
                           "the same whatever the period's length, so the rate always lies between 0% and 100%."),
     "rfm": N_("RFM: recency (days since last sale), frequency (sale orders) and monetary (net revenue) in the "
-               "period, each scored 1-5 by quintile (5 best)."),
+               "period, each scored 1-5 by quintile (5 best). 'New customers' are recent buyers with few sale orders "
+               "in the period, not necessarily first-time buyers."),
     "clv": N_("CLV = average order value x orders per year x gross margin % x expected lifetime (1 / annual churn "
                "rate, at most 10 years). Annual churn = share of the customers with a sale in the 90 days a year "
                "before the period's end who have no sale in the 90 days up to it."),

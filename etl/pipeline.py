@@ -31,6 +31,7 @@ from etl.schema import (
 )
 from etl.sources import RawTable, payloads
 from etl.validate import TimeWindow, Validated, normal_keys, validate
+from i18n import ngettext
 
 Progress = Callable[[str, int, int], None]
 """Called with (step label, steps done, steps in all) as the run advances."""
@@ -171,7 +172,7 @@ def _refuse_emptying(engine: Engine, tables, checked: dict[str, Validated]) -> N
         held = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in emptied}
     held = {name: rows for name, rows in held.items() if rows}
     if held:
-        what = ", ".join(f"{name} ({rows:,} rows)" for name, rows in held.items())
+        what = ", ".join(f"{name} ({rows_of(rows)})" for name, rows in held.items())
         raise EtlError(f"This full refresh would empty {what}, because the source gave no valid row for it; nothing "
                        "was changed: check the source, or pass --allow-empty to empty it on purpose.")
 
@@ -264,14 +265,38 @@ def _report(progress: Progress | None, label: str, done: int, total: int) -> Non
         progress(label, done, total)
 
 
-TABLE_WORDS = {"opportunities": "deals", "order_lines": "order lines", "purchase_orders": "purchase-order lines",
-               "social_mentions": "social mentions", "inventory": "stock snapshots"}
+TABLE_WORDS = {  # table -> how one row and many are counted: '1 customer', '85 customers'
+    "departments": ("{count} department", "{count} departments"),
+    "employees": ("{count} employee", "{count} employees"),
+    "customers": ("{count} customer", "{count} customers"),
+    "products": ("{count} product", "{count} products"),
+    "suppliers": ("{count} supplier", "{count} suppliers"),
+    "interactions": ("{count} interaction", "{count} interactions"),
+    "opportunities": ("{count} deal", "{count} deals"),
+    "tickets": ("{count} ticket", "{count} tickets"),
+    "social_mentions": ("{count} social mention", "{count} social mentions"),
+    "orders": ("{count} order", "{count} orders"),
+    "order_lines": ("{count} order line", "{count} order lines"),
+    "invoices": ("{count} invoice", "{count} invoices"),
+    "inventory": ("{count} stock snapshot", "{count} stock snapshots"),
+    "purchase_orders": ("{count} purchase-order line", "{count} purchase-order lines"),
+}
+
+
+def counted(table: str, rows: int) -> str:
+    """Rows of a table in words, singular or plural by the count: '1 customer', '8,800 deals', '2 mart_x rows'."""
+    one, many = TABLE_WORDS.get(table, ("{count} " + table + " row", "{count} " + table + " rows"))
+    return ngettext(one, many, rows).format(count=f"{rows:,}")
+
+
+def rows_of(rows: int) -> str:
+    """'1 row', '1,234 rows'."""
+    return ngettext("{count} row", "{count} rows", rows).format(count=f"{rows:,}")
 
 
 def held(summary: RunSummary) -> str:
-    """What the run's tables hold after it, in words: '8,800 deals, 85 customers, ...' ('no rows' when none)."""
-    parts = [f"{s.loaded + s.unchanged:,} {TABLE_WORDS.get(s.table, s.table)}" for s in summary.tables
-             if s.loaded + s.unchanged]
+    """What the run's tables hold after it, in words: '8,800 deals, 1 customer, ...' ('no rows' when none)."""
+    parts = [counted(s.table, s.loaded + s.unchanged) for s in summary.tables if s.loaded + s.unchanged]
     return ", ".join(parts) or "no rows"
 
 

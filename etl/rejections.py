@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from i18n import ngettext
+
 WARN_SHARE = 0.01
 UNKNOWN_PARENT = re.compile(r"(\w+) must be a known (\w+) key, got '([^']*)'")
 RULE_PATTERNS = [  # reason -> rule: the reason without the row's own values
@@ -65,16 +67,21 @@ def verdict(tables: list[TableRejections]) -> str | None:
         return None
     worst = max(tables, key=lambda t: len(t.root))
     if not len(worst.root):
-        return f"{dependent:,} rows rejected because rows they refer to were rejected earlier by the source's rules"
+        return ngettext("{count} row rejected because a row it refers to was rejected earlier by the source's rules",
+                        "{count} rows rejected because rows they refer to were rejected earlier by the source's rules",
+                        dependent).format(count=f"{dependent:,}")
     rules = rules_of(worst.root)
     top = rules.value_counts()
     first = worst.root[rules == top.index[0]]
     example = re.split(r"; (?!the first row)", first.iloc[0])[0]
-    line = (f"{len(worst.root):,} {worst.table} rows rejected ({top.iloc[0]:,} for: {example}, first at "
-            f"{worst.locate(first.index[0])})")
+    line = ngettext("{count} {table} row rejected ({top} for: {example}, first at {where})",
+                    "{count} {table} rows rejected ({top} for: {example}, first at {where})", len(worst.root)).format(
+        count=f"{len(worst.root):,}", table=worst.table, top=f"{top.iloc[0]:,}", example=example,
+        where=worst.locate(first.index[0]))
     if dependent:
         cost = ", ".join(f"{t.dependent:,} {t.table}" for t in tables if t.dependent)
-        line += f" - {dependent:,} dependent rows rejected ({cost})"
+        line += " - " + ngettext("{count} dependent row rejected ({cost})", "{count} dependent rows rejected ({cost})",
+                                 dependent).format(count=f"{dependent:,}", cost=cost)
     elif len(tables) > 1 and len(heavy) > 1:
         line += f"; also over {WARN_SHARE:.0%} rejected in " + ", ".join(t.table for t in heavy if t is not worst)
     return line

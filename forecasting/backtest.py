@@ -26,6 +26,7 @@ from forecasting.models import (
     seasonal_naive,
 )
 from forecasting.settings import Settings
+from i18n import ngettext
 
 Model = Callable[[pd.DataFrame, int, Calendar], np.ndarray]
 Paths = dict[str, dict[pd.Timestamp, np.ndarray]]
@@ -156,7 +157,9 @@ def _season(train: pd.DataFrame, horizon: int, calendar: Calendar) -> tuple[np.n
 
 def _too_weak_for_prophet(data: pd.DataFrame, settings: Settings) -> str | None:
     if len(data) < settings.min_prophet_days:
-        return f"only {len(data)} days of history (Prophet needs {settings.min_prophet_days})"
+        return ngettext("only {count} day of history (Prophet needs {needed})",
+                        "only {count} days of history (Prophet needs {needed})", len(data)).format(
+            count=len(data), needed=settings.min_prophet_days)
     zero_share = float((data["y"] == 0).mean())
     if zero_share > settings.max_zero_share:
         return f"{zero_share:.0%} of days have no sales (too sparse for Prophet)"
@@ -168,7 +171,9 @@ def fit_series(history: pd.DataFrame, settings: Settings, calendar_history: pd.D
     """Backtest every candidate at weekly origins, choose and calibrate as deployed, and forecast."""
     data, horizon = daily(history), settings.horizon_days
     if len(data) < 7:
-        raise ValueError(f"only {len(data)} days of history; a forecast needs at least 7")
+        raise ValueError(ngettext("only {count} day of history; a forecast needs at least 7",
+                                  "only {count} days of history; a forecast needs at least 7", len(data)).format(
+            count=len(data)))
     source = daily(calendar_history) if calendar_history is not None else data
     weak = _too_weak_for_prophet(data, settings) if use_prophet else "not used at this level"
     count = settings.scored_origins + -(-horizon // 7) + settings.selection_origins - 1

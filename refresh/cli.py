@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -21,6 +22,7 @@ from etl.reference import write as write_reference
 from etl.status import INTERRUPTED
 from etl.terminal import printable, text
 from forecasting.cli import print_summary as print_forecast_summary
+from i18n import _, ngettext
 from refresh.orchestrator import Request, run_refresh
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Load CRM and ERP data into the warehouse.")
@@ -81,8 +83,22 @@ def run(
     if outcome.failures:
         raise typer.Exit(1)
     if outcome.load.warning and not accept_rejects:
-        console.print("[yellow]Pass --accept-rejects to accept these rejections (exit 0).[/]")
+        console.print(text((warning_exit(outcome.load), "yellow")))
         raise typer.Exit(2)
+
+
+def warning_exit(load: RunSummary) -> str:
+    """The last line of a warning run: what exit 2 means for the rows it wrote (README, 'Exit codes')."""
+    loaded = ngettext("its {count} new or changed row is in the warehouse",
+                      "its {count} new or changed rows are in the warehouse", load.rows_loaded).format(
+        count=f"{load.rows_loaded:,}")
+    rejected = ngettext("its {count} rejected row is kept in rejected_rows",
+                        "its {count} rejected rows are kept in rejected_rows", load.rows_rejected).format(
+        count=f"{load.rows_rejected:,}")
+    return _("Exit 2: a warning, not a failure. Run {run} is committed like a successful one: {loaded}, its marts "
+             "are rebuilt, and {rejected}. Fix the source and run again (only what changed loads), or pass "
+             "--accept-rejects to end such a run with exit 0.").format(run=load.run_id, loaded=loaded,
+                                                                       rejected=rejected)
 
 
 def _progress() -> Progress:
@@ -105,7 +121,8 @@ def _print_summary(summary: RunSummary, url: str) -> None:
     console.print(text(f"Marts rebuilt: {marts}"))
     console.print(text(f"Warehouse: {masked(url)}"))
     if summary.rows_rejected:
-        console.print(f"[yellow]{summary.rows_rejected:,} rows were rejected:[/] see `python -m etl status` "
+        rejected = ngettext("{count} row was rejected:", "{count} rows were rejected:", summary.rows_rejected)
+        console.print(f"[yellow]{rejected.format(count=f'{summary.rows_rejected:,}')}[/] see `python -m etl status` "
                       "and the rejected_rows table for the reasons.")
     if summary.warning:
         console.print(text(("Warning: ", "bold yellow"), summary.warning))
@@ -129,24 +146,33 @@ def status(db: str | None = typer.Option(None, help="Warehouse URL (as for run).
     console.print(_tables_table(tables))
 
 
+def _compact(title: str) -> Table:
+    """A table that fits 80 columns: no vertical rules, one space between columns (the box's blank separator)."""
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+
+
 def _runs_table(runs) -> Table:
-    table = Table(title="Last runs", title_justify="left")
-    for name in ["run", "started", "seconds", "status", "read", "loaded", "rejected", "source"]:
-        numeric = name in {"run", "seconds", "read", "loaded", "rejected"}
-        table.add_column(name, justify="right" if numeric else "left", no_wrap=name != "source")
+    """The last runs in 80 columns: the day over the time, the run's seconds under its status, and the source (with
+    the message of a run that did not succeed) in the remaining width, wrapped."""
+    table = _compact("Last runs")
+    for name in ["run", "started", "status", "read", "loaded", "rejected"]:
+        table.add_column(name, justify="right" if name in {"run", "read", "loaded", "rejected"} else "left",
+                         no_wrap=True)
+    table.add_column("source", overflow="fold", ratio=1)
     for r in runs.itertuples():
         colour = {"success": "green", "failed": "red", "aborted": "red", INTERRUPTED: "red"}.get(r.status, "yellow")
         source = text(r.source) if r.status == "success" else text(r.source, "\n", (masked(r.message or ""), colour))
-        table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d %H:%M}", "" if r.seconds is None else f"{r.seconds:.1f}",
-                      text((r.status, colour)), f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}",
-                      f"{r.rows_rejected or 0:,}", source)
+        took = "" if r.seconds is None else f"\n{r.seconds:.1f} s"
+        table.add_row(str(r.run_id), f"{r.started_at:%Y-%m-%d}\n{r.started_at:%H:%M}", text((r.status, colour), took),
+                      f"{r.rows_read or 0:,}", f"{r.rows_loaded or 0:,}", f"{r.rows_rejected or 0:,}", source)
     return table
 
 
 def _tables_table(tables) -> Table:
-    table = Table(title="Tables", title_justify="left")
-    for name in ["table", "rows", "rejected (last run)", "rejected (all runs)", "latest row", "age (days)"]:
-        table.add_column(name, justify="left" if name in {"table", "latest row"} else "right")
+    """Rows, rejected rows and freshness per table in 80 columns (the longest table name is 24 characters)."""
+    table = _compact("Tables")
+    for name in ["table", "rows", "rejected\nlast run", "rejected\nall runs", "latest row", "age\n(days)"]:
+        table.add_column(name, justify="left" if name in {"table", "latest row"} else "right", no_wrap=True)
     now = datetime.now()
     for t in tables.itertuples():
         latest = "" if pd.isna(t.latest) else f"{t.latest:%Y-%m-%d %H:%M}"

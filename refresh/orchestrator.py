@@ -26,6 +26,7 @@ from etl.sources.configured import ConfigSource
 from etl.sources.demo import DemoSource
 from forecasting.runner import ForecastSummary, run_forecasts
 from forecasting.settings import load_settings
+from i18n import ngettext
 from refresh.progress import ProgressFile
 
 Progress = Callable[[str, int, int], None]
@@ -170,8 +171,11 @@ def outcome_fields(outcome: Outcome) -> dict:
 def outcome_line(outcome: Outcome) -> str:
     """One line for people: the run, what it loaded, and how the steps after it went."""
     load = outcome.load
-    parts = [f"Run {load.run_id} ({load.status}): {load.rows_loaded:,} rows new or changed, "
-             f"{load.rows_unchanged:,} unchanged, {load.rows_rejected:,} rejected"]
+    parts = [ngettext("Run {run} ({status}): {count} row new or changed, {unchanged} unchanged, {rejected} rejected",
+                      "Run {run} ({status}): {count} rows new or changed, {unchanged} unchanged, {rejected} rejected",
+                      load.rows_loaded).format(run=load.run_id, status=load.status, count=f"{load.rows_loaded:,}",
+                                               unchanged=f"{load.rows_unchanged:,}",
+                                               rejected=f"{load.rows_rejected:,}")]
     if outcome.forecast is not None:
         parts.append(f"{outcome.forecast.series} forecast series")
     if outcome.alerts is not None:

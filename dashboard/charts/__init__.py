@@ -24,13 +24,24 @@ colours, and a figure built with the whole template spends most of its time copy
 SEPARATORS = {"en": ".,", "uk": ",\u00a0"}  # Plotly's decimal point, then its thousands separator
 
 
+TITLE_BAND = 40
+"""Pixels at the top of every figure that are the title's alone (12 px of padding, a 16 px line and room under it)."""
+
+
 def layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
-    """The house style: white template, title top left, legend on top, the locale's separators. ``title`` is
-    shown as given: translate it where the chart is built."""
+    """The house style: white template, title top left, legend under it, the locale's separators. ``title`` is
+    shown as given: translate it where the chart is built.
+
+    Title and legend are both placed from the top of the figure (``yref="container"``): the title in the top
+    TITLE_BAND pixels, the legend from there down, and Plotly pushes the plot below however many rows the legend
+    wraps into on a narrow screen. A legend placed from the plot's top (``y=1.02``) grows upward over the title
+    instead, once its brands no longer fit in one row."""
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}}, template=HOUSE, height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": 1.02, "x": 1,
-                                                              "xanchor": "right", "yanchor": "bottom"},
+        title={"text": title, "x": 0, "font": {"size": 16}, "yref": "container", "y": 1, "yanchor": "top",
+               "pad": {"t": 12}},
+        template=HOUSE, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yref": "container", "y": 1 - TITLE_BAND / height, "yanchor": "top", "x": 0,
+                "xanchor": "left"},
         separators=SEPARATORS[language()], hovermode="x unified",
     )
     return fig

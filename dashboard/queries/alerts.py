@@ -95,7 +95,8 @@ def flows(scope: Scope, alert_id: int | None = None, money_kind: str | None = No
     """Where open alerts in scope (or one alert, whatever its status; or those whose money is of one kind) start and
     which departments in scope they reach, per severity: origin_id, origin (name), affected_id, affected (name),
     severity, money (the impacts' amounts in the currency; 0 where none carries one), impacts (rows), alerts.
-    Departments missing from the data read '—'."""
+    A step without a department (stored before detection dropped them) is no flow; an origin missing from the data
+    reads '—'."""
     i, start, reached = alert_impacts, departments.alias("start"), departments.alias("reached")
     money = func.coalesce(func.sum(case((i.c.unit == "currency", i.c.amount))), 0.0).label("money")
     origin_id = func.coalesce(alerts.c.origin_department_id, literal("")).label("origin_id")
@@ -107,7 +108,7 @@ def flows(scope: Scope, alert_id: int | None = None, money_kind: str | None = No
                  .select_from(i.join(alerts, alerts.c.alert_id == i.c.alert_id)
                               .outerjoin(start, start.c.department_id == alerts.c.origin_department_id)
                               .outerjoin(reached, reached.c.department_id == i.c.department_id))
-                 .where(i.c.step > 0, within(i.c.department_id, scope),
+                 .where(i.c.step > 0, i.c.department_id.is_not(None), within(i.c.department_id, scope),
                         alerts.c.status.in_(OPEN) if alert_id is None else alerts.c.alert_id == alert_id)
                  .group_by(origin_id, origin, affected_id, affected, alerts.c.severity))
     if money_kind:

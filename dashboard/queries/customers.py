@@ -72,14 +72,25 @@ def _active_between(filters: Filters, start, end):
 def customer_bases(filters: Filters) -> dict:
     """The retention cards of kpi.retention_summary: start (S, a sale in the 90 days before the period), end (E,
     a sale in the 90 days up to its last day), retained (in both), new, churned, rate; plus first_time (customers
-    whose first sale falls in the period)."""
+    whose first sale falls in the period) and won_back (those of N who had bought before the period: their last
+    sale before it was 90 days or more before its start, so N = won_back + first-time buyers still in E)."""
     f = mart_order_fulfilment
     firsts = where_scope(select(f.c.customer_id, func.min(f.c.order_date).label("first"))
                          .where(f.c.kind == "sale", f.c.customer_id.is_not(None)), f, filters)
     firsts = firsts.group_by(f.c.customer_id).subquery()
     first_time = read(select(func.count().label("first_time")).select_from(firsts)
                       .where(and_(firsts.c.first >= filters.start, firsts.c.first <= filters.end)))
-    return _bases(filters) | {"first_time": int(first_time.iloc[0, 0])}
+    bases = _bases(filters)
+    won_back = 0
+    if bases["new"]:  # a customer of N whose first sale came before the period was away 90 days or more
+        window = timedelta(days=CHURN_DAYS)
+        start_set = _active_between(filters, filters.start - window, filters.start - timedelta(days=1))
+        end_set = _active_between(filters, filters.end - window + timedelta(days=1), filters.end).subquery()
+        back = read(select(func.count().label("won_back")).select_from(
+            end_set.join(firsts, firsts.c.customer_id == end_set.c.customer_id))
+            .where(firsts.c.first < filters.start, end_set.c.customer_id.not_in(start_set)))
+        won_back = int(back.iloc[0, 0])
+    return bases | {"first_time": int(first_time.iloc[0, 0]), "won_back": won_back}
 
 
 def _bases(filters: Filters) -> dict:

@@ -16,8 +16,8 @@ from i18n import N_, _, ngettext
 from i18n.formats import count, day, days_count, money, number, percent, period, signed_percent
 
 HEADLINE_DAYS = 28
-NO_SALES = N_("This warehouse holds no sales orders, so there is nothing to forecast: load order data (the demo "
-              "company with `make etl`, or an ERP export such as Online Retail), and the forecast runs after the load.")
+NO_SALES = N_("This warehouse holds no sales orders, so there is nothing to forecast; the forecast runs after the "
+              "company's orders are loaded.")
 LEVEL_NAMES = {"total": N_("Company total"), "department": N_("Departments"), "category": N_("Categories"),
                "region": N_("Regions"), "product": N_("Products (units, by region)")}
 NONE_IN_FILTER = {
@@ -138,7 +138,7 @@ def show_headline(ahead: pd.DataFrame, totals: dict, value_text, currency: str |
 st.title(_("Sales forecast"))
 chosen = filters.require()
 if not q.has_rows("mart_order_fulfilment"):  # said before "no forecast yet": a forecast run would not help
-    st.info(_(NO_SALES))
+    st.info(filters.empty_state(_(NO_SALES)))
     st.stop()
 run = forecast.latest_run()
 if run.empty:
@@ -148,7 +148,7 @@ if run.empty:
 run_id, horizon = int(run.iloc[0]["run_id"]), int(run.iloc[0]["horizon_days"])
 options = forecast.series_options(run_id, chosen.allowed)  # a manager's: their departments' series only
 if chosen.allowed is None and options["model"].isna().all():
-    st.info(_(NO_SALES))
+    st.info(filters.empty_state(_(NO_SALES)))
     st.stop()
 if chosen.allowed is not None:
     options = options[options["member"].isin(chosen.scope or ())]

@@ -16,9 +16,8 @@ from i18n import _, ngettext
 from i18n.formats import count, money, period
 
 st.title(_("Executive overview"))
-chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet: load data with `make etl` "
-                                                    "(the demo company) or `python -m etl run --source ...`, then "
-                                                    "reload this page."))
+chosen = filters.require("mart_order_fulfilment", _("The warehouse holds no orders yet, so there are no sales "
+                                                    "figures to show."))
 
 currency = q.currency()
 baseline, not_comparable = filters.comparison(chosen)

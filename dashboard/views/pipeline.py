@@ -25,7 +25,7 @@ def rate_columns(name: str) -> dict:
 
 st.title(_("CRM pipeline"))
 chosen = filters.require("mart_opportunities", _("The loaded data has no deals (opportunities), so there is no "
-                                                 "pipeline to show: load a CRM source such as `make demo-crm`."))
+                                                 "pipeline to show."))
 currency = q.currency()
 
 def kpis(period) -> dict:

@@ -30,8 +30,8 @@ SHOWN_SEGMENTS = "retention_segments"  # the customer table's segments (a click 
 
 st.title(_("Customer retention"))
 chosen = filters.require("mart_customer_month", _(
-    "This warehouse has no sales to known customers, so there is no retention to show: load orders with customer "
-    "ids (the demo, or a source with orders)."))
+    "This warehouse has no sales to known customers, so there is no retention to show: retention needs this "
+    "company's orders with their customer ids."))
 currency = q.currency()
 
 
@@ -69,14 +69,26 @@ bought = ngettext("{count} customer bought for the first time in the period.",
 if chosen.start - timedelta(days=CHURN_DAYS) < first_day:
     bought += " " + _("The data starts on {day}, less than {days} days before the period: the base at its start is "
                     "measured on fewer days.").format(day=day(first_day), days=count(CHURN_DAYS))
+if bases["new"]:  # N counts first-time buyers and customers back after a pause: say which, so the figures agree
+    bought += " " + ngettext(
+        "Of the {count} customer counted as new or won back, {first} bought for the first time and {back} came back "
+        "after {days} days or more without a sale.",
+        "Of the {count} customers counted as new or won back, {first} bought for the first time and {back} came back "
+        "after {days} days or more without a sale.", bases["new"]).format(
+        count=count(bases["new"]), first=count(bases["new"] - bases["won_back"]), back=count(bases["won_back"]),
+        days=count(CHURN_DAYS))
 st.caption(bought)
 
 cohorts = retention_matrix(customers.cohorts(chosen))
-show.chart(charts.cohort_heatmap(cohorts, data_end), cohorts.rename_axis(index="cohort_month").reset_index(),
-           "cohort-retention", "retention_cohorts")
 cut = partial_month_note(data_end)
-st.caption(" ".join([caption("cohorts"), _("The cohorts of the months the period touches are shown."),
-                     *([_("Cells marked * fall in the month the data's end cuts:") + " " + cut] if cut else [])]))
+if cohorts.empty:  # no cohort starts in the months the period touches: a sentence, not an empty box
+    st.info(_("No customer made a first purchase in the months of this period, so there is no cohort to follow: "
+              "choose a period that includes first purchases."))
+else:
+    show.chart(charts.cohort_heatmap(cohorts, data_end), cohorts.rename_axis(index="cohort_month").reset_index(),
+               "cohort-retention", "retention_cohorts")
+    st.caption(" ".join([caption("cohorts"), _("The cohorts of the months the period touches are shown."),
+                         *([_("Cells marked * fall in the month the data's end cuts:") + " " + cut] if cut else [])]))
 monthly = customers.monthly_churn(chosen)
 show.chart(charts.churn(monthly, data_end), monthly, "monthly-churn", "retention_churn", on_click=drill_month)
 faded = cut and chosen.end >= data_end.replace(day=1)  # the chart reaches the month the data's end cuts

@@ -57,8 +57,7 @@ def card_values(by_brand) -> dict:
 
 st.title(_("Social CRM"))
 chosen = filters.require("mart_mentions", _("The loaded data has no social mentions, so there is nothing to show "
-                                            "here: load a source with mentions, such as the demo or "
-                                            "`etl/sources/twitter_airline_sentiment.yaml`."))
+                                            "here."))
 brands = social.by_brand(chosen)
 if brands.empty:
     st.info(_("No mention was posted in this period under these filters."))

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from etl.configcheck import explain
 from etl.errors import EtlError
 from etl.sources.readonly import check_sql_input
 from etl.yamlfile import load_yaml
@@ -169,10 +170,6 @@ class SourceConfig(Strict):
     timestamps: Timestamps = Field(default_factory=Timestamps)  # a time outside rejects its row
 
 
-def _location(error: dict) -> str:
-    return ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-after"))
-
-
 def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
     """Parse and check a config file; placeholders like ${data_dir} are filled from ``variables`` (over the
     file's own) and ${env:NAME} from the environment."""
@@ -181,12 +178,10 @@ def read_config(path: Path, variables: dict[str, str]) -> SourceConfig:
     raw = load_yaml(path)
     try:
         config = SourceConfig.model_validate(raw)
+        known = {**config.variables, **variables}
+        config = SourceConfig.model_validate(_fill(raw, known, path))  # a filled placeholder can be wrong too
     except ValidationError as error:
-        first = error.errors()[0]
-        raise EtlError(f"{path}: key '{_location(first)}': {first['msg']} "
-                       f"({len(error.errors())} problem(s) in all): see docs/sources.md.") from None
-    known = {**config.variables, **variables}
-    config = SourceConfig.model_validate(_fill(raw, known, path))
+        raise EtlError(explain(error, SourceConfig, path, "docs/sources.md")) from None
     for name, spec in config.inputs.items():
         if spec.sql is not None:
             check_sql_input(f"{path}: inputs.{name}", spec.sql.url, spec.sql.query)

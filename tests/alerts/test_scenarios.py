@@ -105,8 +105,9 @@ def test_the_cli_evaluates_and_a_bad_rules_file_is_one_sentence(sqlite_url, tmp_
     bad.write_text("rules:\n  - {id: x, kind: late_purchase_order, min_days_lat: 3}\n")
     result = CliRunner().invoke(app, ["evaluate", "--db", sqlite_url, "--rules", str(bad)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
-    assert "key 'rules.0.late_purchase_order.min_days_lat': Extra inputs are not permitted" in " ".join(
-        result.output.replace("\n", "").split())
+    said = " ".join(result.output.replace("\n", "").split())
+    assert "rules.yaml: unknown key 'min_days_lat' in rules.0: did you mean 'min_days_late'? See docs/alerts.md." \
+        in said
 
 
 def test_stockout_risk_reads_the_product_forecast(sqlite_url):
@@ -130,3 +131,31 @@ def test_stockout_risk_reads_the_product_forecast(sqlite_url):
     assert english_message(risk["message"].iloc[0]) == ("Needs 120 over its 3.9-day lead time by its forecast, "
                                                         "has 10 on hand and on order.")
     assert risk["metric_value"].iloc[0] == pytest.approx(110.0)
+
+
+def test_a_late_supplier_with_nothing_on_hand_says_none_on_hand(sqlite_url):
+    """The incident with no Widget on hand on the 20th: 0.7857 a day x 7 days = 5.5 Widgets short, and the
+    logistics step says 'none on hand', never '0 on hand last 0.0 days'."""
+    frames = incident_frames()
+    stock = frames["inventory"]
+    stock.loc[(stock["product_id"] == "P1") & (stock["snapshot_date"] == pd.Timestamp("2025-01-20")), "on_hand"] = 0.0
+    engine = warehouse(sqlite_url, frames)
+    evaluate(engine, CONFIG)
+    chain = rows(engine, alert_impacts).sort_values("step")
+    logistics = chain[chain["area"] == "logistics"].iloc[0]
+    assert logistics["amount"] == pytest.approx(5.5, abs=0.005)
+    assert logistics["description"] == ("Widget: none on hand, selling 0.79 a day, and the late order is assumed 7 "
+                                        "more days away; about 5.5 units short")
+
+
+def test_without_a_support_department_the_chain_has_no_support_step(sqlite_url):
+    """The incident where SUP is of kind 'other': no department of kind support, so nobody to tell C1 about O6 in
+    the chain (no 'Support -> —' step); the rest of the chain as before (75.00 at risk)."""
+    frames = incident_frames()
+    frames["departments"].loc[frames["departments"]["department_id"] == "SUP", "kind"] = "other"
+    engine = warehouse(sqlite_url, frames)
+    evaluate(engine, CONFIG)
+    chain = rows(engine, alert_impacts).sort_values("step")
+    assert chain[["area", "department_id"]].values.tolist() == [
+        ["origin", "PRC"], ["procurement", "PRC"], ["logistics", "LOG"], ["sales", "D1"], ["sales", "D2"]]
+    assert rows(engine, alerts).iloc[0]["impact_amount"] == pytest.approx(75.00)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from alerts.config import load_config
 from alerts.engine import evaluate
-from alerts.texts import TEMPLATES, Reader, Text, Wording, document, english, english_message
+from alerts.texts import TEMPLATES, Reader, Text, Wording, document, english, english_message, stock_cover
 from etl.db import get_engine
 from etl.pipeline import run_pipeline
 from etl.schema import alert_events, alerts
@@ -106,3 +106,15 @@ def test_an_alert_stored_as_plain_english_is_rewritten_as_facts_when_seen_again(
         assert [(a, session_reader().comment(c)) for a, c in events] == [
             ("opened", "Очікувалося 13 січ. 2025\u202fр., запізнення 8 дн."),
             ("updated", "Очікувалося 13 січ. 2025\u202fр., запізнення 8 дн.")]
+
+
+@pytest.mark.parametrize(("stock", "per_day", "said"), [
+    (0.0, 0.7857, "none on hand, selling 0.79 a day, and the late order is assumed 7 more days away"),
+    (-3.0, 0.5, "none on hand, selling 0.50 a day, and the late order is assumed 7 more days away"),
+    (1.0, 40.0, "1 on hand last less than a day at 40.00 a day, and the late order is assumed 7 more days away"),
+    (2.0, 0.7857, "2 on hand last 2.5 days at 0.79 a day, and the late order is assumed 7 more days away"),
+])
+def test_stock_cover_reads_as_a_sentence_when_nothing_or_little_is_on_hand(stock, per_day, said):
+    """Never '0 on hand last 0.0 days': no stock is 'none on hand', under a day's sales is 'less than a day'
+    (2 / 0.7857 = 2.55 days, 1 / 40 = 0.025 days)."""
+    assert english(stock_cover(stock, per_day, 7.0), "GBP") == said

@@ -260,3 +260,21 @@ def test_a_manager_sees_only_their_departments_steps_and_resolves_only_what_star
     next(b for b in origin.button if b.label == "Resolve").click().run()
     with get_engine(sqlite_url).connect() as conn:
         assert conn.execute(select(alerts.c.status)).scalars().all() == ["resolved"]
+
+
+def test_without_a_support_department_no_step_or_flow_leads_to_a_dash(app_on, sqlite_url):
+    """SUP of kind 'other': the chain ends with the two sales steps (no 'Support -> —'), and the Sankey links
+    Procurement to the four departments that exist (Procurement, Logistics, Sales North, Sales South)."""
+    frames = incident_frames()
+    frames["departments"].loc[frames["departments"]["department_id"] == "SUP", "kind"] = "other"
+    _load(sqlite_url, frames)
+    at = app_on(sqlite_url)
+    at.switch_page("views/alerts.py").run()
+    assert not at.exception
+    chain = at.dataframe[1].value
+    assert chain["area"].tolist() == ["Starts here", "Procurement", "Logistics", "Sales", "Sales"]
+    assert "—" not in chain["department"].tolist()
+    sankey = chart(at, "alerts_flow_chart")["data"][0]
+    labels, links = sankey["node"]["label"], sankey["link"]
+    assert "—" not in labels
+    assert sorted(labels[t] for t in links["target"]) == ["Logistics", "Procurement", "Sales North", "Sales South"]

@@ -234,8 +234,10 @@ def test_a_warehouse_of_deals_never_forecast_says_there_are_no_sales_not_no_fore
     there are no sales orders rather than "no forecast yet: run python -m forecasting run"."""
     url = _warehouse(tmp_path_factory, "deals", deals_source(), forecast=False)
     at = open_forecast(url, monkeypatch)
-    assert [i.value for i in at.info] == [NO_SALES + ": load order data (the demo company with `make etl`, or an ERP "
-                                          "export such as Online Retail), and the forecast runs after the load."]
+    assert [i.value for i in at.info] == [
+        NO_SALES + "; the forecast runs after the company's orders are loaded. Load this company's own data to fill "
+        "it: `python -m etl run --source SOURCE.yaml` with a source config for its exports (docs/sources.md), or the "
+        "Data operations page; then reload this page."]
 
 
 @pytest.mark.postgres

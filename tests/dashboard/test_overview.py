@@ -69,6 +69,7 @@ def test_the_overview_in_ukrainian(app_on, five_orders_url):
         "Активні клієнти": ("1", "+0,0%"),
         "Вчасна доставка": ("–", ""),
     }
+    assert at.metric[4].help.startswith("Жодне замовлення періоду ще не доставлено, тож частки вчасних доставок немає.")
 
 
 def test_department_filter_narrows_every_kpi(app_on, five_orders_url):
@@ -94,6 +95,10 @@ def test_period_is_compared_with_the_period_before_it(app_on, five_orders_url):
         "Active customers": ("1", "+0.0%"),  # C2 both times
         "On-time delivery": ("–", ""),
     }
+    # 14-20 Jan: O5, the one sale order, is shipped but not delivered: the card's help says why it shows no rate
+    assert at.metric[4].help.startswith("No order of the period has been delivered yet, so there is no on-time rate. "
+                                        "On-time delivery = ")
+    assert not at.metric[0].help.startswith("No order")
     at.sidebar.date_input[0].set_value((date(2025, 1, 13), date(2025, 1, 20))).run()  # before: 5-12 Jan, from 6 Jan
     assert {change for _, change in metrics(at).values()} == {""}
     assert at.caption[1].value == ("No change is shown: the comparison period, 5 Jan 2025 – 12 Jan 2025, holds data "
@@ -102,7 +107,8 @@ def test_period_is_compared_with_the_period_before_it(app_on, five_orders_url):
 
 def test_empty_warehouse_says_what_to_do(app_on, sqlite_url):
     at = app_on(sqlite_url)
-    assert "The warehouse holds no orders yet: load data with `make etl`" in at.info[0].value
+    assert at.info[0].value.startswith("The warehouse holds no orders yet, so there are no sales figures to show. "
+                                       "Load this company's own data to fill it: `python -m etl run --source")
     assert not at.metric
 
 
@@ -179,6 +185,11 @@ def test_last_month_against_the_same_month_last_year(demo_url, monkeypatch, lang
     assert list(drawn)[0] == "2026-04-27" and list(drawn)[-1] == "2026-05-25"
 
 
+def one_department(at) -> str:
+    """The sentence that stands for the revenue-by-department chart when one department is in scope."""
+    return next(m.value for m in at.markdown if m.value.startswith("**Net revenue by department**")).replace("\\", "")
+
+
 def test_a_click_on_a_department_filters_every_page_to_it(demo_url, app_on):
     at = app_on(demo_url)  # the last 90 days: 2 Apr - 30 Jun 2026
     department = busiest_department(demo_url)
@@ -191,8 +202,8 @@ def test_a_click_on_a_department_filters_every_page_to_it(demo_url, app_on):
     lines = within(order_values(demo_url), date(2026, 4, 2), date(2026, 6, 30))
     expected = lines.loc[lines["department_id"] == department, "value"].sum()
     assert metrics(at)["Net revenue"][0] == money(expected, "GBP")
-    _title, drawn = bars(at, 1)
-    assert list(drawn.values()) == [pytest.approx(expected, abs=0.01)]  # one bar: the department's
+    # one department: its revenue in a sentence, not a chart of one bar
+    assert one_department(at).startswith(f"**Net revenue by department**: Sales South — {money(expected, 'GBP')}, ")
     assert sales.period_kpis(at.session_state["filters"])["net_revenue"] == pytest.approx(expected, abs=0.01)
 
 
@@ -206,7 +217,7 @@ def test_a_manager_s_click_cannot_reach_another_department(demo_url, app_on):
     assert at.session_state["filters"].scope == (department,)
     lines = within(order_values(demo_url), date(2026, 4, 2), date(2026, 6, 30))
     expected = lines.loc[lines["department_id"] == department, "value"].sum()
-    assert list(bars(at, 1)[1].values()) == [pytest.approx(expected, abs=0.01)]  # still only their department
+    assert f"— {money(expected, 'GBP')}, " in one_department(at)  # still only their department
 
 
 def test_a_click_on_a_month_shows_its_weeks_and_a_week_its_days(demo_url, monkeypatch):
@@ -291,3 +302,46 @@ def test_every_business_page_says_how_fresh_its_data_is(app_on, five_orders_url)
         assert [w.value for w in at.warning] == [stale], page
         assert ":gray[:small[Data refreshed 21 Jan 2025 06:30; its newest day is 20 Jan 2025.]]" in [
             m.value for m in at.sidebar.markdown], page
+
+
+def test_the_on_time_card_says_why_it_has_no_rate():
+    """No delivered order: '–' with the reason first in its help; no order at all: another reason; a rate: none."""
+    from dashboard.formatting import overview_cards
+    from etl.kpi import CAPTIONS
+
+    base = {"net_revenue": 40.0, "gross_margin": 10.0, "orders": 1, "active_customers": 1, "returns": 0.0}
+    with speaking("en"):
+        shipped = overview_cards(base | {"on_time": 0, "delivered": 0}, None, "GBP", CAPTIONS)[4]
+        empty = overview_cards(base | {"orders": 0, "on_time": 0, "delivered": 0}, None, "GBP", CAPTIONS)[4]
+        delivered = overview_cards(base | {"on_time": 2, "delivered": 3}, None, "GBP", CAPTIONS)[4]
+    assert shipped.value == "–" and shipped.help.startswith(
+        "No order of the period has been delivered yet, so there is no on-time rate. On-time delivery = ")
+    assert empty.help.startswith("No order was placed in the period, so there is no on-time rate.")
+    assert delivered.value == "66.7%" and delivered.help.startswith("On-time delivery = ")
+
+
+def test_one_department_in_scope_is_a_sentence_not_a_one_bar_chart(app_on, five_orders_url):
+    """D1 alone: O1 145 + O3 30 + O4 -20 = £155 of net revenue, margin (55 + 12 - 8) / 155 = 38.1%, said in one
+    line instead of a chart with one bar; the CSV stays. Both departments: the chart."""
+    at = app_on(five_orders_url)
+    assert any(c.proto.id.endswith("-overview_departments") for c in at.get("plotly_chart"))
+    at.sidebar.multiselect[0].set_value(["D1"]).run()
+    assert not any(c.proto.id.endswith("-overview_departments") for c in at.get("plotly_chart"))
+    said = [m.value.replace("\\", "") for m in at.markdown]
+    assert "**Net revenue by department**: Sales North — £155, margin 38.1%" in said
+    assert any("overview_departments_csv" in b.proto.id for b in at.get("download_button"))
+
+
+def test_a_stacked_bar_of_one_category_names_each_part():
+    """One department with 2 high and 1 low alert: 'Open alerts by where they start: Logistics — High 2, Low 1'."""
+    from dashboard.charts import alerts as alert_charts
+    from dashboard.show import single_bar
+
+    counts = pd.DataFrame({"origin": ["Logistics", "Logistics"], "origin_department_id": ["LOG", "LOG"],
+                           "severity": ["high", "low"], "alerts": [2, 1]})
+    with speaking("en"):
+        said = single_bar(alert_charts.by_severity(counts))
+    assert said.replace("\\", "") == "**Open alerts by where they start**: Logistics — High 2, Low 1"
+    two = pd.concat([counts, counts.assign(origin="Sales", origin_department_id="SAL")])
+    with speaking("en"):
+        assert single_bar(alert_charts.by_severity(two)) is None

@@ -75,7 +75,7 @@ def test_in_ukrainian_segment_names_and_table_labels_are_translated(app_on, demo
                                  "Чиста виручка", "CLV"]
     assert csv["Клієнт"].tolist() == listed["customer_id"].tolist()  # the download holds the table's rows
     assert csv["Сегмент"].tolist() == listed["segment_name"].tolist()
-    assert csv["Чиста виручка"].round(6).tolist() == listed["monetary"].round(6).tolist()
+    assert csv["Чиста виручка"].tolist() == listed["monetary"].round(2).tolist()  # money in the CSV: to the cent
 
 
 def test_a_click_on_a_segment_lists_only_its_customers(app_on, demo, monkeypatch):
@@ -174,3 +174,49 @@ def test_the_retention_page_says_which_month_the_data_end_cuts(app_on, five_orde
     assert any(c.endswith("Cells marked * fall in the month the data's end cuts: " + cut) for c in said), said
     assert any(c.endswith("The faded month: " + cut) for c in said), said
     assert chart_spec(at, "retention_cohorts")["data"][0]["text"] == [["100%*"]]
+
+
+@pytest.fixture
+def comeback_url(sqlite_url):
+    """The full fixture plus O7: Acme (C1) buys again on 10 May 2025, after nothing since 20 January."""
+    from etl.pipeline import run_pipeline
+    from etl.sources import FrameSource
+    from tests.fixtures import T, full_frames
+
+    frames = full_frames()
+    frames["orders"] = pd.concat([frames["orders"], pd.DataFrame({
+        "order_id": ["O7"], "customer_id": ["C1"], "department_id": ["D1"], "employee_id": ["E1"], "kind": ["sale"],
+        "status": ["delivered"], "ordered_at": [T("2025-05-10 10:00")], "promised_at": [T("2025-05-12 18:00")],
+        "shipped_at": [T("2025-05-11 10:00")], "delivered_at": [T("2025-05-12 10:00")], "region": [None]})],
+        ignore_index=True)
+    frames["order_lines"] = pd.concat([frames["order_lines"], pd.DataFrame({
+        "order_id": ["O7"], "line_no": [1], "product_id": ["P1"], "quantity": [1], "unit_price": [10.0],
+        "discount": [0.0], "unit_cost": [6.0]})], ignore_index=True)
+    run_pipeline(FrameSource("comeback", frames, currency="GBP"), get_engine(sqlite_url))
+    return sqlite_url
+
+
+def test_a_period_without_first_purchases_says_so_and_explains_who_is_new(app_on, comeback_url):
+    """1-10 May 2025: S = nobody (no sale 31 Jan - 30 Apr), E = {C1} (O7 on 10 May), so N = 1; C1 first bought on
+    6 Jan, so 0 first-time buyers and 1 won back. No cohort starts in May: one sentence instead of an empty
+    heatmap."""
+    at = open_retention(app_on, comeback_url, "en")
+    at.sidebar.date_input(key="filter_period").set_value((date(2025, 5, 1), date(2025, 5, 10))).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert metrics(at)["New or won back"][0] == "1"
+    said = next(c.value for c in at.caption if "for the first time" in c.value)
+    assert said.startswith("0 customers bought for the first time in the period.")
+    assert ("Of the 1 customer counted as new or won back, 0 bought for the first time and 1 came back after 90 "
+            "days or more without a sale.") in said
+    assert [i.value for i in at.info][0] == ("No customer made a first purchase in the months of this period, so "
+                                             "there is no cohort to follow: choose a period that includes first "
+                                             "purchases.")
+    assert not any(c.proto.id.endswith("-retention_cohorts") for c in at.get("plotly_chart"))
+
+
+def test_first_time_buyers_are_told_apart_from_customers_won_back(app_on, full_url):
+    """6-20 Jan 2025 (the full fixture): C1 and C2 first bought in the period, so both of N are first-time."""
+    at = open_retention(app_on, full_url, "en")
+    assert ("Of the 2 customers counted as new or won back, 2 bought for the first time and 0 came back"
+            in next(c.value for c in at.caption if "for the first time" in c.value))
+    assert any(c.proto.id.endswith("-retention_cohorts") for c in at.get("plotly_chart"))

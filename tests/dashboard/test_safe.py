@@ -47,3 +47,17 @@ def test_csv_cells_that_start_a_formula_are_neutralised_and_numbers_are_not():
     assert back["name"].tolist()[-3:] == ["plain", "", ""]
     assert back["amount"].tolist()[:2] == ["-7", "-6"]  # a negative number is data, not a formula
     assert neutralise("@x") == "'@x" and neutralise(3) == 3 and neutralise("a=b") == "a=b"
+
+
+def test_money_in_a_csv_is_in_cents_and_no_number_carries_float_noise():
+    """47783.049999999996 (a sum of floats) is written 47783.05; money named by a table's kind ('Net revenue') or
+    by the query layer's names (net_revenue) is rounded to cents (1/3 -> 0.33); other numbers keep 15 significant
+    digits (2/3 -> 0.666666666666667, 0.1 + 0.2 -> 0.3)."""
+    frame = pd.DataFrame({"net_revenue": [47783.049999999996, 1 / 3], "Net revenue": [0.1 + 0.2, 2 / 3 + 100],
+                          "rate": [2 / 3, 0.1 + 0.2], "orders": [3, 4], "yhat": [10.0, 12.346]})
+    text = csv_bytes(frame, money=["Net revenue"]).decode("utf-8")
+    assert text.splitlines() == [
+        "net_revenue,Net revenue,rate,orders,yhat",
+        "47783.05,0.3,0.666666666666667,3,10.0",
+        "0.33,100.67,0.3,4,12.35",
+    ]

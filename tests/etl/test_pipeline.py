@@ -74,7 +74,7 @@ def test_rows_are_conserved_for_every_table(sqlite_engine):
     # read: 2 departments + 2 employees + 2 customers + 2 products + 9 orders + 8 lines
     assert (run["status"], run["rows_read"], run["rows_loaded"], run["rows_rejected"]) == ("warning", 25, 19, 6)
     assert run["message"].endswith("4 orders rows rejected (1 for: customer_id must be a known customers key, got "
-                                   "'C9', first at bad/orders:6) - 1 dependent rows rejected (1 order_lines)")
+                                   "'C9', first at bad/orders:6) - 1 dependent row rejected (1 order_lines)")
 
 
 @pytest.mark.parametrize("replace", [False, True], ids=["upsert", "replace"])

@@ -127,7 +127,8 @@ tables:
     (("sales*.csv", "exports/*.csv"), "inputs.sales.files.path: no file matches 'exports/*.csv' in"),
     (("  orders:\n    input: sales", "  orders:\n    input: sale"), "tables.orders.input names 'sale', which is not "
                                                                     "under 'inputs'"),
-    (("decimal: \",\"", "decimals: \",\""), "key 'inputs.sales.files.decimals': Extra inputs are not permitted"),
+    (("decimal: \",\"", "decimals: \",\""), "unknown key 'decimals' in inputs.sales.files: did you mean 'decimal'? See "
+                                           "docs/sources.md."),
     (("      department_id: {value: D}\n  orders:", "      dept: {value: D}\n  orders:"),
      "key 'columns.dept' is not a column of the warehouse table customers"),
 ])
@@ -187,3 +188,26 @@ def test_the_documented_example_is_a_valid_config(tmp_path, monkeypatch):
     config = read_config(tmp_path / "example.yaml", {"data_dir": str(tmp_path)})
     assert config.inputs["teams"].sql.url == "postgresql+psycopg://reader:s3cret@erp.internal/erp"
     assert list(config.tables) == ["departments", "customers", "orders", "order_lines"]
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ("  employees:\n    input: staff\n    colums: {employee_id: id, name: name, department_id: dept}\n",
+     "unknown key 'colums' in tables.employees: did you mean 'columns'?"),
+    ("  employees:\n    - input: staff\n      columns: {employee_id: {colum: id}, name: name, department_id: dept}\n",
+     "unknown key 'colum' in tables.employees.0.columns.employee_id: did you mean 'column'?"),
+    ("  employees:\n    input: staff\n    columns: {employee_id: id, name: name, department_id: dept}\n"
+     "timestamp: {days_ahead: 3}\n", "unknown key 'timestamp' at the top level: did you mean 'timestamps'?"),
+    ("  employees:\n    input: staff\n    columns: {employee_id: id, name: name, department_id: dept}\n"
+     "timestamps: {zzz: 3}\n", "unknown key 'zzz' in timestamps: the keys allowed there are days_ahead, earliest, "
+                               "planned_days_ahead."),
+])
+def test_a_mistyped_key_is_named_with_the_key_it_should_be(tmp_path, block, message):
+    """Pydantic's 'Extra inputs are not permitted' becomes one sentence naming the file, the key, where it stands
+    and the closest key allowed there (difflib)."""
+    from etl.sources.config import read_config
+
+    config = tmp_path / "staff.yaml"
+    config.write_text("name: staff\ninputs:\n  staff: {files: {path: staff.csv}}\ntables:\n" + block)
+    with pytest.raises(EtlError) as error:
+        read_config(config, {})
+    assert str(error.value) == f"{config}: {message} See docs/sources.md."

@@ -70,8 +70,8 @@ def test_a_line_dated_9999_is_rejected_and_the_next_run_still_loads_the_new_line
                                    "status": "completed", "ordered_at": "9999-12-31T23:59:00.000"}
     assert [(r[1], r[2]) for r in rejected(warehouse, "order_lines")] == [
         ("online_retail.csv.gz:5", "order_id must be a known orders key, got '999999'")]
-    assert first.warning.startswith(f"1 orders rows rejected (1 for: {reason}, first at online_retail.csv.gz:5) - 1 "
-                                    "dependent rows rejected (1 order_lines)")
+    assert first.warning.startswith(f"1 orders row rejected (1 for: {reason}, first at online_retail.csv.gz:5) - 1 "
+                                    "dependent row rejected (1 order_lines)")
     cursors = stored_cursors(get_engine(warehouse), "online_retail")
     assert cursors == {"lines": "2010-12-01T08:28:00"}  # not 9999: the poisoned line moved nothing
 
