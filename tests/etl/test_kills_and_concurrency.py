@@ -2,6 +2,7 @@
 "running"; two runs at once give the result of one serial order, and the bookkeeping says which."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -118,11 +119,16 @@ def etl_run(url: str) -> subprocess.Popen:
 
 
 def run_cells(output: str, run_id: int) -> list[str]:
-    """The cells of the status table's first line for one run."""
-    for line in output.splitlines():
-        cells = [c.strip() for c in line.strip().strip("│").split("│")]
-        if cells[0] == str(run_id):
-            return cells
+    """One run of the status table, which takes two lines to fit 80 columns (run, day, status, read, loaded,
+    rejected, source; then the time under the day and the seconds under the status), as the cells run, started,
+    seconds, status, read, loaded, rejected, source."""
+    lines = output.splitlines()
+    for at, line in enumerate(lines):
+        cells = line.split(None, 6)
+        if cells and cells[0] == str(run_id) and len(cells) == 7:
+            below = re.match(r"\s*(\d\d:\d\d)(?:\s+([\d.,]+ s)\b)?", lines[at + 1] if at + 1 < len(lines) else "")
+            clock, seconds = (below.group(1), below.group(2) or "") if below else ("", "")
+            return [cells[0], f"{cells[1]} {clock}", seconds, cells[2], *cells[3:6], cells[6].strip()]
     raise AssertionError(f"no line for run {run_id} in:\n{output}")
 
 
