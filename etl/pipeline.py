@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 
 from etl.db import ensure_schema, masked
 from etl.errors import EtlError
+from etl.language import fill_languages
 from etl.load import clear, write
 from etl.lock import warehouse_lock
 from etl.marts import build_marts
@@ -28,6 +29,7 @@ from etl.schema import (
     metadata,
     primary_key,
     rejected_rows,
+    social_mentions,
 )
 from etl.sources import RawTable, payloads
 from etl.validate import TimeWindow, Validated, normal_keys, validate
@@ -185,6 +187,8 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total, window
         started = time.perf_counter()
         parents = {t: keys.get(t, pd.Index([])) for t in _parent_tables(table)}
         result = validate(raw[table.name].frame, table, parents, window)
+        if table.name == social_mentions.name:  # the contract: the source's language, else the detected one
+            result = Validated(fill_languages(result.accepted), result.reasons)
         checked[table.name] = result
         if len(primary_key(table)) == 1:
             key = primary_key(table)[0]

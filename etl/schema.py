@@ -154,6 +154,7 @@ social_mentions = Table(
     Column("location", String(200)),  # free text as the author wrote it
     Column("author_timezone", String(64)),
     Column("first_response_at", DateTime),  # the brand's first reply, where the data has replies
+    Column("language", String(16)),  # ISO 639-1; the source's, else detected by the ETL (etl/language.py); NULL unknown
     Index("ix_mentions_brand", "brand"),
     Index("ix_mentions_customer", "customer_id"),  # the customer 360° timeline
 )
@@ -513,6 +514,7 @@ mart_mentions = Table(  # one row per mention with its effective sentiment (the 
     Column("label", String(10), nullable=False),  # negative, neutral, positive
     Column("label_source", String(10), nullable=False),  # person, model, lexicon
     Column("sentiment", Float, nullable=False),  # -1..1
+    Column("language", String(2)),  # ISO 639-1, NULL where the text is too short to tell
     Column("first_response_hours", Float),
     Column("latitude", Float),
     Column("longitude", Float),

@@ -79,7 +79,8 @@ def mention_mart(scored: pd.DataFrame, own: set[str], tracked: set[str]) -> pd.D
         "is_tracked": (brand.isin(tracked) if tracked else brand.notna()).astype(object),
         "platform": scored["platform"], "author": scored["author"], "customer_id": scored["customer_id"],
         "topic": scored["topic"], "label": scored["label"], "label_source": scored["label_source"],
-        "sentiment": scored["sentiment"], "first_response_hours": hours.where(hours >= 0),
+        "sentiment": scored["sentiment"], "language": scored["language"],
+        "first_response_hours": hours.where(hours >= 0),
         "latitude": scored["latitude"], "longitude": scored["longitude"],
         "text": scored["text"].map(html.unescape, na_action="ignore"),
     })

@@ -11,7 +11,7 @@ from dashboard.charts import PALETTE, bucket, count_axis, layout
 from dashboard.safe import plot
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 from i18n import N_, _
-from i18n.formats import percent
+from i18n.formats import language_name, percent
 
 LABEL_COLOURS = {"negative": "#ef4444", "neutral": "#94a3b8", "positive": "#10b981"}
 LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
@@ -88,15 +88,26 @@ def voice_data(by_brand: pd.DataFrame) -> pd.DataFrame:
 def platforms(by_platform: pd.DataFrame) -> go.Figure:
     """Mentions per platform as bars stacked by sentiment label, most mentioned on top; the platform in
     customdata."""
-    data = by_platform.iloc[::-1]
+    return _by_label(by_platform, "platform", list(by_platform["platform"]), _("Mentions by platform"))
+
+
+def languages(by_language: pd.DataFrame) -> go.Figure:
+    """Mentions per language (named in the session's language) as bars stacked by sentiment label, most mentioned
+    on top; the ISO 639-1 code in customdata."""
+    return _by_label(by_language, "language", [language_name(c) for c in by_language["language"]],
+                     _("Mentions by language"))
+
+
+def _by_label(frame: pd.DataFrame, key: str, names: list[str], title: str) -> go.Figure:
+    """Bars of ``frame``'s rows (named ``names``) stacked by sentiment label, the first row on top."""
+    data, names = frame.iloc[::-1], [plot(n) for n in names[::-1]]
     fig = go.Figure()
     for label, colour in LABEL_COLOURS.items():
-        fig.add_bar(x=data[label], y=[plot(p) for p in data["platform"]], orientation="h", name=label_name(label),
-                    marker_color=colour, customdata=data["platform"],
-                    hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
+        fig.add_bar(x=data[label], y=names, orientation="h", name=label_name(label), marker_color=colour,
+                    customdata=data[key], hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
     fig.update_layout(barmode="stack", hovermode="closest")
     fig.update_xaxes(**count_axis(data["mentions"].max() if len(data) else None))
-    return layout(fig, _("Mentions by platform"), height=max(260, 90 + 34 * len(data)))
+    return layout(fig, title, height=max(260, 90 + 34 * len(data)))
 
 
 def sentiment_trend(data: pd.DataFrame, colours: dict[str, str], measure: str, grain: str) -> go.Figure:

@@ -8,9 +8,10 @@ from dashboard.formatting import caption, scorer_sentence
 from dashboard.queries import social
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 from i18n import N_, _, ngettext, worded
-from i18n.formats import count, duration, percent
+from i18n.formats import count, duration, language_name, percent
 
 BRANDS, PLATFORMS = "social_brands", "social_platforms"  # what a click on a brand or platform chose
+LANGUAGES = "social_languages"  # the languages the page is narrowed to (none chosen: all)
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
 
 
@@ -23,6 +24,25 @@ def pick_brands(values: list) -> None:
 def pick_platforms(values: list) -> None:
     """A click on platforms filters the mentions table to them."""
     st.session_state[PLATFORMS] = tuple(sorted({str(v) for v in values}))
+
+
+def language_label(code: str, split) -> str:
+    """'Ukrainian (1,234)': a language filter's option with its mentions in the period."""
+    mentions = split.loc[split["language"] == code, "mentions"]
+    return f"{language_name(code)} ({count(mentions.sum())})"
+
+
+def language_sentence(split) -> str:
+    """How the languages were found, and how many mentions were too short to tell (all languages of the period,
+    whatever the language filter)."""
+    unknown = int(split.loc[split["language"] == social.UNKNOWN, "mentions"].sum())
+    said = _("Each mention's language is the source's, else detected offline from its text (langdetect, with a "
+             "dictionary check among Cyrillic languages).")
+    if not unknown:
+        return said
+    return " ".join((said, ngettext("{count} mention is too short to tell its language.",
+                                    "{count} mentions are too short to tell their language.", unknown)
+                     .format(count=count(unknown))))
 
 
 def show_everything() -> None:
@@ -44,7 +64,10 @@ st.title(_("Social CRM"))
 chosen = filters.require("mart_mentions", _("The loaded data has no social mentions, so there is nothing to show "
                                             "here: load a source with mentions, such as the demo or "
                                             "`etl/sources/twitter_airline_sentiment.yaml`."))
-brands = social.by_brand(chosen)
+split = social.by_language(chosen)
+languages = tuple(st.pills(_("Languages"), split["language"].tolist(), selection_mode="multi", key=LANGUAGES,
+                           format_func=lambda code: language_label(code, split)) or ())
+brands = social.by_brand(chosen, languages)
 if brands.empty:
     st.info(_("No mention was posted in this period under these filters."))
     st.stop()
@@ -63,11 +86,11 @@ cards[2].metric(_("Net sentiment"), percent(net_sentiment(mine["positive"].sum()
                 border=True, help=caption("net_sentiment"))
 cards[3].metric(_("Brand-health index"), percent(brand_health(mine["positive"].sum(), mine["negative"].sum())),
                 border=True, help=caption("brand_health"))
-sources = social.label_sources(chosen)
+sources = social.label_sources(chosen, languages=languages)
 st.markdown(scorer_sentence(social.scorer(), dict(zip(sources["label_source"], sources["mentions"]))))
 
 grain = chosen.grain
-buckets = charts.by_grain(social.daily(chosen), grain)
+buckets = charts.by_grain(social.daily(chosen, languages=languages), grain)
 show.chart(charts.volume(buckets, colours, grain), buckets, "mentions-by-brand", "social_volume",
            on_click=filters.drill)
 left, right = st.columns([1, 2])
@@ -84,13 +107,15 @@ show.chart(charts.sentiment_trend(health, colours, "brand_health", grain), healt
 st.caption(" ".join((caption("brand_health"),
                      _("Periods with under a third of the usual mentions of a brand are left out of both lines."),
                      caption("sentiment_source"))))
-platforms = social.by_platform(chosen)
+platforms = social.by_platform(chosen, languages=languages)
 show.chart(charts.platforms(platforms), platforms, "mentions-by-platform", "social_platforms_chart",
            on_click=pick_platforms)
 st.caption(_("Click a brand or a platform to see its most negative mentions below."))
+show.chart(charts.languages(split), split, "mentions-by-language", "social_languages_chart")
+st.caption(language_sentence(split))
 
 st.subheader(_("What they talk about"))
-topics, negative_terms = social.topics(chosen), social.negative_terms(chosen)
+topics, negative_terms = social.topics(chosen, languages=languages), social.negative_terms(chosen, languages=languages)
 left, right = st.columns(2)
 if topics.empty:
     left.info(_("The mentions in this period carry no topics."))
@@ -111,16 +136,18 @@ if picked_brands or picked_platforms:
     note, undo = st.columns([4, 1])
     note.caption(clicked_note(picked_brands, picked_platforms))
     undo.button(_("Show every brand and platform"), key="social_show_all", on_click=show_everything)
-worst = social.most_negative(chosen, picked_brands, picked_platforms)
+worst = social.most_negative(chosen, picked_brands, picked_platforms, languages=languages)
 worst["label_source"] = worded(worst["label_source"], LABEL_SOURCES)
+worst["language"] = worst["language"].map(language_name)
 show.table(worst, {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "text"),
-                   "platform": (_("Platform"), "text"), "author": (_("Author"), "text"),
+                   "platform": (_("Platform"), "text"), "language": (_("Language"), "text"),
+                   "author": (_("Author"), "text"),
                    "customer_id": (_("Customer"), "text"), "topic": (_("Topic"), "text"),
                    "sentiment": (_("Score"), "number"), "label_source": (_("Labelled by"), "text"),
                    "text": (_("Text"), "text")}, "most-negative-mentions", "social_worst")
 st.caption(_("Lowest score first: people's labels score -1 x their confidence; the scorer's from -1 to 1."))
 
-replies = social.responses(chosen)
+replies = social.responses(chosen, languages=languages)
 if replies.empty:
     st.info(_("The data has no replies to mentions, so there is no first-response time to show."))
 else:

@@ -260,3 +260,43 @@ def test_a_click_on_a_month_of_mentions_drills_into_its_weeks(monkeypatch, matri
     assert at.sidebar.date_input(key="filter_period").value == (date(2026, 3, 9), date(2026, 3, 15))
     volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
     assert volume["layout"]["title"]["text"] == "Mentions per day by brand"  # a week shows its days
+
+
+# ---------------------------------------------------------------------------------- languages (issue 23)
+@pytest.fixture
+def multilingual_url(sqlite_url) -> str:
+    """The social fixture with M4 and M6 in Ukrainian (tests/social_fixtures.py: multilingual_frames)."""
+    from etl.sources import FrameSource
+    from tests.social_fixtures import multilingual_frames
+
+    run_pipeline(FrameSource("social", multilingual_frames(), currency="GBP"), get_engine(sqlite_url))
+    return sqlite_url
+
+
+def values(encoded) -> list:
+    """A Plotly array as a list (the spec packs numbers as base64 'bdata')."""
+    if isinstance(encoded, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]).tolist()
+    return list(encoded)
+
+
+def test_the_language_split_and_the_language_filter(monkeypatch, multilingual_url):
+    at = open_page(monkeypatch, multilingual_url, "social")
+    charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    split = charts["social_languages_chart"]["data"]  # bars bottom-up: the most mentioned language on top
+    assert [t["name"] for t in split] == ["negative", "neutral", "positive"]
+    assert split[0]["y"] == ["Ukrainian", "English"] and split[0]["customdata"] == ["uk", "en"]
+    assert [values(t["x"]) for t in split] == [[1, 3], [1, 0], [0, 3]]  # uk: M6, M4; en: M2 M3 M8, -, M1 M5 M7
+    assert at.dataframe[0].value["language"].tolist() == ["English", "English", "English", "Ukrainian"]
+    at.session_state["social_languages"] = ["uk"]
+    at.run()
+    assert metrics(at) == {"Mentions": ("2", ""), "Share of voice (Acme)": ("50.0%", ""),
+                           "Net sentiment": ("0.0%", ""), "Brand-health index": ("–", "")}
+    assert at.dataframe[0].value["text"].tolist() == ["Rival prices went up"]
+    at = open_page(monkeypatch, multilingual_url, "social", lang="uk")
+    options = next(w for w in at.get("button_group") if w.proto.label == "Мови").proto.options
+    assert [o.content for o in options] == ["Англійська (6)", "Українська (2)"]
