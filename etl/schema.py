@@ -511,9 +511,9 @@ mart_mentions = Table(  # one row per mention with its effective sentiment (the 
     Column("author", String(200)),
     _key("customer_id"),
     Column("topic", String(100)),
-    Column("label", String(10), nullable=False),  # negative, neutral, positive
-    Column("label_source", String(10), nullable=False),  # person, model, lexicon
-    Column("sentiment", Float, nullable=False),  # -1..1
+    Column("label", String(10), nullable=False),  # negative, neutral, positive, or "not scored" (no scorer reads it)
+    Column("label_source", String(10)),  # person, model, lexicon; NULL when not scored
+    Column("sentiment", Float),  # -1..1; NULL when not scored (never 0, which would read as neutral)
     Column("language", String(2)),  # ISO 639-1, NULL where the text is too short to tell
     Column("first_response_hours", Float),
     Column("latitude", Float),

@@ -2,8 +2,12 @@
 
 Pure code: texts and labels in, labels and scores out. ``choose`` measures both scorers on a time split of the
 labelled mentions (learn from the earlier 70%, test on the later 30%) and picks the one that agrees with people
-more often; ``score_mentions`` keeps people's labels and lets the chosen scorer, exactly as measured, label the
-rest (the stated accuracy is the accuracy of the model in use, not of a refit one).
+more often; ``score_mentions`` (the one entry point the ETL uses) keeps people's labels and lets the chosen scorer,
+exactly as measured, label the rest (the stated accuracy is the accuracy of the model in use, not of a refit one).
+
+Languages (issue 23): the lexicon is VADER for English and the project's own Ukrainian lexicon (etl.sentiment_uk)
+for Ukrainian; a learned model scores only the languages it learned from. A mention in any other language, or too
+short for its language to be told, is "not scored": no label of the three, sentiment NULL, never neutral.
 """
 
 import html
@@ -19,13 +23,18 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline, make_union
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from etl import sentiment_uk
+
 LABELS = ("negative", "neutral", "positive")
+NOT_SCORED = "not scored"  # the label of a mention in a language no scorer reads (its sentiment stays NULL)
+LEXICON_LANGUAGES = ("en", "uk")  # the languages a lexicon scores: VADER, the project's Ukrainian lexicon
 SIGN = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 MIN_LABELLED = 30
 """Fewer labelled mentions than this (or only one label among them): nothing to learn from, the lexicon scores."""
 TRAIN_SHARE = 0.7
 MODEL_METHOD = "TF-IDF (words and characters) + logistic regression, learned from people's labels"
-LEXICON_METHOD = "VADER lexicon (handles and brand names removed first)"
+LEXICON_METHOD = ("VADER lexicon for English, the project's Ukrainian lexicon over lemmas for Ukrainian (handles and "
+                  "brand names removed first)")
 VADER_CUT = 0.05  # VADER's own thresholds for its compound score
 _URL, _HANDLE = re.compile(r"https?://\S+"), re.compile(r"@\w+")
 
@@ -61,12 +70,41 @@ def without_names(texts: pd.Series, brands: list[str]) -> pd.Series:
     return cleaned
 
 
-def lexicon(texts: pd.Series, brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """VADER's labels and compound scores (-1..1) for the texts."""
+def english(texts: pd.Series, brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """VADER's labels and compound scores (-1..1) for English texts."""
     analyzer = SentimentIntensityAnalyzer()
     scores = np.array([analyzer.polarity_scores(t)["compound"] for t in without_names(texts, brands)], dtype=float)
     labels = np.where(scores >= VADER_CUT, "positive", np.where(scores <= -VADER_CUT, "negative", "neutral"))
     return labels.astype(object), scores
+
+
+def ukrainian(texts: pd.Series, brands: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The Ukrainian lexicon's labels and scores (-1..1) for Ukrainian texts."""
+    scores = np.array([sentiment_uk.score(t) for t in without_names(texts, brands)], dtype=float)
+    return np.array([sentiment_uk.label(v) for v in scores], dtype=object), scores
+
+
+LEXICONS = {"en": english, "uk": ukrainian}
+
+
+def languages_of(mentions: pd.DataFrame) -> pd.Series:
+    """The mentions' languages; a frame without the column is English (what every mention was before issue 23)."""
+    if "language" not in mentions:
+        return pd.Series("en", index=mentions.index, dtype=object)
+    return mentions["language"].astype(object).where(mentions["language"].notna(), None)
+
+
+def lexicon(texts: pd.Series, brands: list[str], languages: pd.Series | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's label and score from its language's lexicon (English when ``languages`` is None); NOT_SCORED
+    and NaN for a language no lexicon reads."""
+    languages = pd.Series("en", index=texts.index) if languages is None else languages
+    labels, scores = np.full(len(texts), NOT_SCORED, dtype=object), np.full(len(texts), np.nan)
+    for code, scorer in LEXICONS.items():
+        mask = (languages == code).to_numpy()
+        if mask.any():
+            labels[mask], scores[mask] = per_distinct(texts[mask], lambda t, s=scorer: s(t, brands))
+    return labels, scores
 
 
 def fit_model(texts: pd.Series, labels: pd.Series):
@@ -113,7 +151,7 @@ def choose(labelled: pd.DataFrame, brands: list[str]) -> tuple[Evaluation, objec
     train, test = time_split(labelled)
     if len(labelled) < MIN_LABELLED or train["label"].nunique() < 2 or test.empty:
         return Evaluation("lexicon", LEXICON_METHOD, len(labelled), 0, 0, None, None, None, None, None), None
-    lex_accuracy, lex_f1 = agreement(test["label"], lexicon(test["text"], brands)[0])
+    lex_accuracy, lex_f1 = agreement(test["label"], lexicon(test["text"], brands, languages_of(test))[0])
     model = fit_model(train["text"], train["label"])
     accuracy, f1 = agreement(test["label"], model_scores(model, test["text"])[0])
     split_at = pd.Timestamp(test["posted_at"].iloc[0])
@@ -126,9 +164,11 @@ def choose(labelled: pd.DataFrame, brands: list[str]) -> tuple[Evaluation, objec
 
 def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFrame, Evaluation]:
     """Every mention with its label, label_source and sentiment (-1..1): people's labels are kept (their score is
-    the source's, else the label's sign x the labeller's confidence); the chosen scorer labels the others.
+    the source's, else the label's sign x the labeller's confidence); the chosen scorer labels the others in the
+    languages it reads, and the rest are NOT_SCORED (label_source and sentiment None).
 
-    ``mentions`` has mention_id, posted_at, text, label, label_source, label_confidence, sentiment."""
+    ``mentions`` has mention_id, posted_at, text, label, label_source, label_confidence, sentiment and language
+    (ISO 639-1; without the column every mention is English)."""
     frame = mentions.copy()
     frame["label"] = frame["label"].where(frame["label"].isin(LABELS))
     person = frame["label"].notna()
@@ -138,11 +178,16 @@ def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFr
     frame.loc[person, "sentiment"] = given.where(given.notna(), sign * frame.loc[person, "label_confidence"]
                                                  .astype(float).fillna(1.0))
     frame.loc[person, "label_source"] = "person"
-    rest = ~person
+    languages = languages_of(frame)
+    learned = ~person & languages.isin(set(languages[person].dropna())) if model is not None else ~person & False
+    if learned.any():  # the model reads the languages it learned from, exactly as measured
+        labels, scores = per_distinct(frame.loc[learned, "text"], lambda texts: model_scores(model, texts))
+        frame.loc[learned, "label"], frame.loc[learned, "sentiment"] = labels, np.round(scores, 4)
+        frame.loc[learned, "label_source"] = "model"
+    rest = ~person & ~learned
     if rest.any():
-        labels, scores = per_distinct(frame.loc[rest, "text"], lambda texts: model_scores(model, texts)
-                                      if model is not None else lexicon(texts, brands))
+        labels, scores = lexicon(frame.loc[rest, "text"], brands, languages[rest])
         frame.loc[rest, "label"], frame.loc[rest, "sentiment"] = labels, np.round(scores, 4)
-        frame.loc[rest, "label_source"] = evaluation.scorer
+        frame.loc[rest, "label_source"] = np.where(labels == NOT_SCORED, None, "lexicon")
     frame["sentiment"] = frame["sentiment"].astype(float).clip(-1, 1)
     return frame, evaluation

@@ -14,9 +14,11 @@ from i18n import N_, _
 from i18n.formats import language_name, percent
 
 LABEL_COLOURS = {"negative": "#ef4444", "neutral": "#94a3b8", "positive": "#10b981"}
-LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
+LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive"),
+               "not_scored": N_("not scored"), "not scored": N_("not scored")}
 """A mention's sentiment label as shown (the stored value stays the English word)."""
-COUNTS = ["mentions", "positive", "neutral", "negative"]
+COUNTS = ["mentions", "positive", "neutral", "negative", "not_scored"]
+NOT_SCORED_COLOUR = "#e2e8f0"
 VOLUME_TITLES = {"day": N_("Mentions per day by brand"), "week": N_("Mentions per week by brand"),
                  "month": N_("Mentions per month by brand")}
 TREND_TITLES = {
@@ -102,7 +104,8 @@ def _by_label(frame: pd.DataFrame, key: str, names: list[str], title: str) -> go
     """Bars of ``frame``'s rows (named ``names``) stacked by sentiment label, the first row on top."""
     data, names = frame.iloc[::-1], [plot(n) for n in names[::-1]]
     fig = go.Figure()
-    for label, colour in LABEL_COLOURS.items():
+    stacks = {**LABEL_COLOURS, "not_scored": NOT_SCORED_COLOUR} if data["not_scored"].sum() else LABEL_COLOURS
+    for label, colour in stacks.items():
         fig.add_bar(x=data[label], y=names, orientation="h", name=label_name(label), marker_color=colour,
                     customdata=data[key], hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
     fig.update_layout(barmode="stack", hovermode="closest")
@@ -126,7 +129,8 @@ def trend_data(data: pd.DataFrame, measure: str) -> pd.DataFrame:
     mentions, value; buckets with under a third of the median mentions per bucket and brand are blank (a handful
     of mentions says little)."""
     if measure == "net_sentiment":
-        values = net_sentiment(data["positive"], data["negative"], data["mentions"])
+        scored = data["positive"] + data["neutral"] + data["negative"]  # not-scored mentions count in no sentiment
+        values = net_sentiment(data["positive"], data["negative"], scored)
     else:
         values = brand_health(data["positive"], data["negative"])
     thin = data["mentions"] < 0.3 * data["mentions"].median()

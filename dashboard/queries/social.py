@@ -5,6 +5,7 @@ from sqlalchemy import desc, func, or_, select
 
 from dashboard.queries import Filters, read, where_period, where_scope
 from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
+from etl.sentiment import NOT_SCORED
 
 m = mart_mentions
 LOCATED = 5000  # mentions the map places at most (the newest)
@@ -12,9 +13,10 @@ UNKNOWN = ""  # the language of a mention too short to tell (NULL in the mart), 
 
 
 def _counts():
-    """Mentions, positive, neutral and negative counts as SQL aggregates."""
+    """Mentions, positive, neutral, negative and not-scored counts as SQL aggregates."""
     return (func.count().label("mentions"), *(func.count().filter(m.c.label == label).label(label)
-                                              for label in ("positive", "neutral", "negative")))
+                                              for label in ("positive", "neutral", "negative")),
+            func.count().filter(m.c.label == NOT_SCORED).label("not_scored"))
 
 
 def _filtered(statement, filters: Filters, languages: tuple[str, ...] = ()):
@@ -30,7 +32,8 @@ def _filtered(statement, filters: Filters, languages: tuple[str, ...] = ()):
 
 def by_language(filters: Filters) -> pd.DataFrame:
     """Mentions per language over the period (every language, whatever the page's language filter): language
-    (ISO 639-1, UNKNOWN where too short to tell), mentions, positive, neutral, negative; most mentioned first."""
+    (ISO 639-1, UNKNOWN where too short to tell), mentions, positive, neutral, negative, not_scored; most mentioned
+    first."""
     frame = read(_filtered(select(m.c.language, *_counts()), filters).group_by(m.c.language))
     frame["language"] = frame["language"].fillna(UNKNOWN)
     return frame.sort_values(["mentions", "language"], ascending=[False, True], ignore_index=True)
@@ -38,7 +41,7 @@ def by_language(filters: Filters) -> pd.DataFrame:
 
 def daily(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     """Mentions per day and brand: posted_date, brand, is_own_brand, is_tracked, mentions, positive, neutral,
-    negative."""
+    negative, not_scored."""
     keys = (m.c.posted_date, m.c.brand, m.c.is_own_brand, m.c.is_tracked)
     return read(_filtered(select(*keys, *_counts()), filters, languages).group_by(*keys)
                 .order_by(m.c.posted_date, m.c.brand))
@@ -46,7 +49,7 @@ def daily(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
 
 def by_brand(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     """Mentions per brand over the period: brand, is_own_brand, is_tracked, mentions, positive, neutral, negative,
-    average_sentiment; most mentioned first."""
+    not_scored, average_sentiment (over scored mentions); most mentioned first."""
     keys = (m.c.brand, m.c.is_own_brand, m.c.is_tracked)
     statement = select(*keys, *_counts(), func.avg(m.c.sentiment).label("average_sentiment"))
     return read(_filtered(statement, filters, languages).group_by(*keys).order_by(desc("mentions"), m.c.brand))
@@ -119,6 +122,8 @@ def customer_mentions(customer_id: str, filters: Filters) -> pd.DataFrame:
 
 
 def label_sources(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Mentions per origin of their label: label_source (person, model, lexicon), mentions."""
+    """Mentions per origin of their label: label_source (person, model, lexicon, none: not scored), mentions."""
     statement = select(m.c.label_source, func.count().label("mentions"))
-    return read(_filtered(statement, filters, languages).group_by(m.c.label_source).order_by(m.c.label_source))
+    frame = read(_filtered(statement, filters, languages).group_by(m.c.label_source).order_by(m.c.label_source))
+    frame["label_source"] = frame["label_source"].fillna("none")
+    return frame

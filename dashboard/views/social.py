@@ -45,6 +45,16 @@ def language_sentence(split) -> str:
                      .format(count=count(unknown))))
 
 
+def not_scored_sentence(unscored: int) -> str:
+    """How many mentions no scorer reads, and what that means for the figures."""
+    return ngettext("{count} mention is not scored: no scorer reads its language (English and Ukrainian are read), "
+                    "or it is too short to tell its language. It counts among the mentions and the share of voice, "
+                    "but in no sentiment figure.",
+                    "{count} mentions are not scored: no scorer reads their language (English and Ukrainian are "
+                    "read), or they are too short to tell their language. They count among the mentions and the "
+                    "share of voice, but in no sentiment figure.", unscored).format(count=count(unscored))
+
+
 def show_everything() -> None:
     """Undo the clicks: the mentions table shows every brand and platform again."""
     st.session_state[BRANDS], st.session_state[PLATFORMS] = (), ()
@@ -81,13 +91,15 @@ cards[0].metric(_("Mentions"), count(brands["mentions"].sum()), border=True, hel
 cards[1].metric(_("Share of voice ({brands})").format(brands=who),
                 percent(share_of_voice(mine["mentions"].sum(), tracked)), border=True,
                 help=caption("share_of_voice"))
-cards[2].metric(_("Net sentiment"), percent(net_sentiment(mine["positive"].sum(), mine["negative"].sum(),
-                                                          mine["mentions"].sum())),
+scored = mine["positive"].sum() + mine["neutral"].sum() + mine["negative"].sum()
+cards[2].metric(_("Net sentiment"), percent(net_sentiment(mine["positive"].sum(), mine["negative"].sum(), scored)),
                 border=True, help=caption("net_sentiment"))
 cards[3].metric(_("Brand-health index"), percent(brand_health(mine["positive"].sum(), mine["negative"].sum())),
                 border=True, help=caption("brand_health"))
 sources = social.label_sources(chosen, languages=languages)
 st.markdown(scorer_sentence(social.scorer(), dict(zip(sources["label_source"], sources["mentions"]))))
+if brands["not_scored"].sum():
+    st.caption(not_scored_sentence(int(brands["not_scored"].sum())))
 
 grain = chosen.grain
 buckets = charts.by_grain(social.daily(chosen, languages=languages), grain)

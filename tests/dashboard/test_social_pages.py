@@ -300,3 +300,21 @@ def test_the_language_split_and_the_language_filter(monkeypatch, multilingual_ur
     at = open_page(monkeypatch, multilingual_url, "social", lang="uk")
     options = next(w for w in at.get("button_group") if w.proto.label == "Мови").proto.options
     assert [o.content for o in options] == ["Англійська (6)", "Українська (2)"]
+
+
+def test_the_page_says_how_many_mentions_are_not_scored(monkeypatch, sqlite_url):
+    from etl.sources import FrameSource
+    from tests.social_fixtures import multilingual_frames
+
+    frames = multilingual_frames()
+    frames["social_mentions"].loc[7, "language"] = "fr"  # M8 (Unbranded, unlabelled): no scorer reads French
+    run_pipeline(FrameSource("social", frames, currency="GBP"), get_engine(sqlite_url))
+    at = open_page(monkeypatch, sqlite_url, "social")
+    assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 6, the lexicon 1, not scored 1.")
+    assert at.caption[0].value.startswith("1 mention is not scored: no scorer reads its language")
+    assert metrics(at)["Mentions"] == ("8", "")  # it is still a mention
+    charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    split = charts["social_languages_chart"]["data"]  # English 5, Ukrainian 2, French 1 (not scored)
+    assert split[0]["y"] == ["French", "Ukrainian", "English"]
+    assert [t["name"] for t in split][-1] == "not scored" and values(split[-1]["x"]) == [1, 0, 0]
+    assert "Unbranded" not in at.dataframe[0].value["brand"].tolist()  # M8 is no longer a negative mention
