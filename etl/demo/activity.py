@@ -197,7 +197,7 @@ def _where_and_who(rng: np.random.Generator, company: Company, frame: pd.DataFra
         label=frame["tone"].where(labelled), label_source=np.where(labelled, "person", None),
         label_confidence=np.where(labelled, 1.0, np.nan), sentiment=np.nan,
         latitude=np.where(located, latitude, np.nan).round(4), longitude=np.where(located, longitude, np.nan).round(4),
-        location=None, author_timezone="Europe/London",
+        location=None, author_timezone="Europe/London", language=None,  # the ETL detects it from the text
         first_response_at=replied_at.where(replied),
     ).drop(columns="tone")
 
