@@ -8,11 +8,9 @@ labels for the rest, so a rerun of the same input gives the same marts.
 """
 
 import html
-import re
 from dataclasses import dataclass
 
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy import Connection, delete, insert, select
 
 from etl.load import write
@@ -25,10 +23,9 @@ from etl.schema import (
     social_mentions,
 )
 from etl.sentiment import Evaluation, score_mentions
+from etl.words import WORD, words
 
 UNKNOWN_REGION, UNBRANDED = "Unknown", "Unbranded"
-_WORD = re.compile(r"[a-z][a-z']{2,}")
-_NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
 
 
 @dataclass
@@ -87,13 +84,17 @@ def mention_mart(scored: pd.DataFrame, own: set[str], tracked: set[str]) -> pd.D
 
 
 def terms(mentions: pd.DataFrame, names: set[str]) -> pd.DataFrame:
-    """Each mention's distinct words (three letters or more), without stop words, handles, links or brand names."""
-    skip = set(ENGLISH_STOP_WORDS) | {w for n in names for w in n.lower().split()}
-    words = (mentions["text"].fillna("").str.lower().str.replace(_NOISE, " ", regex=True)
-             .str.findall(_WORD))
-    frame = pd.DataFrame({"mention_id": mentions["mention_id"], "term": words}).explode("term").dropna()
-    frame["term"] = frame["term"].str.strip("'").str[:60]
-    frame = frame[(frame["term"].str.len() >= 3) & ~frame["term"].isin(skip)]
+    """Each mention's distinct words as lemmas (three letters or more, any script: etl.words), without stop words,
+    handles, links or brand names; worked out once per distinct text and language."""
+    skip = frozenset(w.lower() for n in names for w in WORD.findall(n))
+    languages = mentions["language"] if "language" in mentions else pd.Series(None, index=mentions.index)
+    found: dict[tuple, list[str]] = {}
+    said = []
+    for key in zip(mentions["text"].fillna(""), languages.where(languages.notna(), None)):
+        if key not in found:
+            found[key] = words(*key, skip)
+        said.append(found[key])
+    frame = pd.DataFrame({"mention_id": mentions["mention_id"].to_numpy(), "term": said}).explode("term").dropna()
     return frame.drop_duplicates().reset_index(drop=True)
 
 

@@ -139,7 +139,8 @@ else:
     show.chart(charts.bars(negative_terms, "term", "mentions", _("Words in negative mentions"),
                            charts.LABEL_COLOURS["negative"]), negative_terms, "negative-words", "social_words",
                where=right)
-st.caption(_("Words of three letters or more, without handles, links, brand names and common English words; "
+st.caption(_("Words of three letters or more in any script, as their dictionary form (доставка, доставки and "
+             "доставку count as one), without handles, links, brand names and common English and Ukrainian words; "
              "each counted once per mention."))
 
 st.subheader(_("Most negative mentions"))

@@ -318,3 +318,19 @@ def test_the_page_says_how_many_mentions_are_not_scored(monkeypatch, sqlite_url)
     assert split[0]["y"] == ["French", "Ukrainian", "English"]
     assert [t["name"] for t in split][-1] == "not scored" and values(split[-1]["x"]) == [1, 0, 0]
     assert "Unbranded" not in at.dataframe[0].value["brand"].tolist()  # M8 is no longer a negative mention
+
+
+def test_the_words_of_negative_mentions_in_ukrainian(monkeypatch, sqlite_url):
+    from etl.sources import FrameSource
+    from tests.social_fixtures import social_frames
+
+    frames = social_frames()  # M2 and M3 are people's negatives: new texts change no sentiment figure
+    frames["social_mentions"].loc[[1, 2], "text"] = ["Доставка знову запізнилася, чекаю тиждень @Acme",
+                                                     "Доставку перенесли втретє, кур’єр не дзвонив"]
+    run_pipeline(FrameSource("social", frames, currency="GBP"), get_engine(sqlite_url))
+    at = open_page(monkeypatch, sqlite_url, "social")
+    words = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_words"))
+    counted = dict(zip(words["data"][0]["y"], values(words["data"][0]["x"])))
+    assert counted["доставка"] == 2 and counted["кур'єр"] == 1 and counted["запізнитися"] == 1
+    assert not {"знову", "не", "acme"} & set(counted)
+    assert list(counted)[-1] == "доставка"  # bars bottom-up: the most used word on top
