@@ -515,6 +515,7 @@ mart_mentions = Table(  # one row per mention with its effective sentiment (the 
     Column("label_source", String(10)),  # person, model, lexicon; NULL when not scored
     Column("sentiment", Float),  # -1..1; NULL when not scored (never 0, which would read as neutral)
     Column("language", String(2)),  # ISO 639-1, NULL where the text is too short to tell
+    Column("category", String(10)),  # complaint, question, praise or other (etl/categories.py)
     Column("first_response_hours", Float),
     Column("latitude", Float),
     Column("longitude", Float),

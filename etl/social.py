@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 
+from etl.categories import categories
 from etl.load import write
 from etl.schema import (
     brands,
@@ -22,7 +23,7 @@ from etl.schema import (
     mart_sentiment_scorer,
     social_mentions,
 )
-from etl.sentiment import Evaluation, score_mentions
+from etl.sentiment import Evaluation, languages_of, score_mentions
 from etl.words import WORD, words
 
 UNKNOWN_REGION, UNBRANDED = "Unknown", "Unbranded"
@@ -77,6 +78,7 @@ def mention_mart(scored: pd.DataFrame, own: set[str], tracked: set[str]) -> pd.D
         "platform": scored["platform"], "author": scored["author"], "customer_id": scored["customer_id"],
         "topic": scored["topic"], "label": scored["label"], "label_source": scored["label_source"],
         "sentiment": scored["sentiment"], "language": scored["language"],
+        "category": categories(scored["text"].fillna(""), languages_of(scored), scored["label"]),
         "first_response_hours": hours.where(hours >= 0),
         "latitude": scored["latitude"], "longitude": scored["longitude"],
         "text": scored["text"].map(html.unescape, na_action="ignore"),

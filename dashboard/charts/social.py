@@ -157,6 +157,16 @@ def topic_bars(topics: pd.DataFrame) -> go.Figure:
                 [_("{share} negative").format(share=percent(s, 0)) for s in share])
 
 
+CATEGORY_NAMES = {"complaint": N_("complaint"), "question": N_("question"), "praise": N_("praise"),
+                  "other": N_("other")}
+
+
+def category_bars(by_category: pd.DataFrame) -> go.Figure:
+    """Mentions per category (named in the session's language), most first."""
+    named = by_category.assign(category=[_(CATEGORY_NAMES.get(c, c)) for c in by_category["category"]])
+    return bars(named, "category", "mentions", _("Mentions by category"), PALETTE[1])
+
+
 def response_bars(responses: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     """Average first-response time per brand, labelled with the share of mentions answered; the brand in
     customdata."""

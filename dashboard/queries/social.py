@@ -61,6 +61,13 @@ def topics(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     return read(_filtered(statement, filters, languages).group_by(m.c.topic).order_by(desc("mentions"), m.c.topic))
 
 
+def by_category(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Mentions per category (complaint, question, praise, other): category, mentions, negative; most first."""
+    statement = select(m.c.category, *_counts()).where(m.c.category.is_not(None))
+    return read(_filtered(statement, filters, languages).group_by(m.c.category)
+                .order_by(desc("mentions"), m.c.category))
+
+
 def negative_terms(filters: Filters, limit: int = 15, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     """The words most used in negative mentions: term, mentions; most used first."""
     t = mart_mention_terms

@@ -142,6 +142,11 @@ else:
 st.caption(_("Words of three letters or more in any script, as their dictionary form (доставка, доставки and "
              "доставку count as one), without handles, links, brand names and common English and Ukrainian words; "
              "each counted once per mention."))
+kinds = social.by_category(chosen, languages=languages)
+if not kinds.empty:
+    show.chart(charts.category_bars(kinds), kinds, "categories", "social_categories")
+    st.caption(_("Complaint: negative, or naming a refund, a delay or a breakage without praise; question: asks "
+                 "something; praise: positive; other: the rest. By rules, in English and Ukrainian."))
 
 st.subheader(_("Most negative mentions"))
 picked_brands, picked_platforms = st.session_state.get(BRANDS, ()), st.session_state.get(PLATFORMS, ())

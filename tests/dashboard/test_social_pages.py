@@ -334,3 +334,13 @@ def test_the_words_of_negative_mentions_in_ukrainian(monkeypatch, sqlite_url):
     assert counted["доставка"] == 2 and counted["кур'єр"] == 1 and counted["запізнитися"] == 1
     assert not {"знову", "не", "acme"} & set(counted)
     assert list(counted)[-1] == "доставка"  # bars bottom-up: the most used word on top
+
+
+def test_the_categories_of_the_fixtures_mentions(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "social")
+    kinds = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_categories"))
+    # complaint: M2 M3 M6 M8 (negative); praise: M1 M5 M7 (positive); other: M4 (neutral, asks nothing)
+    assert kinds["data"][0]["y"] == ["other", "praise", "complaint"] and values(kinds["data"][0]["x"]) == [1, 3, 4]
+    at = open_page(monkeypatch, social_url, "social", lang="uk")
+    kinds = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_categories"))
+    assert kinds["data"][0]["y"] == ["інше", "похвала", "скарга"]
