@@ -7,10 +7,11 @@ distinct text. Two corrections, both measured:
   removed) is not guessed at: langdetect reads "ok" as Slovak with 99.9% confidence.
 - langdetect confuses short Ukrainian with its Cyrillic neighbours ("Доставка не дуже швидка" reads Bulgarian 0.57,
   Russian 0.43) and short English with other Latin-script languages ("Order late, awful service" reads Romanian,
-  "Terrible, awful experience." French). So the words settle it: a Cyrillic text is detected among the Cyrillic
+  "Terrible, awful experience." French). So the words settle it: a text with more Cyrillic words than Latin ones
+  (a Latin product name inside a Ukrainian sentence does not make it English) is detected among the Cyrillic
   languages only (also four times faster), and the one whose dictionary (simplemma's) knows the larger share of
-  its words wins; a Latin-script text langdetect gives to another language is English when the English dictionary
-  knows more of its words than that language's and at least half. On a tie langdetect's pick stays.
+  its words wins; a mostly Latin-script text langdetect gives to another language is English when the English
+  dictionary knows more of its words than that language's and at least half. On a tie langdetect's pick stays.
 """
 
 import functools
@@ -87,14 +88,15 @@ def detect(text: str | None) -> str | None:
     text = cleaned(text if isinstance(text, str) else "")
     if too_short(text):
         return None
-    letters = _WORD.findall(text)
-    cyrillic = sum(len(_CYRILLIC_LETTER.findall(w)) for w in letters)
-    if 2 * cyrillic > sum(len(w) for w in letters):
+    found = _WORD.findall(text)
+    # the script by words, not letters: a Latin product name in a Ukrainian sentence has long words but few
+    cyrillic = sum(1 for w in found if _CYRILLIC_LETTER.match(w))
+    latin = sum(1 for w in found if _LATIN_LETTER.match(w))
+    if cyrillic > latin:
         picked = _langdetect(text, CYRILLIC)
         return None if picked is None else _by_words(text, picked, CYRILLIC)
     picked = _langdetect(text, None)
-    latin = sum(len(_LATIN_LETTER.findall(w)) for w in letters)
-    if picked in (None, "en") or 2 * latin <= sum(len(w) for w in letters):
+    if picked in (None, "en") or latin <= len(found) / 2:
         return picked
     return _by_words(text, picked, ("en",), least=0.5)
 

@@ -148,6 +148,14 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
         period = pd.read_sql("SELECT count(*) AS n FROM social_mentions WHERE posted_at >= '2025-04-02'", conn)
     assert cards["Mentions"] == (f"{period['n'].iloc[0]:,}", "")
     assert len(at.get("plotly_chart")) >= 6
+    with get_engine(url).connect() as conn:  # the demo speaks English and Ukrainian (issue 23)
+        spoken = pd.read_sql("SELECT language, count(*) AS n FROM mart_mentions WHERE posted_date >= '2025-04-02' "
+                             "GROUP BY language ORDER BY n DESC", conn)
+    assert spoken["language"].tolist() == ["en", "uk"] and 0.25 < spoken["n"].iloc[1] / spoken["n"].sum() < 0.35
+    split = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if c.proto.id.endswith("-social_languages_chart"))
+    assert split["data"][0]["y"] == ["Ukrainian", "English"]
+    assert [sum(v) for v in zip(*(values(t["x"]) for t in split["data"]))] == spoken["n"].tolist()[::-1]
     at = open_page(monkeypatch, url, "geography")
     assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
     assert len(at.get("plotly_chart")) == 5  # countries, places, late bars, late map, mentions

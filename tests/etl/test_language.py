@@ -15,6 +15,7 @@ SENTENCES = {
     "Доставка не дуже швидка": "uk",  # langdetect alone: Bulgarian 0.57 / Russian 0.43; the words say Ukrainian
     "Дуже задоволений якістю товару, рекомендую!": "uk",
     "Кур’єр привіз посилку вчасно": "uk",  # a typographic apostrophe inside a word
+    "Чи є оптова знижка на Apex Office Furniture 735?": "uk",  # more Latin letters than Cyrillic, fewer words
     "Спасибо большое, всё отлично": "ru",
     "Доставката беше много бърза": "bg",
     "The delivery was late again and nobody answered": "en",
