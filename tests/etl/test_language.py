@@ -69,3 +69,16 @@ def test_a_code_that_is_not_iso_639_1_is_rejected_with_its_reason(sqlite_url):
         reasons = conn.execute(text("SELECT reason FROM rejected_rows WHERE table_name = 'social_mentions'")).all()
     assert next(t for t in summary.tables if t.table == "social_mentions").rejected == 1
     assert reasons[0][0].startswith("language must be an ISO 639-1 code such as uk or en")
+
+
+def test_a_rerun_detects_only_texts_it_has_not_seen(sqlite_url, monkeypatch):
+    engine = get_engine(sqlite_url)
+    run_pipeline(FrameSource("social", multilingual_frames(), currency="GBP"), engine)
+    import etl.language
+
+    seen = []
+    monkeypatch.setattr(etl.language, "detect", lambda text: seen.append(text) or "en")
+    frames = multilingual_frames()
+    frames["social_mentions"].loc[0, "text"] = "Доставка не дуже швидка"  # M1 says something new
+    run_pipeline(FrameSource("social", frames, currency="GBP"), engine)
+    assert seen == ["Доставка не дуже швидка"]  # the other five texts without a language were known
