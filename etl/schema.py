@@ -159,6 +159,16 @@ social_mentions = Table(
     Index("ix_mentions_customer", "customer_id"),  # the customer 360° timeline
 )
 
+mention_labels = Table(  # people's corrections of a mention's label on the Social CRM page (the app writes them)
+    "mention_labels", metadata,
+    _key("mention_id", primary=True),  # the latest correction wins; every one is in the audit trail
+    _key("department_id", nullable=False),  # the mention's (no foreign key: a full refresh reloads departments)
+    Column("label", String(10), nullable=False),  # negative, neutral, positive
+    Column("previous_label", String(10)),  # what the page showed before (a label, or "not scored")
+    Column("corrected_by", String(64), nullable=False),
+    Column("corrected_at", DateTime, nullable=False),
+)
+
 brands = Table(  # the brands whose mentions are tracked: the own brand(s) and the competitors
     "brands", metadata,
     Column("brand", String(100), primary_key=True),

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 
 from etl.categories import categories
+from etl.corrections import apply_corrections
 from etl.load import write
 from etl.schema import (
     brands,
@@ -21,6 +22,7 @@ from etl.schema import (
     mart_mention_terms,
     mart_mentions,
     mart_sentiment_scorer,
+    mention_labels,
     social_mentions,
 )
 from etl.sentiment import Evaluation, languages_of, score_mentions
@@ -49,12 +51,14 @@ class SocialMarts:
 
 
 def read_mentions(conn: Connection) -> pd.DataFrame:
-    """Every mention with its customer's region."""
-    m = social_mentions
-    statement = (select(*m.c, customers.c.region)
-                 .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)))
+    """Every mention with its customer's region, people's corrections on the page taking the place of its label."""
+    m, fixed = social_mentions, mention_labels
+    statement = (select(*m.c, customers.c.region, fixed.c.label.label("corrected"))
+                 .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)
+                              .outerjoin(fixed, fixed.c.mention_id == m.c.mention_id)))
     rows = [tuple(row) for row in conn.execute(statement)]  # plain tuples: pandas probes Row objects slowly
-    frame = pd.DataFrame(rows, columns=[*m.c.keys(), "region"])
+    frame = pd.DataFrame(rows, columns=[*m.c.keys(), "region", "corrected"])
+    frame = apply_corrections(frame, frame.pop("corrected"))
     for column in ("posted_at", "first_response_at"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     return frame

@@ -4,7 +4,7 @@ import pandas as pd
 from sqlalchemy import desc, func, or_, select
 
 from dashboard.queries import Filters, read, where_period, where_scope
-from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer
+from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer, mention_labels
 from etl.sentiment import NOT_SCORED
 
 m = mart_mentions
@@ -87,9 +87,11 @@ def by_platform(filters: Filters, languages: tuple[str, ...] = ()) -> pd.DataFra
 def most_negative(filters: Filters, brands: tuple[str, ...] = (), platforms: tuple[str, ...] = (),
                   limit: int = 20, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     """The most negative mentions, lowest score first, of the given brands and platforms (empty: all): posted_date,
-    brand, platform, language, author, customer_id, topic, sentiment, label_source, text."""
+    brand, platform, language, author, customer_id, topic, sentiment, label_source, text, mention_id, department_id,
+    label."""
     statement = select(m.c.posted_date, m.c.brand, m.c.platform, m.c.language, m.c.author, m.c.customer_id, m.c.topic,
-                       m.c.sentiment, m.c.label_source, m.c.text).where(m.c.label == "negative")
+                       m.c.sentiment, m.c.label_source, m.c.text, m.c.mention_id, m.c.department_id,
+                       m.c.label).where(m.c.label == "negative")
     if brands:
         statement = statement.where(m.c.brand.in_(brands))
     if platforms:
@@ -118,6 +120,14 @@ def scorer() -> pd.Series | None:
     """How mentions without a person's label were scored on the last load (a row of mart_sentiment_scorer)."""
     frame = read(select(mart_sentiment_scorer))
     return None if frame.empty else frame.iloc[0]
+
+
+def corrections(filters: Filters) -> pd.DataFrame:
+    """People's corrections of mention labels in the departments the user may see, newest first: mention_id,
+    label, previous_label, corrected_by, corrected_at."""
+    c = mention_labels
+    statement = select(c.c.mention_id, c.c.label, c.c.previous_label, c.c.corrected_by, c.c.corrected_at)
+    return read(where_scope(statement, c, filters).order_by(desc(c.c.corrected_at), c.c.mention_id))
 
 
 def customer_mentions(customer_id: str, filters: Filters) -> pd.DataFrame:

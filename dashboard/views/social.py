@@ -2,16 +2,21 @@
 
 import streamlit as st
 
-from dashboard import filters, safe, show
+from access import audit, rls
+from dashboard import auth, filters, safe, show
+from dashboard import queries as q
 from dashboard.charts import social as charts
 from dashboard.formatting import caption, scorer_sentence
 from dashboard.queries import social
+from etl.corrections import correct
 from etl.kpi import brand_health, net_sentiment, share_of_voice
+from etl.sentiment import LABELS
 from i18n import N_, _, ngettext, worded
 from i18n.formats import count, duration, language_name, percent
 
 BRANDS, PLATFORMS = "social_brands", "social_platforms"  # what a click on a brand or platform chose
 LANGUAGES = "social_languages"  # the languages the page is narrowed to (none chosen: all)
+SAVED = "social_corrected"  # the mention whose label a person corrected on the last run
 LABEL_SOURCES = {"person": N_("person"), "model": N_("model"), "lexicon": N_("lexicon")}
 
 
@@ -53,6 +58,31 @@ def not_scored_sentence(unscored: int) -> str:
                     "{count} mentions are not scored: no scorer reads their language (English and Ukrainian are "
                     "read), or they are too short to tell their language. They count among the mentions and the "
                     "share of voice, but in no sentiment figure.", unscored).format(count=count(unscored))
+
+
+def correction_form(worst, principal) -> None:
+    """Let a person correct the label of one of the mentions in the table: kept for the next ETL run, which learns
+    from it, and in the audit trail."""
+    with st.expander(_("Correct a label")), st.form("social_correct", clear_on_submit=True):
+        ids = worst["mention_id"].tolist()
+        texts = dict(zip(ids, worst["text"].fillna("")))
+        picked = st.selectbox(_("Mention"), ids, key="social_correct_mention",
+                              format_func=lambda i: f"{i}: {texts[i][:80]}")
+        # the shown names are the options (no format_func), so a test sets the radio by what it shows
+        names = {charts.label_name(label): label for label in LABELS}
+        label = names[st.radio(_("Label"), list(names), key="social_correct_label", horizontal=True)]
+        saved = st.form_submit_button(_("Save the label"))
+        st.caption(_("People's labels count as a person's from the next ETL run on: the scorer learns from them, "
+                     "per language. Kept in the audit trail as {user}.").format(user=safe.md(principal.username)))
+    if saved and picked:
+        row = worst.set_index("mention_id").loc[picked]
+        with rls.scoped(q.engine(), auth.visible(chosen.departments), principal.role) as conn:
+            correct(conn, picked, row["department_id"], label, principal.username, row["label"])
+            audit.record(conn, principal.username, "mention_label", f"mention {picked}",
+                         detail=f"{row['label']} -> {label}")
+        st.cache_data.clear()
+        st.session_state[SAVED] = picked
+        st.rerun()
 
 
 def show_everything() -> None:
@@ -164,6 +194,17 @@ show.table(worst, {"posted_date": (_("Posted"), "date"), "brand": (_("Brand"), "
                    "sentiment": (_("Score"), "number"), "label_source": (_("Labelled by"), "text"),
                    "text": (_("Text"), "text")}, "most-negative-mentions", "social_worst")
 st.caption(_("Lowest score first: people's labels score -1 x their confidence; the scorer's from -1 to 1."))
+principal = auth.current()
+if principal is not None and principal.may("label_mentions") and not worst.empty:
+    correction_form(worst, principal)
+if st.session_state.pop(SAVED, None):
+    st.success(_("Saved. The mention carries this label from the next ETL run on, and the scorer learns from it."))
+fixed = social.corrections(chosen)
+if not fixed.empty:
+    st.caption(ngettext("People corrected {count} label on this page; each counts as a person's label from the "
+                        "next ETL run on.",
+                        "People corrected {count} labels on this page; each counts as a person's label from the "
+                        "next ETL run on.", len(fixed)).format(count=count(len(fixed))))
 
 replies = social.responses(chosen, languages=languages)
 if replies.empty:

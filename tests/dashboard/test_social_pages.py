@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from etl.db import get_engine
@@ -352,3 +353,37 @@ def test_the_categories_of_the_fixtures_mentions(monkeypatch, social_url):
     at = open_page(monkeypatch, social_url, "social", lang="uk")
     kinds = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_categories"))
     assert kinds["data"][0]["y"] == ["інше", "похвала", "скарга"]
+
+
+def test_a_person_corrects_a_label_on_the_page_and_the_next_run_uses_it(monkeypatch, social_url):
+    from etl.schema import audit_log, mention_labels
+    from tests.social_fixtures import social_source
+
+    at = open_page(monkeypatch, social_url, "social")
+    at.selectbox(key="social_correct_mention").set_value("M8")  # "Terrible, awful experience." read negative
+    at.radio(key="social_correct_label").set_value("neutral")
+    next(b for b in at.button if b.label == "Save the label").click().run()
+    assert at.success[0].value.startswith("Saved. The mention carries this label from the next ETL run on")
+    assert "People corrected 1 label on this page" in " ".join(c.value for c in at.caption)
+    engine = get_engine(social_url)
+    with engine.connect() as conn:
+        kept = conn.execute(select(mention_labels.c.mention_id, mention_labels.c.label,
+                                   mention_labels.c.previous_label, mention_labels.c.corrected_by)).all()
+        trail = conn.execute(select(audit_log.c.action, audit_log.c.target, audit_log.c.detail)
+                             .where(audit_log.c.action == "mention_label")).all()
+    assert kept == [("M8", "neutral", "negative", "test-admin")]
+    assert trail == [("mention_label", "mention M8", "negative -> neutral")]
+    assert "Unbranded" in at.dataframe[0].value["brand"].tolist()  # the page shows the mart until the next run
+    run_pipeline(social_source(), engine)
+    at = open_page(monkeypatch, social_url, "social")
+    assert "Unbranded" not in at.dataframe[0].value["brand"].tolist()
+    assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 7, the lexicon 1.")
+
+
+def test_an_executive_may_not_correct_labels(monkeypatch, social_url):
+    monkeypatch.setenv("DATABASE_URL", social_url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(social_url, "executive")
+    at.run()
+    at.switch_page("views/social.py").run()
+    assert not [s for s in at.selectbox if s.key == "social_correct_mention"]
