@@ -8,7 +8,7 @@ distinct text. Two corrections, both measured:
 - langdetect confuses short Ukrainian with its Cyrillic neighbours ("Доставка не дуже швидка" reads Bulgarian 0.57,
   Russian 0.43) and short English with other Latin-script languages ("Order late, awful service" reads Romanian,
   "Terrible, awful experience." French). So the words settle it: a text with more Cyrillic words than Latin ones
-  (a Latin product name inside a Ukrainian sentence does not make it English) is detected among the Cyrillic
+  (capitalised Latin words beside Cyrillic ones are names, and do not count) is detected among the Cyrillic
   languages only, and the one whose dictionary (simplemma's) knows the larger share of its words wins; a mostly
   Latin-script text is detected among the Latin-script languages, and one langdetect gives to another language
   than English is English when the English dictionary knows more of its words than that language's and at least
@@ -112,9 +112,10 @@ def detect(text: str | None) -> str | None:
     if too_short(text):
         return None
     found = _WORD.findall(text)
-    # the script by words, not letters: a Latin product name in a Ukrainian sentence has long words but few
+    # the script by words, not letters; beside Cyrillic words, capitalised Latin ones are names (a product, a
+    # brand, USB-C) and do not make a Ukrainian sentence English
     cyrillic = sum(1 for w in found if _CYRILLIC_LETTER.match(w))
-    latin = sum(1 for w in found if _LATIN_LETTER.match(w))
+    latin = sum(1 for w in found if _LATIN_LETTER.match(w) and not (cyrillic and w[0].isupper()))
     if cyrillic > latin:
         picked = _langdetect(text, CYRILLIC)
         return None if picked is None else _by_words(text, picked, CYRILLIC)

@@ -555,6 +555,19 @@ mart_sentiment_scorer = Table(  # how the scorer was chosen on the last load and
     Column("scored", Integer, nullable=False),  # mentions the scorer labelled
 )
 
+mart_sentiment_languages = Table(  # the scorer chosen for each language people labelled, measured on its labels
+    "mart_sentiment_languages", metadata,
+    Column("language", String(8), primary_key=True),  # ISO 639-1; '' for mentions too short to tell
+    Column("scorer", String(10), nullable=False),  # model (learned from this language's labels) or lexicon
+    Column("labelled", Integer, nullable=False),
+    Column("train_rows", Integer, nullable=False),
+    Column("test_rows", Integer, nullable=False),  # the later 30% of this language's labels
+    Column("accuracy", Float),
+    Column("macro_f1", Float),
+    Column("lexicon_accuracy", Float),  # the language's lexicon ("not scored" counts as wrong where it has none)
+    Column("lexicon_macro_f1", Float),
+)
+
 # --------------------------------------------------------------------------------------------------- alerts
 alerts = Table(
     "alerts", metadata,
@@ -656,7 +669,7 @@ CANONICAL_TABLES = [
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
                mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
-MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer]  # Social CRM
+MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer, mart_sentiment_languages]  # Social CRM
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
 ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]

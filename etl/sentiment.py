@@ -12,7 +12,7 @@ short for its language to be told, is "not scored": no label of the three, senti
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,8 @@ class Evaluation:
     macro_f1: float | None
     lexicon_accuracy: float | None
     lexicon_macro_f1: float | None
+    language: str | None = None  # the language whose labels it was measured on (None: unknown or every language)
+    languages: list["Evaluation"] = field(default_factory=list)  # one per language people labelled, most first
 
 
 def plain(texts: pd.Series) -> pd.Series:
@@ -162,32 +164,53 @@ def choose(labelled: pd.DataFrame, brands: list[str]) -> tuple[Evaluation, objec
                       lex_f1, lex_accuracy, lex_f1), None
 
 
+def choose_per_language(labelled: pd.DataFrame, brands: list[str]) -> dict[str, tuple[Evaluation, object | None]]:
+    """``choose`` on each language's labels apart ('' for an unknown language), most labelled language first: each
+    language gets the scorer that agrees with its own people's labels, and a model learned only from them."""
+    keys = languages_of(labelled).fillna("")
+    chosen = {}
+    for language in keys.value_counts(sort=True).index:
+        evaluation, model = choose(labelled[keys == language], brands)
+        evaluation.language = language or None
+        chosen[language] = (evaluation, model)
+    return chosen
+
+
 def score_mentions(mentions: pd.DataFrame, brands: list[str]) -> tuple[pd.DataFrame, Evaluation]:
     """Every mention with its label, label_source and sentiment (-1..1): people's labels are kept (their score is
-    the source's, else the label's sign x the labeller's confidence); the chosen scorer labels the others in the
-    languages it reads, and the rest are NOT_SCORED (label_source and sentiment None).
+    the source's, else the label's sign x the labeller's confidence); per language, the scorer chosen on that
+    language's labels labels the others (a model learned from them, else the language's lexicon), and the rest are
+    NOT_SCORED (label_source and sentiment None). The evaluation returned is the most labelled language's, with
+    every language's in ``languages``.
 
     ``mentions`` has mention_id, posted_at, text, label, label_source, label_confidence, sentiment and language
     (ISO 639-1; without the column every mention is English)."""
     frame = mentions.copy()
     frame["label"] = frame["label"].where(frame["label"].isin(LABELS))
     person = frame["label"].notna()
-    evaluation, model = choose(frame[person], brands)
+    chosen = choose_per_language(frame[person], brands)
     sign = frame.loc[person, "label"].map(SIGN)
     given = frame.loc[person, "sentiment"].astype(float)
     frame.loc[person, "sentiment"] = given.where(given.notna(), sign * frame.loc[person, "label_confidence"]
                                                  .astype(float).fillna(1.0))
     frame.loc[person, "label_source"] = "person"
     languages = languages_of(frame)
-    learned = ~person & languages.isin(set(languages[person].dropna())) if model is not None else ~person & False
-    if learned.any():  # the model reads the languages it learned from, exactly as measured
-        labels, scores = per_distinct(frame.loc[learned, "text"], lambda texts: model_scores(model, texts))
-        frame.loc[learned, "label"], frame.loc[learned, "sentiment"] = labels, np.round(scores, 4)
-        frame.loc[learned, "label_source"] = "model"
+    keys, learned = languages.fillna(""), pd.Series(False, index=frame.index)
+    for language, (_, model) in chosen.items():
+        mask = ~person & (keys == language)
+        if model is None or not mask.any():
+            continue
+        labels, scores = per_distinct(frame.loc[mask, "text"], lambda texts, m=model: model_scores(m, texts))
+        frame.loc[mask, "label"], frame.loc[mask, "sentiment"] = labels, np.round(scores, 4)
+        frame.loc[mask, "label_source"] = "model"  # the language's own model, exactly as measured
+        learned |= mask
     rest = ~person & ~learned
     if rest.any():
         labels, scores = lexicon(frame.loc[rest, "text"], brands, languages[rest])
         frame.loc[rest, "label"], frame.loc[rest, "sentiment"] = labels, np.round(scores, 4)
         frame.loc[rest, "label_source"] = np.where(labels == NOT_SCORED, None, "lexicon")
     frame["sentiment"] = frame["sentiment"].astype(float).clip(-1, 1)
-    return frame, evaluation
+    evaluations = [evaluation for evaluation, _ in chosen.values()]
+    main = evaluations[0] if evaluations else choose(frame[person], brands)[0]
+    main.languages = evaluations
+    return frame, main

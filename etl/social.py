@@ -21,6 +21,7 @@ from etl.schema import (
     customers,
     mart_mention_terms,
     mart_mentions,
+    mart_sentiment_languages,
     mart_sentiment_scorer,
     mention_labels,
     social_mentions,
@@ -117,12 +118,12 @@ def score_social(social: SocialInput) -> SocialMarts:
     scored, evaluation = score_mentions(social.mentions, sorted(names))
     mart = mention_mart(scored, social.own, social.tracked)
     words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
-    return SocialMarts(mart, words, evaluation, int((scored["label_source"] != "person").sum()))
+    return SocialMarts(mart, words, evaluation, int(scored["label_source"].isin(["model", "lexicon"]).sum()))
 
 
 def write_social(conn: Connection, marts: SocialMarts) -> dict[str, int]:
     """Replace the social marts' rows; returns their row counts."""
-    for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer):
+    for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer, mart_sentiment_languages):
         conn.execute(delete(mart))
     write(conn, mart_mentions, marts.mentions, "insert")
     write(conn, mart_mention_terms, marts.terms, "insert")
@@ -134,5 +135,11 @@ def write_social(conn: Connection, marts: SocialMarts) -> dict[str, int]:
             split_at=None if evaluation.split_at is None else evaluation.split_at.to_pydatetime(),
             accuracy=evaluation.accuracy, macro_f1=evaluation.macro_f1, lexicon_accuracy=evaluation.lexicon_accuracy,
             lexicon_macro_f1=evaluation.lexicon_macro_f1, scored=marts.scored))
+    languages = [] if evaluation is None else evaluation.languages
+    if languages:
+        conn.execute(insert(mart_sentiment_languages), [
+            {"language": e.language or "", "scorer": e.scorer, "labelled": e.labelled, "train_rows": e.train_rows,
+             "test_rows": e.test_rows, "accuracy": e.accuracy, "macro_f1": e.macro_f1,
+             "lexicon_accuracy": e.lexicon_accuracy, "lexicon_macro_f1": e.lexicon_macro_f1} for e in languages])
     return {mart_mentions.name: len(marts.mentions), mart_mention_terms.name: len(marts.terms),
-            mart_sentiment_scorer.name: int(evaluation is not None)}
+            mart_sentiment_scorer.name: int(evaluation is not None), mart_sentiment_languages.name: len(languages)}

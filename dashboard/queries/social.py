@@ -4,7 +4,13 @@ import pandas as pd
 from sqlalchemy import desc, func, or_, select
 
 from dashboard.queries import Filters, read, where_period, where_scope
-from etl.schema import mart_mention_terms, mart_mentions, mart_sentiment_scorer, mention_labels
+from etl.schema import (
+    mart_mention_terms,
+    mart_mentions,
+    mart_sentiment_languages,
+    mart_sentiment_scorer,
+    mention_labels,
+)
 from etl.sentiment import NOT_SCORED
 
 m = mart_mentions
@@ -120,6 +126,14 @@ def scorer() -> pd.Series | None:
     """How mentions without a person's label were scored on the last load (a row of mart_sentiment_scorer)."""
     frame = read(select(mart_sentiment_scorer))
     return None if frame.empty else frame.iloc[0]
+
+
+def scorers_by_language() -> pd.DataFrame:
+    """The scorer chosen for each language people labelled on the last load, most labelled first: language ('' when
+    too short to tell), scorer, labelled, train_rows, test_rows, accuracy, macro_f1, lexicon_accuracy,
+    lexicon_macro_f1."""
+    t = mart_sentiment_languages
+    return read(select(t).order_by(desc(t.c.labelled), t.c.language))
 
 
 def corrections(filters: Filters) -> pd.DataFrame:

@@ -205,6 +205,19 @@ if not fixed.empty:
                         "next ETL run on.",
                         "People corrected {count} labels on this page; each counts as a person's label from the "
                         "next ETL run on.", len(fixed)).format(count=count(len(fixed))))
+per_language = social.scorers_by_language()
+if len(per_language) > 1:  # one language: the sentence above says it all
+    with st.expander(_("Scorer per language")):
+        show.table(per_language.assign(language=per_language["language"].map(language_name),
+                                       scorer=worded(per_language["scorer"], LABEL_SOURCES)),
+                   {"language": (_("Language"), "text"), "scorer": (_("Scored by"), "text"),
+                    "labelled": (_("People's labels"), "count"), "test_rows": (_("Measured on"), "count"),
+                    "accuracy": (_("Accuracy"), "percent"), "macro_f1": (_("Macro-F1"), "number"),
+                    "lexicon_accuracy": (_("Lexicon accuracy"), "percent")},
+                   "scorer-per-language", "social_scorers")
+        st.caption(_("Each language gets its own scorer: a model learned from its people's labels when it agrees "
+                     "with them more often than the language's lexicon on the later 30% of them (measured on "
+                     "labels later in time than those it learned from); with fewer than 30 labels, the lexicon."))
 
 replies = social.responses(chosen, languages=languages)
 if replies.empty:

@@ -157,6 +157,13 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
                  if c.proto.id.endswith("-social_languages_chart"))
     assert split["data"][0]["y"] == ["Ukrainian", "English"]
     assert [sum(v) for v in zip(*(values(t["x"]) for t in split["data"]))] == spoken["n"].tolist()[::-1]
+    with get_engine(url).connect() as conn:  # each language's scorer learned from that language's labels only
+        labelled = pd.read_sql("SELECT language, count(*) AS n FROM mart_mentions WHERE label_source = 'person' "
+                               "GROUP BY language ORDER BY n DESC", conn)
+    per_language = at.dataframe[1].value
+    assert per_language["language"].tolist() == ["English", "Ukrainian"]
+    assert per_language["labelled"].tolist() == labelled["n"].tolist()
+    assert per_language["test_rows"].tolist() == [n - round(0.7 * n) for n in labelled["n"]]
     at = open_page(monkeypatch, url, "geography")
     assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
     assert len(at.get("plotly_chart")) == 5  # countries, places, late bars, late map, mentions

@@ -16,6 +16,7 @@ SENTENCES = {
     "Дуже задоволений якістю товару, рекомендую!": "uk",
     "Кур’єр привіз посилку вчасно": "uk",  # a typographic apostrophe inside a word
     "Чи є оптова знижка на Apex Office Furniture 735?": "uk",  # more Latin letters than Cyrillic, fewer words
+    "Хтось знає, чи Corvid Office Furniture 369 підтримує USB-C?": "uk",  # more Latin words, all of them names
     "Спасибо большое, всё отлично": "ru",
     "Доставката беше много бърза": "bg",
     "The delivery was late again and nobody answered": "en",

@@ -83,3 +83,28 @@ def test_an_older_warehouse_lets_a_not_scored_mention_in(sqlite_url):
     with engine.begin() as conn:
         assert conn.execute(text("SELECT mention_id, label, sentiment FROM mart_mentions")).all() == [
             ("M1", "positive", 0.5)]
+
+
+def test_each_language_learns_from_its_own_labels():
+    good = ["Service excellent, merci beaucoup", "Livraison rapide, très content", "Produit parfait, je recommande",
+            "Excellent accueil, merci"]
+    bad = ["Livraison en retard, service nul", "Produit cassé, très déçu", "Aucune réponse du service, nul",
+           "Retard encore, je suis déçu"]
+    texts = [(good if i % 2 else bad)[i % 4] + f" {i}" for i in range(40)]
+    labelled = pd.DataFrame({
+        "mention_id": [f"F{i:02d}" for i in range(40)], "text": texts, "language": "fr",
+        "posted_at": pd.date_range("2025-01-01", periods=40, freq="h"), "label_source": "person",
+        "label": ["positive" if i % 2 else "negative" for i in range(40)], "label_confidence": 1.0, "sentiment": None})
+    unlabelled = pd.DataFrame({
+        "mention_id": ["F99", "D1", "U1"], "text": ["Service excellent, merci", "Lieferung zu spät",
+                                                   "Доставка не дуже швидка"],
+        "language": ["fr", "de", "uk"], "posted_at": pd.Timestamp("2025-01-03"), "label_source": None,
+        "label": None, "label_confidence": None, "sentiment": None})
+    scored, evaluation = score_mentions(pd.concat([labelled, unlabelled], ignore_index=True), [])
+    last = scored.set_index("mention_id").loc[["F99", "D1", "U1"]]
+    assert last["label_source"].tolist() == ["model", None, "lexicon"]  # French learned; German not; Ukrainian lexicon
+    assert last["label"].tolist() == ["positive", NOT_SCORED, "negative"]
+    assert (evaluation.language, evaluation.scorer, evaluation.labelled, evaluation.test_rows) == (
+        "fr", "model", 40, 12)
+    assert evaluation.accuracy == 1.0 and evaluation.lexicon_accuracy == 0.0  # no French lexicon: never right
+    assert [e.language for e in evaluation.languages] == ["fr"]
