@@ -128,6 +128,11 @@ cards[3].metric(_("Brand-health index"), percent(brand_health(mine["positive"].s
                 border=True, help=caption("brand_health"))
 sources = social.label_sources(chosen, languages=languages)
 st.markdown(scorer_sentence(social.scorer(), dict(zip(sources["label_source"], sources["mentions"]))))
+per_language = social.scorers_by_language()
+if len(per_language) > 1:
+    st.caption(_("The measure above is that of {language}, the language people labelled most; each language has "
+                 "its own scorer (“Scorer per language”, below the most negative mentions).").format(
+        language=language_name(per_language["language"].iloc[0])))
 if brands["not_scored"].sum():
     st.caption(not_scored_sentence(int(brands["not_scored"].sum())))
 
@@ -205,8 +210,7 @@ if not fixed.empty:
                         "next ETL run on.",
                         "People corrected {count} labels on this page; each counts as a person's label from the "
                         "next ETL run on.", len(fixed)).format(count=count(len(fixed))))
-per_language = social.scorers_by_language()
-if len(per_language) > 1:  # one language: the sentence above says it all
+if len(per_language) > 1:  # one language: the sentence at the top says it all
     with st.expander(_("Scorer per language")):
         show.table(per_language.assign(language=per_language["language"].map(language_name),
                                        scorer=worded(per_language["scorer"], LABEL_SOURCES)),

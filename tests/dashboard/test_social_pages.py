@@ -161,6 +161,7 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
         labelled = pd.read_sql("SELECT language, count(*) AS n FROM mart_mentions WHERE label_source = 'person' "
                                "GROUP BY language ORDER BY n DESC", conn)
     per_language = at.dataframe[1].value
+    assert at.caption[0].value.startswith("The measure above is that of English, the language people labelled most")
     assert per_language["language"].tolist() == ["English", "Ukrainian"]
     assert per_language["labelled"].tolist() == labelled["n"].tolist()
     assert per_language["test_rows"].tolist() == [n - round(0.7 * n) for n in labelled["n"]]
@@ -327,7 +328,8 @@ def test_the_page_says_how_many_mentions_are_not_scored(monkeypatch, sqlite_url)
     run_pipeline(FrameSource("social", frames, currency="GBP"), get_engine(sqlite_url))
     at = open_page(monkeypatch, sqlite_url, "social")
     assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 6, the lexicon 1, not scored 1.")
-    assert at.caption[0].value.startswith("1 mention is not scored: no scorer reads its language")
+    assert at.caption[0].value.startswith("The measure above is that of English")  # 4 English labels, 2 Ukrainian
+    assert at.caption[1].value.startswith("1 mention is not scored: no scorer reads its language")
     assert metrics(at)["Mentions"] == ("8", "")  # it is still a mention
     charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     split = charts["social_languages_chart"]["data"]  # English 5, Ukrainian 2, French 1 (not scored)
