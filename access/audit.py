@@ -1,7 +1,8 @@
 """The audit trail: who did what, to what, when, and how it went. Every part of the project records here.
 
 Actions: sign_in, sign_in_failed, sign_out, session_expired, account_locked, user_added, user_changed,
-user_disabled, user_enabled, password_reset, download, etl_run, alert_acknowledge, alert_resolve, alert_comment.
+user_disabled, user_enabled, password_reset, download, etl_run, alert_acknowledge, alert_resolve, alert_comment,
+mention_label.
 """
 
 from datetime import datetime
@@ -22,7 +23,7 @@ ACTIONS = {
     "user_added": N_("user added"), "user_changed": N_("user changed"), "user_disabled": N_("user disabled"),
     "user_enabled": N_("user enabled"), "password_reset": N_("password reset"), "download": N_("download"),
     "etl_run": N_("ETL run"), "alert_acknowledge": N_("alert acknowledged"), "alert_resolve": N_("alert resolved"),
-    "alert_comment": N_("alert commented"),
+    "alert_comment": N_("alert commented"), "mention_label": N_("mention label corrected"),
 }
 """Every action the trail records, as the admin page shows it (translated there)."""
 

@@ -50,9 +50,10 @@ SPECIAL = {  # tables whose rows belong to a department through another column o
 CHECKS = {  # what a row the app role writes must satisfy, besides being visible
     "alerts": "status <> 'resolved' OR origin_department_id = ANY (cockpit_departments())",  # Principal.may_resolve
 }
-WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (append only), alert actions
+WRITES = {  # what the app itself writes: sign-in, the admin page, the trail (append only), alert actions, labels
     "users": "INSERT, UPDATE", "user_departments": "INSERT, DELETE", "user_sessions": "INSERT, UPDATE",
     "audit_log": "INSERT", "alerts": "UPDATE", "alert_events": "INSERT",
+    "mention_labels": "INSERT, UPDATE, DELETE",  # people's corrections of a mention's label (Social CRM)
 }
 
 

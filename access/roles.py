@@ -16,6 +16,7 @@ PERMISSIONS = {
     "manage_users": frozenset({ADMIN}),  # the admin page: users and the audit trail
     "operate_etl": frozenset({ADMIN, ANALYST}),  # Run ETL, sources, rejected rows, ETL messages
     "act_on_alerts": frozenset({ADMIN, EXECUTIVE, MANAGER}),  # acknowledge, comment; resolve: see may_resolve
+    "label_mentions": frozenset({ADMIN, ANALYST, MANAGER}),  # correct a mention's label (Social CRM), in scope
     "read_data": frozenset(ROLES),
 }
 ALL = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alerts.config import load_config
 from alerts.engine import evaluate
-from benchmarks import etl_load, first_page, forecast_speed, page_matrix, pages, real_data, sentiment
+from benchmarks import etl_load, first_page, forecast_speed, page_matrix, pages, real_data, sentiment, social_scale
 from benchmarks.databases import fresh_postgres, fresh_sqlite, postgres_available
 from etl.db import get_engine
 from forecasting.runner import run_forecasts
@@ -156,6 +156,7 @@ def main() -> None:
         sections.append(forecast_speed.section(speed))
     sections.append(page_matrix.section(page_matrix.measure()))
     sections.append(sentiment.section(sentiment.measure()))
+    sections.append(social_scale.section(social_scale.measure(100_000), 100_000))
     header = (f"# Benchmarks\n\nWritten by `make bench` on {datetime.now():%Y-%m-%d %H:%M}; "
               f"Python {sys.version.split()[0]} on {platform.machine()}, 2 cores. Each figure stands beside a "
               "baseline measured in the same run.\n")

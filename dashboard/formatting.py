@@ -180,9 +180,11 @@ def readable_reason(reason: str) -> str:
 SCORER_METHODS = (  # etl.sentiment's MODEL_METHOD and LEXICON_METHOD, as stored in mart_sentiment_scorer
     N_("TF-IDF (words and characters) + logistic regression, learned from people's labels"),
     N_("VADER lexicon (handles and brand names removed first)"),
+    N_("VADER lexicon for English, the project's Ukrainian lexicon over lemmas for Ukrainian (handles and brand "
+       "names removed first)"),
 )
 LABEL_SOURCES = {"person": N_("people labelled {count}"), "model": N_("the model {count}"),
-                 "lexicon": N_("the lexicon {count}")}
+                 "lexicon": N_("the lexicon {count}"), "none": N_("not scored {count}")}
 SCORED_BY = {  # (scorer, whether its agreement with people could be measured) -> the sentence
     ("model", False): N_("Mentions without a person's label are scored by a learned model ({method}); with fewer "
                          "than 30 labelled mentions its agreement with people cannot be measured."),

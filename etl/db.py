@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from etl.errors import EtlError
-from etl.schema import metadata
+from etl.schema import MART_TABLES, metadata
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'warehouse.db'}"
@@ -83,6 +83,7 @@ def ensure_schema(engine: Engine) -> None:
     try:
         metadata.create_all(engine, checkfirst=True)
         _add_missing_columns(engine)
+        _relax_mart_columns(engine)
         _add_missing_indexes(engine)
     except (OperationalError, InterfaceError) as error:
         raise EtlError(f"Cannot reach the warehouse at {masked(str(engine.url))} ({_first_line(error)}): start the "
@@ -106,6 +107,29 @@ def _add_missing_columns(engine: Engine) -> None:
             for column in missing:
                 kind = column.type.compile(dialect=engine.dialect)
                 conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+
+
+def _relax_mart_columns(engine: Engine) -> None:
+    """Mart columns a newer version lets be NULL (mart_mentions' sentiment of a mention no scorer reads): PostgreSQL
+    drops the NOT NULL; SQLite, which cannot, copies the mart into a new table made from the schema."""
+    inspector = inspect(engine)
+    for table in MART_TABLES:
+        stored = {c["name"]: c["nullable"] for c in inspector.get_columns(table.name)}
+        relaxed = [c.name for c in table.columns if c.nullable and stored.get(c.name) is False and not c.primary_key]
+        if not relaxed:
+            continue
+        with engine.begin() as conn:
+            if engine.dialect.name != "sqlite":
+                for name in relaxed:
+                    conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN {name} DROP NOT NULL")
+                continue
+            for index in inspector.get_indexes(table.name):
+                conn.exec_driver_sql(f'DROP INDEX "{index["name"]}"')
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {table.name}_old")
+            table.create(conn)
+            columns = ", ".join(c.name for c in table.columns if c.name in stored)
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {table.name}_old")
+            conn.exec_driver_sql(f"DROP TABLE {table.name}_old")
 
 
 def _add_missing_indexes(engine: Engine) -> None:

@@ -194,13 +194,16 @@ def customer_lifetime_value(rfm: pd.DataFrame, period_days: int, margin_rate: fl
 # ------------------------------------------------------------------------------------------------ Social CRM
 SOCIAL_CAPTIONS = {
     "share_of_voice": N_("Share of voice = a brand's mentions / mentions of all tracked brands."),
-    "net_sentiment": N_("Net sentiment = (positive - negative mentions) / mentions, from -100% to +100%."),
+    "net_sentiment": N_("Net sentiment = (positive - negative mentions) / scored mentions, from -100% to +100%; "
+                        "mentions no scorer reads (not scored) do not count."),
     "brand_health": N_("Brand-health index = positive / (positive + negative mentions); neutral ones do not count."),
     "mention_response": N_("First response = the brand's first reply - the mention's time, in hours, over mentions "
                             "that got a reply."),
     "sentiment_source": N_("Each mention's label is a person's where the source has one; otherwise the scorer's (a "
-                            "model learned from people's labels, or the VADER lexicon), chosen by how often it agrees "
-                            "with people on the later 30% of the labelled mentions."),
+                            "model learned from people's labels, or a lexicon: VADER for English, the project's own "
+                            "lexicon over lemmas for Ukrainian), chosen by how often it agrees with people on the "
+                            "later 30% of the labelled mentions. A mention in another language, or too short to tell "
+                            "its language, is not scored."),
 }
 CAPTIONS.update(SOCIAL_CAPTIONS)
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 
 from etl.db import ensure_schema, masked
 from etl.errors import EtlError
+from etl.language import fill_languages
 from etl.load import clear, write
 from etl.lock import warehouse_lock
 from etl.marts import build_marts
@@ -28,6 +29,7 @@ from etl.schema import (
     metadata,
     primary_key,
     rejected_rows,
+    social_mentions,
 )
 from etl.sources import RawTable, payloads
 from etl.validate import TimeWindow, Validated, normal_keys, validate
@@ -186,6 +188,9 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total, window
         started = time.perf_counter()
         parents = {t: keys.get(t, pd.Index([])) for t in _parent_tables(table)}
         result = validate(raw[table.name].frame, table, parents, window)
+        if table.name == social_mentions.name:  # the contract: the source's language, else the detected one
+            result = Validated(fill_languages(result.accepted, {} if replace else _known_languages(engine)),
+                               result.reasons)
         checked[table.name] = result
         if len(primary_key(table)) == 1:
             key = primary_key(table)[0]
@@ -199,6 +204,15 @@ def _validate_all(engine, raw, tables, replace, summary, progress, total, window
         summary.tables.append(TableStats(table.name, raw[table.name].rows_read, len(result.accepted),
                                          len(result.reasons) + by_source, time.perf_counter() - started))
     return checked, found
+
+
+def _known_languages(engine: Engine) -> dict[str, str]:
+    """The language of every mention text the warehouse holds with one: a rerun detects only new texts."""
+    m = social_mentions
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.c.text, m.c.language).where(m.c.language.is_not(None), m.c.text.is_not(None))
+                            .distinct())
+        return {text: language for text, language in rows}
 
 
 def _parent_tables(table) -> set[str]:

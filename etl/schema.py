@@ -154,8 +154,19 @@ social_mentions = Table(
     Column("location", String(200)),  # free text as the author wrote it
     Column("author_timezone", String(64)),
     Column("first_response_at", DateTime),  # the brand's first reply, where the data has replies
+    Column("language", String(16)),  # ISO 639-1; the source's, else detected by the ETL (etl/language.py); NULL unknown
     Index("ix_mentions_brand", "brand"),
     Index("ix_mentions_customer", "customer_id"),  # the customer 360° timeline
+)
+
+mention_labels = Table(  # people's corrections of a mention's label on the Social CRM page (the app writes them)
+    "mention_labels", metadata,
+    _key("mention_id", primary=True),  # the latest correction wins; every one is in the audit trail
+    _key("department_id", nullable=False),  # the mention's (no foreign key: a full refresh reloads departments)
+    Column("label", String(10), nullable=False),  # negative, neutral, positive
+    Column("previous_label", String(10)),  # what the page showed before (a label, or "not scored")
+    Column("corrected_by", String(64), nullable=False),
+    Column("corrected_at", DateTime, nullable=False),
 )
 
 brands = Table(  # the brands whose mentions are tracked: the own brand(s) and the competitors
@@ -510,9 +521,11 @@ mart_mentions = Table(  # one row per mention with its effective sentiment (the 
     Column("author", String(200)),
     _key("customer_id"),
     Column("topic", String(100)),
-    Column("label", String(10), nullable=False),  # negative, neutral, positive
-    Column("label_source", String(10), nullable=False),  # person, model, lexicon
-    Column("sentiment", Float, nullable=False),  # -1..1
+    Column("label", String(10), nullable=False),  # negative, neutral, positive, or "not scored" (no scorer reads it)
+    Column("label_source", String(10)),  # person, model, lexicon; NULL when not scored
+    Column("sentiment", Float),  # -1..1; NULL when not scored (never 0, which would read as neutral)
+    Column("language", String(2)),  # ISO 639-1, NULL where the text is too short to tell
+    Column("category", String(10)),  # complaint, question, praise or other (etl/categories.py)
     Column("first_response_hours", Float),
     Column("latitude", Float),
     Column("longitude", Float),
@@ -540,6 +553,19 @@ mart_sentiment_scorer = Table(  # how the scorer was chosen on the last load and
     Column("lexicon_accuracy", Float),
     Column("lexicon_macro_f1", Float),
     Column("scored", Integer, nullable=False),  # mentions the scorer labelled
+)
+
+mart_sentiment_languages = Table(  # the scorer chosen for each language people labelled, measured on its labels
+    "mart_sentiment_languages", metadata,
+    Column("language", String(8), primary_key=True),  # ISO 639-1; '' for mentions too short to tell
+    Column("scorer", String(10), nullable=False),  # model (learned from this language's labels) or lexicon
+    Column("labelled", Integer, nullable=False),
+    Column("train_rows", Integer, nullable=False),
+    Column("test_rows", Integer, nullable=False),  # the later 30% of this language's labels
+    Column("accuracy", Float),
+    Column("macro_f1", Float),
+    Column("lexicon_accuracy", Float),  # the language's lexicon ("not scored" counts as wrong where it has none)
+    Column("lexicon_macro_f1", Float),
 )
 
 # --------------------------------------------------------------------------------------------------- alerts
@@ -643,7 +669,7 @@ CANONICAL_TABLES = [
 
 MART_TABLES = [mart_daily_sales, mart_customer_month, mart_order_fulfilment, mart_procurement, mart_inventory,
                mart_invoices, mart_tickets, mart_opportunities, mart_daily_product_sales]
-MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer]  # Social CRM
+MART_TABLES += [mart_mentions, mart_mention_terms, mart_sentiment_scorer, mart_sentiment_languages]  # Social CRM
 FORECAST_TABLES = [forecast_runs, forecast_series, forecasts, forecast_backtests, forecast_product_series]
 ALERT_TABLES = [alerts, alert_impacts, alert_events]
 ACCESS_TABLES = [users, user_departments, user_sessions, audit_log]

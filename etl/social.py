@@ -8,27 +8,28 @@ labels for the rest, so a rerun of the same input gives the same marts.
 """
 
 import html
-import re
 from dataclasses import dataclass
 
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy import Connection, delete, insert, select
 
+from etl.categories import categories
+from etl.corrections import apply_corrections
 from etl.load import write
 from etl.schema import (
     brands,
     customers,
     mart_mention_terms,
     mart_mentions,
+    mart_sentiment_languages,
     mart_sentiment_scorer,
+    mention_labels,
     social_mentions,
 )
-from etl.sentiment import Evaluation, score_mentions
+from etl.sentiment import Evaluation, languages_of, score_mentions
+from etl.words import WORD, words
 
 UNKNOWN_REGION, UNBRANDED = "Unknown", "Unbranded"
-_WORD = re.compile(r"[a-z][a-z']{2,}")
-_NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
 
 
 @dataclass
@@ -51,12 +52,14 @@ class SocialMarts:
 
 
 def read_mentions(conn: Connection) -> pd.DataFrame:
-    """Every mention with its customer's region."""
-    m = social_mentions
-    statement = (select(*m.c, customers.c.region)
-                 .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)))
+    """Every mention with its customer's region, people's corrections on the page taking the place of its label."""
+    m, fixed = social_mentions, mention_labels
+    statement = (select(*m.c, customers.c.region, fixed.c.label.label("corrected"))
+                 .select_from(m.outerjoin(customers, customers.c.customer_id == m.c.customer_id)
+                              .outerjoin(fixed, fixed.c.mention_id == m.c.mention_id)))
     rows = [tuple(row) for row in conn.execute(statement)]  # plain tuples: pandas probes Row objects slowly
-    frame = pd.DataFrame(rows, columns=[*m.c.keys(), "region"])
+    frame = pd.DataFrame(rows, columns=[*m.c.keys(), "region", "corrected"])
+    frame = apply_corrections(frame, frame.pop("corrected"))
     for column in ("posted_at", "first_response_at"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     return frame
@@ -79,20 +82,26 @@ def mention_mart(scored: pd.DataFrame, own: set[str], tracked: set[str]) -> pd.D
         "is_tracked": (brand.isin(tracked) if tracked else brand.notna()).astype(object),
         "platform": scored["platform"], "author": scored["author"], "customer_id": scored["customer_id"],
         "topic": scored["topic"], "label": scored["label"], "label_source": scored["label_source"],
-        "sentiment": scored["sentiment"], "first_response_hours": hours.where(hours >= 0),
+        "sentiment": scored["sentiment"], "language": scored["language"],
+        "category": categories(scored["text"].fillna(""), languages_of(scored), scored["label"]),
+        "first_response_hours": hours.where(hours >= 0),
         "latitude": scored["latitude"], "longitude": scored["longitude"],
         "text": scored["text"].map(html.unescape, na_action="ignore"),
     })
 
 
 def terms(mentions: pd.DataFrame, names: set[str]) -> pd.DataFrame:
-    """Each mention's distinct words (three letters or more), without stop words, handles, links or brand names."""
-    skip = set(ENGLISH_STOP_WORDS) | {w for n in names for w in n.lower().split()}
-    words = (mentions["text"].fillna("").str.lower().str.replace(_NOISE, " ", regex=True)
-             .str.findall(_WORD))
-    frame = pd.DataFrame({"mention_id": mentions["mention_id"], "term": words}).explode("term").dropna()
-    frame["term"] = frame["term"].str.strip("'").str[:60]
-    frame = frame[(frame["term"].str.len() >= 3) & ~frame["term"].isin(skip)]
+    """Each mention's distinct words as lemmas (three letters or more, any script: etl.words), without stop words,
+    handles, links or brand names; worked out once per distinct text and language."""
+    skip = frozenset(w.lower() for n in names for w in WORD.findall(n))
+    languages = mentions["language"] if "language" in mentions else pd.Series(None, index=mentions.index)
+    found: dict[tuple, list[str]] = {}
+    said = []
+    for key in zip(mentions["text"].fillna(""), languages.where(languages.notna(), None)):
+        if key not in found:
+            found[key] = words(*key, skip)
+        said.append(found[key])
+    frame = pd.DataFrame({"mention_id": mentions["mention_id"].to_numpy(), "term": said}).explode("term").dropna()
     return frame.drop_duplicates().reset_index(drop=True)
 
 
@@ -109,12 +118,12 @@ def score_social(social: SocialInput) -> SocialMarts:
     scored, evaluation = score_mentions(social.mentions, sorted(names))
     mart = mention_mart(scored, social.own, social.tracked)
     words = terms(mart[mart["label"] == "negative"], names)  # the page shows what the complaints are about
-    return SocialMarts(mart, words, evaluation, int((scored["label_source"] != "person").sum()))
+    return SocialMarts(mart, words, evaluation, int(scored["label_source"].isin(["model", "lexicon"]).sum()))
 
 
 def write_social(conn: Connection, marts: SocialMarts) -> dict[str, int]:
     """Replace the social marts' rows; returns their row counts."""
-    for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer):
+    for mart in (mart_mention_terms, mart_mentions, mart_sentiment_scorer, mart_sentiment_languages):
         conn.execute(delete(mart))
     write(conn, mart_mentions, marts.mentions, "insert")
     write(conn, mart_mention_terms, marts.terms, "insert")
@@ -126,5 +135,11 @@ def write_social(conn: Connection, marts: SocialMarts) -> dict[str, int]:
             split_at=None if evaluation.split_at is None else evaluation.split_at.to_pydatetime(),
             accuracy=evaluation.accuracy, macro_f1=evaluation.macro_f1, lexicon_accuracy=evaluation.lexicon_accuracy,
             lexicon_macro_f1=evaluation.lexicon_macro_f1, scored=marts.scored))
+    languages = [] if evaluation is None else evaluation.languages
+    if languages:
+        conn.execute(insert(mart_sentiment_languages), [
+            {"language": e.language or "", "scorer": e.scorer, "labelled": e.labelled, "train_rows": e.train_rows,
+             "test_rows": e.test_rows, "accuracy": e.accuracy, "macro_f1": e.macro_f1,
+             "lexicon_accuracy": e.lexicon_accuracy, "lexicon_macro_f1": e.lexicon_macro_f1} for e in languages])
     return {mart_mentions.name: len(marts.mentions), mart_mention_terms.name: len(marts.terms),
-            mart_sentiment_scorer.name: int(evaluation is not None)}
+            mart_sentiment_scorer.name: int(evaluation is not None), mart_sentiment_languages.name: len(languages)}

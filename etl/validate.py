@@ -43,6 +43,9 @@ RULES: dict[tuple[str, str], list[pa.Check]] = {
                                                  error="label must be negative, neutral or positive")],
     ("social_mentions", "label_source"): [pa.Check.isin(["person", "model", "lexicon"],
                                                         error="label_source must be person, model or lexicon")],
+    ("social_mentions", "language"): [pa.Check.str_matches(r"^[A-Za-z]{2}(?:[-_][A-Za-z0-9]+)?$",
+                                                           error="language must be an ISO 639-1 code such as uk or "
+                                                                 "en (a region after it, as in en-US, is dropped)")],
 }
 
 

@@ -165,3 +165,16 @@ def days_count(n: int) -> str:
 def known(value: float | None) -> float | None:
     """The value, or None when it is missing (None, NaN or NA)."""
     return None if value is None or pd.isna(value) else value
+
+
+def language_name(code: str | None) -> str:
+    """'uk' -> 'Ukrainian' / 'українська': an ISO 639-1 code's language in the session's; '' or None -> unknown."""
+    if not code:
+        return _("unknown (too short to tell)")
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(locale()).languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name[:1].upper() + name[1:] if name else code

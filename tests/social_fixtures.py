@@ -77,3 +77,12 @@ def spike_frames() -> dict[str, pd.DataFrame]:
         "posted_at": before + spike, "text": "Late again", "label": "negative", "label_source": "person",
         "label_confidence": 1.0, "brand": "Acme"})
     return frames
+
+
+def multilingual_frames() -> dict[str, pd.DataFrame]:
+    """The social fixture with languages: M4 and M6 say Ukrainian ('uk', 'UK-ua'); the rest give none, so the ETL
+    detects English from their texts. Ukrainian only: M4 (Acme, neutral) and M6 (Rival, negative): 2 mentions,
+    share of voice Acme 1 / 2 = 50.0%, net sentiment Acme (0 - 0) / 1 = 0.0%."""
+    frames = social_frames()
+    frames["social_mentions"]["language"] = [None, None, None, "uk", None, "UK-ua", None, None]
+    return frames

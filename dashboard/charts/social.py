@@ -11,12 +11,14 @@ from dashboard.charts import PALETTE, bucket, count_axis, layout
 from dashboard.safe import plot
 from etl.kpi import brand_health, net_sentiment, share_of_voice
 from i18n import N_, _
-from i18n.formats import percent
+from i18n.formats import language_name, percent
 
 LABEL_COLOURS = {"negative": "#ef4444", "neutral": "#94a3b8", "positive": "#10b981"}
-LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
+LABEL_NAMES = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive"),
+               "not_scored": N_("not scored"), "not scored": N_("not scored")}
 """A mention's sentiment label as shown (the stored value stays the English word)."""
-COUNTS = ["mentions", "positive", "neutral", "negative"]
+COUNTS = ["mentions", "positive", "neutral", "negative", "not_scored"]
+NOT_SCORED_COLOUR = "#e2e8f0"
 VOLUME_TITLES = {"day": N_("Mentions per day by brand"), "week": N_("Mentions per week by brand"),
                  "month": N_("Mentions per month by brand")}
 TREND_TITLES = {
@@ -88,15 +90,27 @@ def voice_data(by_brand: pd.DataFrame) -> pd.DataFrame:
 def platforms(by_platform: pd.DataFrame) -> go.Figure:
     """Mentions per platform as bars stacked by sentiment label, most mentioned on top; the platform in
     customdata."""
-    data = by_platform.iloc[::-1]
+    return _by_label(by_platform, "platform", list(by_platform["platform"]), _("Mentions by platform"))
+
+
+def languages(by_language: pd.DataFrame) -> go.Figure:
+    """Mentions per language (named in the session's language) as bars stacked by sentiment label, most mentioned
+    on top; the ISO 639-1 code in customdata."""
+    return _by_label(by_language, "language", [language_name(c) for c in by_language["language"]],
+                     _("Mentions by language"))
+
+
+def _by_label(frame: pd.DataFrame, key: str, names: list[str], title: str) -> go.Figure:
+    """Bars of ``frame``'s rows (named ``names``) stacked by sentiment label, the first row on top."""
+    data, names = frame.iloc[::-1], [plot(n) for n in names[::-1]]
     fig = go.Figure()
-    for label, colour in LABEL_COLOURS.items():
-        fig.add_bar(x=data[label], y=[plot(p) for p in data["platform"]], orientation="h", name=label_name(label),
-                    marker_color=colour, customdata=data["platform"],
-                    hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
+    stacks = {**LABEL_COLOURS, "not_scored": NOT_SCORED_COLOUR} if data["not_scored"].sum() else LABEL_COLOURS
+    for label, colour in stacks.items():
+        fig.add_bar(x=data[label], y=names, orientation="h", name=label_name(label), marker_color=colour,
+                    customdata=data[key], hovertemplate="%{y}: %{x:,}" + f"<extra>{label_name(label)}</extra>")
     fig.update_layout(barmode="stack", hovermode="closest")
     fig.update_xaxes(**count_axis(data["mentions"].max() if len(data) else None))
-    return layout(fig, _("Mentions by platform"), height=max(260, 90 + 34 * len(data)))
+    return layout(fig, title, height=max(260, 90 + 34 * len(data)))
 
 
 def sentiment_trend(data: pd.DataFrame, colours: dict[str, str], measure: str, grain: str) -> go.Figure:
@@ -115,7 +129,8 @@ def trend_data(data: pd.DataFrame, measure: str) -> pd.DataFrame:
     mentions, value; buckets with under a third of the median mentions per bucket and brand are blank (a handful
     of mentions says little)."""
     if measure == "net_sentiment":
-        values = net_sentiment(data["positive"], data["negative"], data["mentions"])
+        scored = data["positive"] + data["neutral"] + data["negative"]  # not-scored mentions count in no sentiment
+        values = net_sentiment(data["positive"], data["negative"], scored)
     else:
         values = brand_health(data["positive"], data["negative"])
     thin = data["mentions"] < 0.3 * data["mentions"].median()
@@ -140,6 +155,16 @@ def topic_bars(topics: pd.DataFrame) -> go.Figure:
     share = topics["negative"] / topics["mentions"]
     return bars(topics, "topic", "mentions", _("Topics"), PALETTE[3],
                 [_("{share} negative").format(share=percent(s, 0)) for s in share])
+
+
+CATEGORY_NAMES = {"complaint": N_("complaint"), "question": N_("question"), "praise": N_("praise"),
+                  "other": N_("other")}
+
+
+def category_bars(by_category: pd.DataFrame) -> go.Figure:
+    """Mentions per category (named in the session's language), most first."""
+    named = by_category.assign(category=[_(CATEGORY_NAMES.get(c, c)) for c in by_category["category"]])
+    return bars(named, "category", "mentions", _("Mentions by category"), PALETTE[1])
 
 
 def response_bars(responses: pd.DataFrame, colours: dict[str, str]) -> go.Figure:

@@ -31,6 +31,25 @@ TEMPLATES = {  # tone -> (text, topic)
                  ("Order arrived late and nobody told me why.", "Delivery"),
                  ("The {p} broke after a week, poor quality.", "Product")],
 }
+UKRAINIAN = {  # tone -> for each English template above, in the same place, Ukrainian ones written for the project
+    "positive": [["Дуже задоволений новим товаром {p}, доставили швидко.", "Замовлення {p} прийшло швидко, дякую!"],
+                 ["Чудовий сервіс, команда допомогла, {p} працює ідеально.",
+                  "Менеджер усе пояснив, {p} працює бездоганно."],
+                 ["Друге замовлення цього року, {p} вартий своїх грошей.", "Вигідна ціна на {p}, рекомендую."],
+                 ["Зручне оформлення і швидка доставка. Рекомендую.", "Доставка вчасна, все ціле, дякую."],
+                 ["Обожнюю {p}, якість відмінна.", "{p} — якісна річ, дуже приємно користуватися."]],
+    "neutral": [["Замовив {p}, подивимось, як себе покаже.", "Сьогодні замовила {p} для офісу."],
+                ["Хтось знає, чи {p} підтримує USB-C?", "Підкажіть, чи є {p} у чорному кольорі?"],
+                ["Порівнюю постачальників для {p}, що порадите?", "Шукаю, де замовити {p} для команди."],
+                ["Чи є оптова знижка на {p}?", "Скільки коштує доставка {p} до Манчестера?"]],
+    "negative": [["Досі чекаю на {p}, доставку обіцяли кілька днів тому.", "Замовлення {p} досі не прийшло."],
+                 ["Доставка знову запізнилася. Дуже розчарований.", "Кур'єр знову не приїхав вчасно, жах."],
+                 ["Підтримка не відповідає на моє звернення щодо {p}.", "Ніхто не відповідає на скаргу про {p}."],
+                 ["Замовлення приїхало із запізненням, і ніхто не пояснив чому.",
+                  "Доставку затримали без жодного попередження."],
+                 ["{p} зламався за тиждень, погана якість.", "{p} прийшов пошкоджений, якість жахлива."]],
+}
+UKRAINIAN_SHARE = 0.3  # of the mentions: the company's Ukrainian-speaking customers write in Ukrainian
 TOPIC_DEPARTMENT = {"Delivery": LOGISTICS, "Service": SUPPORT}  # other topics belong to marketing
 
 
@@ -168,13 +187,24 @@ def social_mentions(rng: np.random.Generator, company: Company, orders: pd.DataF
         "brand": np.concatenate([brand, np.full(len(unhappy), OWN_BRAND)]),
     })
     product_idx = rng.integers(0, len(products), len(frame))
-    said = [TEMPLATES[t][rng.integers(0, len(TEMPLATES[t]))] for t in frame["tone"]]
-    frame["text"] = [f"{text.format(p=products[i])} @{b.replace(' ', '')}" for (text, _), i, b
-                     in zip(said, product_idx, frame["brand"])]
+    picked = [(t, rng.integers(0, len(TEMPLATES[t]))) for t in frame["tone"]]
+    said = [TEMPLATES[t][i] for t, i in picked]
+    texts = in_ukrainian([text for text, _ in said], picked, len(frame))
+    frame["text"] = [f"{text.format(p=products[i])} @{b.replace(' ', '')}" for text, i, b
+                     in zip(texts, product_idx, frame["brand"])]
     frame["topic"] = [topic for _, topic in said]
     frame["product_id"] = company.products["product_id"].to_numpy()[product_idx]
     frame = frame[frame["posted_at"] <= end].sort_values("posted_at", ignore_index=True)
     return _where_and_who(rng, company, frame, end)
+
+
+def in_ukrainian(texts: list[str], picked: list[tuple[str, int]], n: int) -> list[str]:
+    """The templates with UKRAINIAN_SHARE of them swapped for a Ukrainian one of the same tone and topic. Drawn from
+    a generator of its own (seeded by the number of mentions), so the rest of the demo stays as it was."""
+    own = np.random.default_rng([23, n])
+    ukrainian, variant = own.random(n) < UKRAINIAN_SHARE, own.integers(0, 2, n)
+    return [UKRAINIAN[tone][i][v] if uk else text
+            for text, (tone, i), uk, v in zip(texts, picked, ukrainian, variant)]
 
 
 def _where_and_who(rng: np.random.Generator, company: Company, frame: pd.DataFrame, end: pd.Timestamp):
@@ -197,7 +227,7 @@ def _where_and_who(rng: np.random.Generator, company: Company, frame: pd.DataFra
         label=frame["tone"].where(labelled), label_source=np.where(labelled, "person", None),
         label_confidence=np.where(labelled, 1.0, np.nan), sentiment=np.nan,
         latitude=np.where(located, latitude, np.nan).round(4), longitude=np.where(located, longitude, np.nan).round(4),
-        location=None, author_timezone="Europe/London",
+        location=None, author_timezone="Europe/London", language=None,  # the ETL detects it from the text
         first_response_at=replied_at.where(replied),
     ).drop(columns="tone")
 

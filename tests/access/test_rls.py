@@ -134,3 +134,19 @@ def test_alerts_forecasts_and_rejected_rows_follow_the_scope(postgres_url, app_r
                       "INSERT INTO departments VALUES ('X', 'X', 'other')"):
         with pytest.raises(ProgrammingError, match="permission denied"), rls.scoped(reader, None, "admin") as conn:
             conn.execute(text(forbidden))
+
+
+def test_a_manager_corrects_only_the_labels_of_mentions_they_see(postgres_url, app_role):
+    from etl.corrections import correct
+    from etl.schema import mention_labels
+    from tests.social_fixtures import social_source
+
+    run_pipeline(social_source(), get_engine(postgres_url))
+    reader, _ = app_role
+    with rls.scoped(reader, ("D1",), "manager") as conn:  # M7 belongs to D1
+        correct(conn, "M7", "D1", "negative", "manager-d1", "positive")
+    with pytest.raises(ProgrammingError, match="row-level security"), rls.scoped(reader, ("D1",), "manager") as conn:
+        correct(conn, "M8", "D2", "neutral", "manager-d1", "negative")  # D2's mention: the policy refuses it
+    assert rows(reader, select(mention_labels.c.mention_id, mention_labels.c.label), None, "admin") == [
+        ("M7", "negative")]
+    assert rows(reader, select(mention_labels.c.mention_id), ("D2",), "manager") == []

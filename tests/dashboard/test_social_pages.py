@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from etl.db import get_engine
@@ -153,6 +154,22 @@ def test_both_pages_on_the_demo(monkeypatch, tmp_path):
     now, was = period["n"].iloc[0], before["n"].iloc[0]
     assert cards["Mentions"] == (f"{now:,}", f"{now / was - 1:+.1%}")
     assert len(at.get("plotly_chart")) >= 6
+    with get_engine(url).connect() as conn:  # the demo speaks English and Ukrainian (issue 23)
+        spoken = pd.read_sql("SELECT language, count(*) AS n FROM mart_mentions WHERE posted_date >= '2025-04-02' "
+                             "GROUP BY language ORDER BY n DESC", conn)
+    assert spoken["language"].tolist() == ["en", "uk"] and 0.25 < spoken["n"].iloc[1] / spoken["n"].sum() < 0.35
+    split = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if c.proto.id.endswith("-social_languages_chart"))
+    assert split["data"][0]["y"] == ["Ukrainian", "English"]
+    assert [sum(v) for v in zip(*(values(t["x"]) for t in split["data"]))] == spoken["n"].tolist()[::-1]
+    with get_engine(url).connect() as conn:  # each language's scorer learned from that language's labels only
+        labelled = pd.read_sql("SELECT language, count(*) AS n FROM mart_mentions WHERE label_source = 'person' "
+                               "GROUP BY language ORDER BY n DESC", conn)
+    per_language = at.dataframe[1].value
+    assert at.caption[1].value.startswith("The measure above is that of English, the language people labelled most")
+    assert per_language["language"].tolist() == ["English", "Ukrainian"]
+    assert per_language["labelled"].tolist() == labelled["n"].tolist()
+    assert per_language["test_rows"].tolist() == [n - round(0.7 * n) for n in labelled["n"]]
     at = open_page(monkeypatch, url, "geography")
     assert at.dataframe[0].value["country"].tolist() == ["United Kingdom"]
     assert len(at.get("plotly_chart")) == 5  # countries, places, late bars, late map, mentions
@@ -286,3 +303,122 @@ def test_a_click_on_a_month_of_mentions_drills_into_its_weeks(monkeypatch, matri
     assert at.sidebar.date_input(key="filter_period").value == (date(2026, 3, 9), date(2026, 3, 15))
     volume = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_volume"))
     assert volume["layout"]["title"]["text"] == "Mentions per day by brand"  # a week shows its days
+
+
+# ---------------------------------------------------------------------------------- languages (issue 23)
+@pytest.fixture
+def multilingual_url(sqlite_url) -> str:
+    """The social fixture with M4 and M6 in Ukrainian (tests/social_fixtures.py: multilingual_frames)."""
+    from etl.sources import FrameSource
+    from tests.social_fixtures import multilingual_frames
+
+    run_pipeline(FrameSource("social", multilingual_frames(), currency="GBP"), get_engine(sqlite_url))
+    return sqlite_url
+
+
+def values(encoded) -> list:
+    """A Plotly array as a list (the spec packs numbers as base64 'bdata')."""
+    if isinstance(encoded, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]).tolist()
+    return list(encoded)
+
+
+def test_the_language_split_and_the_language_filter(monkeypatch, multilingual_url):
+    at = open_page(monkeypatch, multilingual_url, "social")
+    charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    split = charts["social_languages_chart"]["data"]  # bars bottom-up: the most mentioned language on top
+    assert [t["name"] for t in split] == ["negative", "neutral", "positive"]
+    assert split[0]["y"] == ["Ukrainian", "English"] and split[0]["customdata"] == ["uk", "en"]
+    assert [values(t["x"]) for t in split] == [[1, 3], [1, 0], [0, 3]]  # uk: M6, M4; en: M2 M3 M8, -, M1 M5 M7
+    assert at.dataframe[0].value["language"].tolist() == ["English", "English", "English", "Ukrainian"]
+    at.session_state["social_languages"] = ["uk"]
+    at.run()
+    assert metrics(at) == {"Mentions": ("2", ""), "Share of voice (Acme)": ("50.0%", ""),
+                           "Net sentiment": ("0.0%", ""), "Brand-health index": ("–", "")}
+    assert at.dataframe[0].value["text"].tolist() == ["Rival prices went up"]
+    at = open_page(monkeypatch, multilingual_url, "social", lang="uk")
+    options = next(w for w in at.get("button_group") if w.proto.label == "Мови").proto.options
+    assert [o.content for o in options] == ["Англійська (6)", "Українська (2)"]
+
+
+def test_the_page_says_how_many_mentions_are_not_scored(monkeypatch, sqlite_url):
+    from etl.sources import FrameSource
+    from tests.social_fixtures import multilingual_frames
+
+    frames = multilingual_frames()
+    frames["social_mentions"].loc[7, "language"] = "fr"  # M8 (Unbranded, unlabelled): no scorer reads French
+    run_pipeline(FrameSource("social", frames, currency="GBP"), get_engine(sqlite_url))
+    at = open_page(monkeypatch, sqlite_url, "social")
+    assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 6, the lexicon 1, not scored 1.")
+    assert at.caption[1].value.startswith("The measure above is that of English")  # 4 English labels, 2 Ukrainian
+    assert at.caption[2].value.startswith("1 mention is not scored: no scorer reads its language")
+    assert metrics(at)["Mentions"] == ("8", "")  # it is still a mention
+    charts = {c.proto.id.rsplit("-", 1)[1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    split = charts["social_languages_chart"]["data"]  # English 5, Ukrainian 2, French 1 (not scored)
+    assert split[0]["y"] == ["French", "Ukrainian", "English"]
+    assert [t["name"] for t in split][-1] == "not scored" and values(split[-1]["x"]) == [1, 0, 0]
+    assert "Unbranded" not in at.dataframe[0].value["brand"].tolist()  # M8 is no longer a negative mention
+
+
+def test_the_words_of_negative_mentions_in_ukrainian(monkeypatch, sqlite_url):
+    from etl.sources import FrameSource
+    from tests.social_fixtures import social_frames
+
+    frames = social_frames()  # M2 and M3 are people's negatives: new texts change no sentiment figure
+    frames["social_mentions"].loc[[1, 2], "text"] = ["Доставка знову запізнилася, чекаю тиждень @Acme",
+                                                     "Доставку перенесли втретє, кур’єр не дзвонив"]
+    run_pipeline(FrameSource("social", frames, currency="GBP"), get_engine(sqlite_url))
+    at = open_page(monkeypatch, sqlite_url, "social")
+    words = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_words"))
+    counted = dict(zip(words["data"][0]["y"], values(words["data"][0]["x"])))
+    assert counted["доставка"] == 2 and counted["кур'єр"] == 1 and counted["запізнитися"] == 1
+    assert not {"знову", "не", "acme"} & set(counted)
+    assert list(counted)[-1] == "доставка"  # bars bottom-up: the most used word on top
+
+
+def test_the_categories_of_the_fixtures_mentions(monkeypatch, social_url):
+    at = open_page(monkeypatch, social_url, "social")
+    kinds = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_categories"))
+    # complaint: M2 M3 M6 M8 (negative); praise: M1 M5 M7 (positive); other: M4 (neutral, asks nothing)
+    assert kinds["data"][0]["y"] == ["other", "praise", "complaint"] and values(kinds["data"][0]["x"]) == [1, 3, 4]
+    at = open_page(monkeypatch, social_url, "social", lang="uk")
+    kinds = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-social_categories"))
+    assert kinds["data"][0]["y"] == ["інше", "похвала", "скарга"]
+
+
+def test_a_person_corrects_a_label_on_the_page_and_the_next_run_uses_it(monkeypatch, social_url):
+    from etl.schema import audit_log, mention_labels
+    from tests.social_fixtures import social_source
+
+    at = open_page(monkeypatch, social_url, "social")
+    at.selectbox(key="social_correct_mention").set_value("M8")  # "Terrible, awful experience." read negative
+    at.radio(key="social_correct_label").set_value("neutral")
+    next(b for b in at.button if b.label == "Save the label").click().run()
+    assert at.success[0].value.startswith("Saved. The mention carries this label from the next ETL run on")
+    assert "People corrected 1 label on this page" in " ".join(c.value for c in at.caption)
+    engine = get_engine(social_url)
+    with engine.connect() as conn:
+        kept = conn.execute(select(mention_labels.c.mention_id, mention_labels.c.label,
+                                   mention_labels.c.previous_label, mention_labels.c.corrected_by)).all()
+        trail = conn.execute(select(audit_log.c.action, audit_log.c.target, audit_log.c.detail)
+                             .where(audit_log.c.action == "mention_label")).all()
+    assert kept == [("M8", "neutral", "negative", "test-admin")]
+    assert trail == [("mention_label", "mention M8", "negative -> neutral")]
+    assert "Unbranded" in at.dataframe[0].value["brand"].tolist()  # the page shows the mart until the next run
+    run_pipeline(social_source(), engine)
+    at = open_page(monkeypatch, social_url, "social")
+    assert "Unbranded" not in at.dataframe[0].value["brand"].tolist()
+    assert at.markdown[0].value.startswith("Of 8 mentions, people labelled 7, the lexicon 1.")
+
+
+def test_an_executive_may_not_correct_labels(monkeypatch, social_url):
+    monkeypatch.setenv("DATABASE_URL", social_url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["principal"] = signed_in(social_url, "executive")
+    at.run()
+    at.switch_page("views/social.py").run()
+    assert not [s for s in at.selectbox if s.key == "social_correct_mention"]

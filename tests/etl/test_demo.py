@@ -87,3 +87,17 @@ def test_negative_mentions_follow_service_failures(demo):
     assert negative["customer_id"].notna().mean() > 0.5
     assert set(mentions["label_source"].dropna()) == {"person"} and mentions["text"].str.len().min() > 10
     assert set(mentions["brand"]) == set(demo["brands"]["brand"]) and demo["brands"]["is_own"].sum() == 1
+
+
+def test_a_share_of_the_mentions_is_in_ukrainian(demo):
+    from etl.demo.activity import UKRAINIAN, UKRAINIAN_SHARE
+    from etl.language import detect_languages
+
+    mentions = demo["social_mentions"]
+    written = {t for rows in UKRAINIAN.values() for pair in rows for t in pair}
+    cyrillic = mentions["text"].str.contains("[а-яіїєґ]", regex=True)
+    assert mentions["language"].isna().all()  # the demo says none: the ETL detects it
+    assert abs(cyrillic.mean() - UKRAINIAN_SHARE) < 0.03 and len(written) == 28
+    sample = mentions["text"]
+    detected = detect_languages(sample)
+    assert (detected == sample.str.contains("[а-яіїєґ]", regex=True).map({True: "uk", False: "en"})).all()
