@@ -41,6 +41,8 @@ NOTES = {
     ("opportunities", "stage"): "stages Won and Lost close a deal; the others are open",
     ("tickets", "satisfaction"): "1 to 5",
     ("social_mentions", "sentiment"): "-1 to 1",
+    ("social_mentions", "language"): "ISO 639-1 (en-GB is cut to en); empty: detected from the text at load "
+                                     "(docs/social.md), unknown when the text is too short",
 }
 
 
