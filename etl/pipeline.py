@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, literal, select
 
 from etl.db import ensure_schema, masked
 from etl.errors import EtlError
@@ -26,6 +26,7 @@ from etl.schema import (
     etl_cursors,
     etl_run_tables,
     etl_runs,
+    event_time_column,
     metadata,
     primary_key,
     rejected_rows,
@@ -49,6 +50,7 @@ class TableStats:
     rejected: int
     seconds: float
     unchanged: int = 0
+    deleted: int = 0  # rows that left the warehouse: the source no longer gives them, or marks them deleted
 
 
 @dataclass
@@ -78,6 +80,11 @@ class RunSummary:
         return sum(t.loaded for t in self.tables)
 
     @property
+    def rows_deleted(self) -> int:
+        """Rows deleted because the source no longer gives them (or marks them deleted), dependants included."""
+        return sum(t.deleted for t in self.tables)
+
+    @property
     def rows_unchanged(self) -> int:
         """Rows that were already in the warehouse as they are."""
         return sum(t.unchanged for t in self.tables)
@@ -94,8 +101,8 @@ class RunSummary:
 
 
 def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: Progress | None = None, *,
-                 allow_empty: bool = False, wait: float = 0.0, origin: tuple[str | None, str | None] = (None, None)
-                 ) -> RunSummary:
+                 allow_empty: bool = False, wait: float = 0.0, origin: tuple[str | None, str | None] = (None, None),
+                 allow_deletes: bool = False) -> RunSummary:
     """Load a source into the warehouse and rebuild the marts, holding the writer lock; raises EtlError when the
     run fails. ``origin`` is (source path, data folder), kept so the app can offer the same run again."""
     ensure_schema(engine)
@@ -104,7 +111,7 @@ def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: P
         summary = RunSummary(start_run(engine, source, origin), source.name)
         started = time.perf_counter()
         try:
-            _load(source, engine, full_refresh, progress, allow_empty, summary, started)
+            _load(source, engine, full_refresh, progress, allow_empty, summary, started, allow_deletes)
             return summary
         except Exception as error:
             summary.seconds = time.perf_counter() - started
@@ -116,7 +123,7 @@ def run_pipeline(source, engine: Engine, full_refresh: bool = False, progress: P
 
 
 def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None, allow_empty: bool,
-          summary: RunSummary, started: float) -> None:
+          summary: RunSummary, started: float, allow_deletes: bool = False) -> None:
     """Extract and validate, then write rows, marts and the run's outcome in one transaction."""
     raw = source.extract()
     unknown = sorted(set(raw) - {t.name for t in CANONICAL_TABLES})
@@ -127,13 +134,18 @@ def _load(source, engine: Engine, full_refresh: bool, progress: Progress | None,
     tables = [t for t in CANONICAL_TABLES if t.name in raw]
     total = 2 * len(tables) + 1
     window = getattr(source, "window", None) or TimeWindow(datetime.now())  # the source's, where it sets one
-    checked, found = _validate_all(engine, raw, tables, replace, summary, progress, total, window)
+    gone = {} if replace else _deletions(engine, raw, tables, allow_deletes)
+    checked, found = _validate_all(engine, raw, tables, replace, summary, progress, total, window, gone)
     if replace and not allow_empty:
         _refuse_emptying(engine, tables, checked)
     summary.warning = verdict(found)
     with engine.begin() as conn:
         if replace:
             clear(conn, CANONICAL_TABLES)
+        deleted: dict[str, int] = {}
+        for name, rows in gone.items():
+            _delete_rows(conn, metadata.tables[name], rows, deleted)
+        _count_deleted(summary, deleted)
         empty = [t for t in tables if replace or _is_empty(conn, t)]
         for table in empty:  # bulk-load empty tables, then build their indexes once instead of row by row
             for index in table.indexes:
@@ -179,9 +191,13 @@ def _refuse_emptying(engine: Engine, tables, checked: dict[str, Validated]) -> N
                        "was changed: check the source, or pass --allow-empty to empty it on purpose.")
 
 
-def _validate_all(engine, raw, tables, replace, summary, progress, total, window):
-    """Validate every table (parents first); returns the results and what the rejections amount to."""
+def _validate_all(engine, raw, tables, replace, summary, progress, total, window, gone=None):
+    """Validate every table (parents first); returns the results and what the rejections amount to. Rows about to
+    be deleted (``gone``) are no parents: a line of a deleted order is rejected, never loaded."""
     keys = {} if replace else _existing_keys(engine)
+    for name, rows in (gone or {}).items():
+        if name in keys and rows.shape[1] == 1:
+            keys[name] = keys[name].difference(pd.Index(rows.iloc[:, 0]))
     checked, found, rejected_keys = {}, [], {}
     for i, table in enumerate(tables):
         _report(progress, f"validate {table.name}", i, total)
@@ -213,6 +229,85 @@ def _known_languages(engine: Engine) -> dict[str, str]:
         rows = conn.execute(select(m.c.text, m.c.language).where(m.c.language.is_not(None), m.c.text.is_not(None))
                             .distinct())
         return {text: language for text, language in rows}
+
+
+DELETE_SHARE = 0.10  # a run that would delete more of a table must be asked for (--allow-deletes)
+BATCH = 500
+
+
+def _key_text(frame: pd.DataFrame) -> pd.MultiIndex:
+    """Key columns as comparable text tuples ('17850.0', 17850 and '17850' are one key)."""
+    return pd.MultiIndex.from_arrays([normal_keys(frame[c]).astype(str).str.strip() for c in frame.columns])
+
+
+def _deletions(engine: Engine, raw: dict[str, RawTable], tables, allow_deletes: bool) -> dict[str, pd.DataFrame]:
+    """Per table, the stored keys to delete: rows an input with ``deletes: detect`` no longer gives (only rows dated
+    from its previous cursor on, when it is incremental) and rows the source marks deleted (``deleted_when``).
+    More than 10% of a table is refused unless ``allow_deletes``."""
+    plans = {}
+    with engine.connect() as conn:
+        for table in tables:
+            source, keys = raw[table.name], primary_key(table)
+            parts = [] if source.deleted is None else [source.deleted]
+            if source.detect_deletes:
+                stored = select(*[table.c[k] for k in keys])
+                when = event_time_column(table)
+                if source.since is not None and when is not None:
+                    stored = stored.where(when >= source.since)
+                held = pd.DataFrame(conn.execute(stored).all(), columns=keys)
+                if len(held):
+                    parts.append(held[~_key_text(held).isin(_key_text(source.frame[keys]))])
+            if not parts:
+                continue
+            found = pd.concat(parts, ignore_index=True)
+            stored_keys = pd.DataFrame(conn.execute(select(*[table.c[k] for k in keys])).all(), columns=keys)
+            rows = stored_keys[_key_text(stored_keys).isin(_key_text(found))]  # as stored (types and all)
+            if rows.empty:
+                continue
+            total = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            if len(rows) > DELETE_SHARE * total and not allow_deletes:
+                raise EtlError(f"This run would delete {rows_of(len(rows))} of {table.name}'s {total:,} "
+                               f"({len(rows) / total:.0%}): the source no longer gives them or marks them deleted. "
+                               "Nothing was changed: check that the source is complete (not a partial export), or "
+                               "pass --allow-deletes to delete them.")
+            plans[table.name] = rows
+    return plans
+
+
+def _children(table) -> list[tuple]:
+    """(child table, its column, the referenced column of ``table``) for every foreign key pointing at it."""
+    return [(child, column.name, fk.column.name) for child in CANONICAL_TABLES for column in child.columns
+            for fk in column.foreign_keys if fk.column.table is table and child is not table]
+
+
+def _delete_rows(conn: Connection, table, rows: pd.DataFrame, counts: dict[str, int]) -> None:
+    """Delete rows by key with their dependants (children first), counting per table."""
+    if rows.empty:
+        return
+    for child, column, referenced in _children(table):
+        if referenced not in rows:
+            continue
+        values = rows[referenced].dropna().unique().tolist()
+        keys = primary_key(child)
+        found = [pd.DataFrame(conn.execute(select(*[child.c[k] for k in keys])
+                                           .where(child.c[column].in_(values[i:i + BATCH]))).all(), columns=keys)
+                 for i in range(0, len(values), BATCH)]
+        if found:
+            _delete_rows(conn, child, pd.concat(found, ignore_index=True), counts)
+    keys = primary_key(table)
+    statement = delete(table).where(*[table.c[k] == bindparam(f"key_{k}") for k in keys])
+    conn.execute(statement, [{f"key_{k}": v for k, v in zip(keys, row)} for row in rows[keys].itertuples(index=False)])
+    counts[table.name] = counts.get(table.name, 0) + len(rows)
+
+
+def _count_deleted(summary: RunSummary, deleted: dict[str, int]) -> None:
+    """Put each table's deleted rows on its line of the run (a dependant the source does not give gets one)."""
+    for name, rows in deleted.items():
+        stats = next((s for s in summary.tables if s.table == name), None)
+        if stats is None:
+            stats = TableStats(name, 0, 0, 0, 0.0)
+            summary.tables.append(stats)
+        stats.deleted += rows
 
 
 def _parent_tables(table) -> set[str]:
@@ -269,7 +364,8 @@ def stored_cursors(engine: Engine, source_name: str) -> dict[str, str]:
 def _record_tables(conn: Connection, summary: RunSummary) -> None:
     conn.execute(insert(etl_run_tables), [
         {"run_id": summary.run_id, "table_name": s.table, "rows_read": s.read, "rows_loaded": s.loaded,
-         "rows_unchanged": s.unchanged, "rows_rejected": s.rejected, "seconds": round(s.seconds, 3)}
+         "rows_unchanged": s.unchanged, "rows_rejected": s.rejected, "rows_deleted": s.deleted,
+         "seconds": round(s.seconds, 3)}
         for s in summary.tables
     ])
 
@@ -316,6 +412,7 @@ def held(summary: RunSummary) -> str:
 
 def describe(summary: RunSummary) -> str:
     """What a run loaded, in one line: tables with their rows, unchanged and rejected rows, the root cause."""
+    deleted = f", {summary.rows_deleted:,} deleted" if summary.rows_deleted else ""
     text = (f"{held(summary)}; {summary.rows_loaded:,} new or changed, {summary.rows_unchanged:,} unchanged, "
-            f"{summary.rows_rejected:,} rejected, in {summary.seconds:.1f} s")
+            f"{summary.rows_rejected:,} rejected{deleted}, in {summary.seconds:.1f} s")
     return text + (f". {summary.warning}" if summary.warning else "")

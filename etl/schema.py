@@ -276,6 +276,7 @@ etl_run_tables = Table(
     Column("rows_rejected", Integer, nullable=False),
     Column("seconds", Float, nullable=False),
     Column("rows_unchanged", Integer),
+    Column("rows_deleted", Integer),  # left the warehouse: no longer given by the source, or marked deleted there
 )
 
 etl_cursors = Table(

@@ -52,13 +52,15 @@ def run(
     skip_forecast: bool = typer.Option(False, "--skip-forecast", help="Do not refresh the forecasts after loading."),
     skip_alerts: bool = typer.Option(False, "--skip-alerts", help="Do not evaluate the alert rules after loading."),
     allow_empty: bool = typer.Option(False, "--allow-empty", help="Let a full refresh empty a table that holds rows."),
+    allow_deletes: bool = typer.Option(False, "--allow-deletes",
+                                       help="Let a run delete more than 10% of a table (deletes: detect)."),
     accept_rejects: bool = typer.Option(False, "--accept-rejects",
                                         help="Exit 0 even when rejections cascade or pass the threshold."),
     wait: float = typer.Option(0.0, help="Seconds to wait for another run on the same warehouse before refusing."),
 ) -> None:
     """Extract, validate and load a source, rebuild the marts, then refresh the forecasts and alerts."""
     request = Request(source, db, data_dir, var, seed, end_date, scale, full_refresh, allow_empty, wait,
-                      not skip_forecast, not skip_alerts)
+                      not skip_forecast, not skip_alerts, allow_deletes=allow_deletes)
     try:
         engine = get_engine(db)
         last_run = warehouse_status.last_successful_run(engine) if if_empty else None

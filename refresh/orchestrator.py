@@ -49,6 +49,7 @@ class Request:
     forecast: bool = True
     alerts: bool = True
     actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")  # who asked, for the audit trail
+    allow_deletes: bool = False  # a run may delete more than 10% of a table (rows the source no longer gives)
 
 
 @dataclass
@@ -132,7 +133,8 @@ def _steps(request: Request, source, engine, report: Progress) -> Outcome:
     origin = (path, str(Path(request.data_dir).resolve()) if request.data_dir else None)  # as the app lists them
     outcome = Outcome(run_pipeline(source, engine, request.full_refresh,
                                    lambda step, done, total: report(f"load: {step}", done, total),
-                                   allow_empty=request.allow_empty, origin=origin))
+                                   allow_empty=request.allow_empty, origin=origin,
+                                   allow_deletes=request.allow_deletes))
     if request.forecast:
         outcome.forecast = _after_load(outcome, "forecasts", "python -m forecasting run", lambda: run_forecasts(
             engine, load_settings(), progress=lambda step, done, total: report(f"forecasts: {step}", done, total)))

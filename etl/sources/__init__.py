@@ -33,6 +33,9 @@ class RawTable:
     locate: Callable[[Hashable], str] | None = None  # frame index label -> "file:line", when rows keep theirs
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
     on_conflict: str = "update"  # upserts: "update" the row already loaded with the same key, or "keep" it
+    detect_deletes: bool = False  # the frame holds every row the source still has (since ``since``, when set)
+    since: object = None  # pd.Timestamp: an incremental input's previous cursor; only rows from then on are compared
+    deleted: pd.DataFrame | None = None  # the table's key columns of rows the source marks deleted (a soft delete)
 
     def source_ref(self, label: Hashable) -> str:
         """Where the row with this index label came from, for rejected_rows."""

@@ -121,6 +121,8 @@ class Input(Strict):
     drop_exact_duplicates: bool = False  # reject rows identical to an earlier row, with the reason
     reject: list[Rule] = Field(default_factory=list)
     table: str | None = None  # the warehouse table its rejected rows are counted against
+    deletes: Literal["detect"] | None = None  # detect: a loaded row whose key the input no longer gives is deleted
+    deleted_when: list[Condition] | None = None  # a soft delete: rows where these hold are deleted, not loaded
 
     @model_validator(mode="after")
     def one_kind(self) -> "Input":

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import EtlError
-from etl.schema import metadata
+from etl.schema import metadata, primary_key
 from etl.sources import REJECTED_COLUMNS, RawTable, payloads
 from etl.sources.config import FileInput, Input, read_config
 from etl.sources.mapping import FORMAT_SAMPLE, all_hold, map_table
@@ -75,9 +75,15 @@ class ConfigSource:
         if spec.input not in inputs:
             raise EtlError(f"{where}.input names '{spec.input}', which is not under 'inputs' "
                            f"(known: {', '.join(inputs) or 'none'}).")
-        rows = inputs[spec.input]
+        rows, source = inputs[spec.input], self.config.inputs[spec.input]
         where = f"{where} (reading {', '.join(sorted(set(rows.files)))[:200]})"
         mapped, reasons = map_table(rows.frame, spec, metadata.tables[name], rows.decimals, where)
+        deleted = None
+        if source.deleted_when:  # a soft delete: the row leaves the warehouse instead of being loaded
+            gone = all_hold(rows.frame.loc[mapped.index], source.deleted_when)
+            deleted = mapped.loc[gone[gone].index, primary_key(metadata.tables[name])]
+            mapped = mapped.loc[~gone]
+            reasons = reasons[reasons.index.isin(mapped.index)]
         rejected = [rows.rejected] if self.config.inputs[spec.input].table == name else []
         if len(reasons):
             rejected.append(pd.DataFrame({"source_ref": [rows.locate(i) for i in reasons.index],
@@ -85,7 +91,8 @@ class ConfigSource:
                                           "payload": payloads(rows.frame.loc[reasons.index])}))
             mapped = mapped.drop(index=reasons.index)
         return RawTable(mapped, spec.input, locate=rows.locate, on_conflict=spec.on_conflict,
-                        rejected=_concat(rejected))
+                        rejected=_concat(rejected), detect_deletes=source.deletes == "detect",
+                        since=self._previous_cursor(spec.input) if source.cursor else None, deleted=deleted)
 
     def _input_order(self) -> list[str]:
         """Inputs in an order where each join comes after the inputs it joins."""
@@ -248,8 +255,13 @@ def _union(parts: list[RawTable]) -> RawTable:
     """Several specs for one table: their rows one after the other, each keeping where it came from."""
     refs = [part.source_ref(label) for part in parts for label in part.frame.index]
     frame = pd.concat([part.frame for part in parts], ignore_index=True)
+    sinces = [part.since for part in parts]
+    deleted = [part.deleted for part in parts if part.deleted is not None]
     return RawTable(frame, parts[0].origin, locate=refs.__getitem__, on_conflict=parts[0].on_conflict,
-                    rejected=_concat([part.rejected for part in parts]))
+                    rejected=_concat([part.rejected for part in parts]),
+                    detect_deletes=all(part.detect_deletes for part in parts),
+                    since=None if None in sinces else min(sinces),
+                    deleted=pd.concat(deleted, ignore_index=True) if deleted else None)
 
 
 def _apply_rules(rows: InputRows, spec: Input, where: str) -> InputRows:
