@@ -116,3 +116,13 @@ def test_an_incremental_input_compares_only_rows_from_its_previous_cursor_on(tmp
     summary = run_pipeline(shop(folder, later, ", cursor: at, deletes: detect"), get_engine(url))
     assert held(url) == ([*[i for i in ORDERS if i != "O20"], "O21"], 20)
     assert deleted_counts(url, 2) == {"orders": 1, "order_lines": 1} and summary.rows_deleted == 2
+
+
+@pytest.mark.postgres
+def test_on_postgresql_too(tmp_path, postgres_url):
+    folder = tmp_path / "data"
+    run_pipeline(shop(folder, ORDERS, ", deletes: detect"), get_engine(postgres_url))
+    later = {i: at for i, at in ORDERS.items() if i != "O7"}
+    summary = run_pipeline(shop(folder, later, ", deletes: detect"), get_engine(postgres_url))
+    assert held(postgres_url) == ([i for i in ORDERS if i != "O7"], 19)
+    assert summary.rows_deleted == 2 and deleted_counts(postgres_url, 2) == {"orders": 1, "order_lines": 1}
