@@ -55,12 +55,24 @@ def _starts(periods: pd.Series) -> list[str]:
     return [p.date().isoformat() for p in pd.to_datetime(periods)]
 
 
-def volume(data: pd.DataFrame, colours: dict[str, str], grain: str) -> go.Figure:
-    """Mentions per bucket as bars stacked by brand (``data`` from by_grain)."""
+def cut_buckets(periods: pd.Series, grain: str, start, end) -> pd.Series:
+    """True for the buckets (their first days) that the period ``start``..``end`` cuts: a week or month with fewer
+    days in the period than it has, whose count would read as a fall."""
+    first = pd.to_datetime(periods)
+    if grain == "day":
+        return pd.Series(False, index=periods.index)
+    last = first + (pd.Timedelta(days=6) if grain == "week" else pd.offsets.MonthEnd(0))
+    return (first < pd.Timestamp(start)) | (last > pd.Timestamp(end))
+
+
+def volume(data: pd.DataFrame, colours: dict[str, str], grain: str, start, end) -> go.Figure:
+    """Mentions per bucket as bars stacked by brand (``data`` from by_grain); the buckets the period cuts are faded,
+    as the overview's trend fades them."""
     fig = go.Figure()
     for brand, rows in data.groupby("brand"):
-        fig.add_bar(x=rows["period"], y=rows["mentions"], name=plot(brand), marker_color=colours[brand],
-                    customdata=_starts(rows["period"]),
+        faded = [0.45 if cut else 1.0 for cut in cut_buckets(rows["period"], grain, start, end)]
+        fig.add_bar(x=rows["period"], y=rows["mentions"], name=plot(brand),
+                    marker={"color": colours[brand], "opacity": faded}, customdata=_starts(rows["period"]),
                     hovertemplate=_("Mentions: {value}").format(value="%{y:,}") + f"<extra>{plot(brand)}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(**count_axis(data.groupby("period")["mentions"].sum().max() if len(data) else None))

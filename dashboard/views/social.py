@@ -154,8 +154,11 @@ if brands["not_scored"].sum():
 
 grain = chosen.grain
 buckets = charts.by_grain(social.daily(chosen, languages=languages), grain)
-show.chart(charts.volume(buckets, colours, grain), buckets, "mentions-by-brand", "social_volume",
-           on_click=filters.drill)
+show.chart(charts.volume(buckets, colours, grain, chosen.start, chosen.end), buckets, "mentions-by-brand",
+           "social_volume", on_click=filters.drill)
+if charts.cut_buckets(buckets["period"], grain, chosen.start, chosen.end).any():
+    st.caption(_("Faded bars: weeks the period cuts, so they hold fewer days.") if grain == "week" else
+               _("Faded bars: months the period cuts, so they hold fewer days."))
 left, right = st.columns([1, 2])
 show.chart(charts.voice(brands, colours), charts.voice_data(brands), "share-of-voice", "social_voice",
            on_click=pick_brands, where=left)

@@ -22,7 +22,7 @@ def mentions_chart():
     rows = pd.DataFrame([{"period": day, "brand": brand, "mentions": 10 + i} for i, brand in enumerate(AIRLINES)
                          for day in pd.date_range("2015-02-16", periods=7)])
     with speaking("uk"):
-        return social.volume(rows, social.brand_colours(AIRLINES), "day")
+        return social.volume(rows, social.brand_colours(AIRLINES), "day", "2015-02-16", "2015-02-22")
 
 
 def test_the_layout_puts_the_legend_under_the_title_from_the_figures_top():

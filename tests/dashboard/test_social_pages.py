@@ -422,3 +422,24 @@ def test_an_executive_may_not_correct_labels(monkeypatch, social_url):
     at.run()
     at.switch_page("views/social.py").run()
     assert not [s for s in at.selectbox if s.key == "social_correct_mention"]
+
+
+def test_the_weeks_and_months_the_period_cuts_are_faded():
+    """Weeks from Monday: 10 Feb 2025 (the period starts on Wednesday 12th) and 3 Mar (it ends on Tuesday 4th) are
+    cut; 17 and 24 Feb are whole. Months: February whole, March cut. Days: none."""
+    from dashboard.charts import social as social_charts
+
+    weeks = pd.Series(pd.to_datetime(["2025-02-10", "2025-02-17", "2025-02-24", "2025-03-03"]))
+    assert social_charts.cut_buckets(weeks, "week", date(2025, 2, 12), date(2025, 3, 4)).tolist() == [
+        True, False, False, True]
+    months = pd.Series(pd.to_datetime(["2025-02-01", "2025-03-01"]))
+    assert social_charts.cut_buckets(months, "month", date(2025, 2, 1), date(2025, 3, 4)).tolist() == [False, True]
+    assert not social_charts.cut_buckets(weeks, "day", date(2025, 2, 12), date(2025, 3, 4)).any()
+    rows = pd.DataFrame({"period": weeks, "brand": "Acme", "mentions": [3, 7, 8, 2]})
+    fig = social_charts.volume(rows, {"Acme": "#2563eb"}, "week", date(2025, 2, 12), date(2025, 3, 4))
+    assert list(fig.data[0].marker.opacity) == [0.45, 1.0, 1.0, 0.45]
+
+
+def test_the_demo_page_says_which_bars_are_faded(monkeypatch, matrix_warehouse):
+    at = open_page(monkeypatch, matrix_warehouse("demo"), "social")  # the last 90 days: 2 Apr - 30 Jun 2026, weeks
+    assert "Faded bars: weeks the period cuts, so they hold fewer days." in [c.value for c in at.caption]
