@@ -66,10 +66,10 @@ People's labels of the Twitter US Airline Sentiment tweets, loaded by `etl/sourc
 """
 
 
-def refresh_doc(text: str) -> None:
-    """Put the section into docs/benchmarks.md in place of an older one, or at its end."""
+def refresh_doc(text: str, title: str = TITLE) -> None:
+    """Put the section headed ``title`` into docs/benchmarks.md in place of an older one, or at its end."""
     current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(TITLE) + r".*?(?=\n## |\Z)", re.S)
+    pattern = re.compile(re.escape(title) + r".*?(?=\n## |\Z)", re.S)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text.rstrip("\n"), current)
     else:

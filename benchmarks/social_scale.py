@@ -9,13 +9,12 @@ lexicon's figures on the project's own labelled set (benchmarks.uk_sentiment) be
 """
 
 import argparse
-import re
 import time
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.sentiment import DOC
+from benchmarks.sentiment import refresh_doc
 from benchmarks.uk_sentiment import figures, reviews
 from etl.categories import categories
 from etl.demo.activity import TEMPLATES, UKRAINIAN
@@ -92,17 +91,6 @@ process (`python -m benchmarks.social_scale`):
 """
 
 
-def refresh_doc(text: str) -> None:
-    """Put the section into docs/benchmarks.md in place of an older one, or at its end."""
-    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(TITLE) + r".*?(?=\n## |\Z)", re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip("\n"), current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    DOC.write_text(updated.rstrip("\n") + "\n")
-
-
 def main() -> None:
     """Print the seconds of each step; with --write, refresh the section of docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -113,7 +101,7 @@ def main() -> None:
     for name, value in measured.items():
         print(f"{name}: {value:,.1f}")
     if args.write:
-        refresh_doc(section(measured, args.mentions))
+        refresh_doc(section(measured, args.mentions), TITLE)
 
 
 if __name__ == "__main__":

@@ -248,7 +248,7 @@ def _deletions(engine: Engine, raw: dict[str, RawTable], tables, allow_deletes: 
     with engine.connect() as conn:
         for table in tables:
             source, keys = raw[table.name], primary_key(table)
-            parts = [] if source.deleted is None else [source.deleted]
+            parts = []
             if source.detect_deletes:
                 stored = select(*[table.c[k] for k in keys])
                 when = event_time_column(table)
@@ -257,11 +257,10 @@ def _deletions(engine: Engine, raw: dict[str, RawTable], tables, allow_deletes: 
                 held = pd.DataFrame(conn.execute(stored).all(), columns=keys)
                 if len(held):
                     parts.append(held[~_key_text(held).isin(_key_text(source.frame[keys]))])
-            if not parts:
-                continue
-            found = pd.concat(parts, ignore_index=True)
-            stored_keys = pd.DataFrame(conn.execute(select(*[table.c[k] for k in keys])).all(), columns=keys)
-            rows = stored_keys[_key_text(stored_keys).isin(_key_text(found))]  # as stored (types and all)
+            if source.deleted is not None and len(source.deleted):
+                held = pd.DataFrame(conn.execute(select(*[table.c[k] for k in keys])).all(), columns=keys)
+                parts.append(held[_key_text(held).isin(_key_text(source.deleted))])  # as stored (types and all)
+            rows = pd.concat(parts, ignore_index=True).drop_duplicates() if parts else pd.DataFrame()
             if rows.empty:
                 continue
             total = conn.execute(select(func.count()).select_from(table)).scalar_one()

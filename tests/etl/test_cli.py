@@ -55,16 +55,7 @@ def test_status_of_a_warehouse_never_loaded_says_what_to_do(tmp_path):
 
 def test_a_crm_only_load_names_what_it_loaded_and_why_no_alert_rule_applies(tmp_path, sqlite_url):
     (tmp_path / "deals.csv").write_text("id,stage,amount\nD1,Won,100\nD2,Lost,50\nD3,Engaging,70\n")
-    (tmp_path / "crm.yaml").write_text("""
-name: crm
-currency: USD
-inputs: {deals: {files: {path: deals.csv}}}
-tables:
-  departments: {rows: [{department_id: S, name: Sales, kind: sales}]}
-  opportunities:
-    input: deals
-    columns: {opportunity_id: id, stage: stage, amount: amount, department_id: {value: S}}
-""")
+    (tmp_path / "crm.yaml").write_text(ONE_DEAL)
     result = invoke("run", "--db", sqlite_url, "--source", str(tmp_path / "crm.yaml"), "--skip-forecast")
     output = " ".join(result.output.split())
     assert result.exit_code == 0, output
